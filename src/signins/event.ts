@@ -1,0 +1,73 @@
+/**
+ * One sign-in, normalised from any log format to Graph's beta `signIn` property names.
+ * Fields a format does not carry are `undefined`, which is not the same as `null` or empty:
+ * readers record which of the token-theft fields a source lacks so the review can say so.
+ */
+export interface SignInEvent {
+  id: string;
+  createdDateTime: string;
+  userId?: string | null;
+  userPrincipalName?: string | null;
+  userDisplayName?: string | null;
+  userType?: string | null;
+  appId?: string | null;
+  appDisplayName?: string | null;
+  resourceId?: string | null;
+  resourceDisplayName?: string | null;
+  ipAddress?: string | null;
+  clientAppUsed?: string | null;
+  userAgent?: string | null;
+  isInteractive?: boolean | null;
+  signInEventTypes?: string[];
+  /** Beta: `deviceCode`, `ropc`, `oAuth2`, `wsFederation`, `saml20`, `none`, ... */
+  authenticationProtocol?: string | null;
+  /** Beta: `deviceCodeFlow`, `authenticationTransfer` or `none`, kept on refreshes of such a session. */
+  originalTransferMethod?: string | null;
+  incomingTokenType?: string | null;
+  sessionId?: string | null;
+  uniqueTokenIdentifier?: string | null;
+  correlationId?: string | null;
+  autonomousSystemNumber?: number | null;
+  authenticationRequirement?: string | null;
+  conditionalAccessStatus?: string | null;
+  status?: { errorCode?: number | null; failureReason?: string | null; additionalDetails?: string | null };
+  location?: {
+    city?: string | null;
+    state?: string | null;
+    countryOrRegion?: string | null;
+    geoCoordinates?: { latitude?: number | null; longitude?: number | null } | null;
+  } | null;
+  deviceDetail?: {
+    deviceId?: string | null;
+    displayName?: string | null;
+    operatingSystem?: string | null;
+    browser?: string | null;
+    isCompliant?: boolean | null;
+    isManaged?: boolean | null;
+    trustType?: string | null;
+  } | null;
+  riskLevelDuringSignIn?: string | null;
+  riskLevelAggregated?: string | null;
+  riskState?: string | null;
+  riskDetail?: string | null;
+  riskEventTypes_v2?: string[];
+  appliedConditionalAccessPolicies?: {
+    id?: string | null;
+    displayName?: string | null;
+    result?: string | null;
+    enforcedGrantControls?: string[];
+  }[];
+  authenticationDetails?: { authenticationMethod?: string | null; succeeded?: boolean | null }[];
+  /** Where the event came from, for evidence: file and line or record index. */
+  source?: { file: string; line?: number; record?: number };
+}
+
+/** Token-theft fields only Graph's beta signIn (and newer Sentinel rows) carry. */
+export const BETA_ONLY_FIELDS = [
+  'authenticationProtocol',
+  'originalTransferMethod',
+  'sessionId',
+  'uniqueTokenIdentifier',
+  'incomingTokenType',
+  'autonomousSystemNumber',
+] as const satisfies readonly (keyof SignInEvent)[];

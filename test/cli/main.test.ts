@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot } from '../helpers/shared.js';
+
+const bin = join(repoRoot, 'bin', 'tokengap.js');
+
+function runCli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+test('help exits 0 and lists commands', () => {
+  const result = runCli('--help');
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /assess/);
+});
+
+test('unknown command exits 2', () => {
+  const result = runCli('no-such-command');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /unknown command/);
+});
