@@ -76,9 +76,13 @@ export interface DirectoryFacts {
    * Role template ids the principal holds through an active, tenant-wide (`directoryScopeId` "/")
    * assignment, including assignments to a role-assignable group it belongs to. PIM-eligible and
    * administrative-unit-scoped assignments are excluded, as Conditional Access excludes them.
+   * Template ids are returned in lower case, as Microsoft publishes them.
    */
   activeTenantRolesOf(principalId: string): ReadonlySet<string>;
-  /** Every principal with an active tenant-wide assignment of the role template id. */
+  /**
+   * Every principal with an active tenant-wide assignment of the role template id. An assignment
+   * to a group lists the group id and the ids of its transitive user members.
+   */
   activeHoldersOf(roleTemplateId: string): ReadonlySet<string>;
   userById(id: string): Graph.User | undefined;
   /** Finds a user by object id or, case-insensitively, by userPrincipalName. */
