@@ -148,6 +148,11 @@ export interface CheckResult {
   severity: Severity;
   state: ResultState;
   skip?: { reason: SkipReason; detail: string; fix: string; requestId?: string };
+  /**
+   * Set when the check itself failed (threw, or returned an unknown message id). The state is
+   * then `manual`: a person must review the control by hand, and the message goes to the maintainers.
+   */
+  error?: { message: string };
   summary: string;
   findings: RenderedFinding[];
 }
