@@ -1,0 +1,203 @@
+import { Client } from '@microsoft/microsoft-graph-client';
+import type { Logger } from 'pino';
+
+import { TenantTokenProvider, type AppSecretSource } from './auth.js';
+import type { Clock } from './clock.js';
+import { GraphRequestError, memberError, toGraphRequestError } from './errors.js';
+import { AuthMiddleware, RetryMiddleware, TransportMiddleware, emptyStats, type RequestStats } from './middleware.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
+import { Transport } from './transport.js';
+
+export type GraphVersion = 'v1.0' | 'beta';
+
+export interface GraphClientOptions {
+  tenantId: string;
+  clientId: string;
+  secret: AppSecretSource;
+  /** Graph root without version, e.g. `https://graph.microsoft.com`. */
+  graphRoot: string;
+  authorityHost: string;
+  disableInstanceDiscovery: boolean;
+  clock: Clock;
+  retry: RetryPolicy;
+  logger: Logger;
+  /** Extra trusted CA certificates (PEM), for the fake server. */
+  ca?: string | string[];
+  timeoutMs?: number;
+  /** Pace of the identity and access report endpoints; undefined turns pacing off. */
+  reportsRate?: { limit: number; windowMs: number };
+}
+
+/** One page of a collection: its items and the absolute URL of the next page, if any. */
+export interface Page<T> {
+  items: T[];
+  nextLink: string | undefined;
+}
+
+export interface BatchResult {
+  status: number;
+  body: unknown;
+  error?: GraphRequestError;
+}
+
+/** Graph allows at most 20 requests in one `$batch` (https://learn.microsoft.com/graph/json-batching). */
+export const BATCH_LIMIT = 20;
+
+/**
+ * Graph client for one tenant. It owns its credential, token cache, keep-alive agent and
+ * counters, so two tenants collected at once share nothing.
+ *
+ * Requests go through `@microsoft/microsoft-graph-client` with a custom middleware chain
+ * (retry, auth, transport) instead of the SDK's default chain: the SDK's RetryHandler sleeps on
+ * the real clock and does not retry resets or truncated bodies, and its fetch transport cannot
+ * trust an extra CA (the fake server's) inside one process. The SDK still builds request URLs
+ * and turns Graph's error bodies into errors with status, code and request id.
+ */
+export class GraphClient {
+  readonly stats: RequestStats = emptyStats();
+  private readonly sdk: Client;
+  private readonly transport: Transport;
+  private readonly reportsLimiter: SlidingWindowLimiter | undefined;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.transport = new Transport({ ...(options.ca ? { ca: options.ca } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    const tokens = new TenantTokenProvider({
+      tenantId: options.tenantId,
+      clientId: options.clientId,
+      secret: options.secret,
+      authorityHost: options.authorityHost,
+      graphRoot: options.graphRoot,
+      disableInstanceDiscovery: options.disableInstanceDiscovery,
+      transport: this.transport,
+    });
+    const retry = new RetryMiddleware(options.retry, options.clock, tokens, this.stats, options.logger);
+    const auth = new AuthMiddleware(tokens);
+    const send = new TransportMiddleware(this.transport, this.stats, options.logger, options.clock);
+    retry.setNext(auth);
+    auth.setNext(send);
+    const root = new URL(options.graphRoot);
+    this.sdk = Client.initWithMiddleware({
+      middleware: retry,
+      baseUrl: root.origin,
+      defaultVersion: 'v1.0',
+      customHosts: new Set([root.hostname]),
+    });
+    this.reportsLimiter = options.reportsRate
+      ? new SlidingWindowLimiter(options.reportsRate.limit, options.reportsRate.windowMs, options.clock)
+      : undefined;
+  }
+
+  /** Absolute URL of a path such as `/users?$top=999` on the given version. */
+  url(path: string, version: GraphVersion = 'v1.0'): string {
+    return `${this.options.graphRoot.replace(/\/+$/, '')}/${version}${path.startsWith('/') ? '' : '/'}${path}`;
+  }
+
+  /** GETs one URL (absolute, or a path on `version`), retried as the chain decides. */
+  async get<T>(pathOrUrl: string, version: GraphVersion = 'v1.0'): Promise<T> {
+    const url = pathOrUrl.startsWith('https://') ? pathOrUrl : this.url(pathOrUrl, version);
+    if (this.reportsLimiter && isReportPath(new URL(url).pathname)) await this.reportsLimiter.acquire();
+    try {
+      return (await this.sdk.api(url).get()) as T;
+    } catch (error) {
+      throw toGraphRequestError(error, url);
+    }
+  }
+
+  /** GETs the page at `url` and returns its items and next link. */
+  async page<T>(url: string): Promise<Page<T>> {
+    const body = await this.get<{ value?: T[]; '@odata.nextLink'?: string }>(url);
+    if (!Array.isArray(body.value)) {
+      throw new GraphRequestError(undefined, 'unexpectedShape', 'response has no "value" array', undefined, url);
+    }
+    return { items: body.value, nextLink: body['@odata.nextLink'] };
+  }
+
+  /** Follows `@odata.nextLink` from `firstUrl` to the last page; never builds a skip token itself. */
+  async *pages<T>(firstUrl: string): AsyncGenerator<Page<T>> {
+    let url: string | undefined = firstUrl;
+    while (url !== undefined) {
+      const page: Page<T> = await this.page<T>(url);
+      yield page;
+      url = page.nextLink;
+    }
+  }
+
+  /**
+   * Runs GETs (paths relative to `version`) through `$batch`, 20 per batch. A member answered
+   * with 429, 503 or 504 is sent again in a later batch after its own Retry-After or backoff,
+   * so one throttled member never repeats the others. Returns each request's final result.
+   */
+  async batchGet(paths: Map<string, string>, version: GraphVersion = 'v1.0'): Promise<Map<string, BatchResult>> {
+    const results = new Map<string, BatchResult>();
+    let pending = [...paths.entries()];
+    const attempts = new Map<string, number>();
+    while (pending.length > 0) {
+      const retryLater: [string, string][] = [];
+      let wait = 0;
+      for (let start = 0; start < pending.length; start += BATCH_LIMIT) {
+        const chunk = pending.slice(start, start + BATCH_LIMIT);
+        const batchUrl = this.url('/$batch', version);
+        let response: { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
+        try {
+          response = (await this.sdk
+            .api(batchUrl)
+            .post({ requests: chunk.map(([id, url]) => ({ id, method: 'GET', url, headers: { prefer: 'include-unknown-enum-members' } })) })) as typeof response;
+        } catch (error) {
+          const failure = toGraphRequestError(error, batchUrl);
+          for (const [id] of chunk) results.set(id, { status: failure.httpStatus ?? 0, body: undefined, error: failure });
+          continue;
+        }
+        const byId = new Map((response.responses ?? []).map((member) => [member.id, member]));
+        for (const [id, path] of chunk) {
+          const member = byId.get(id);
+          const url = this.url(path, version);
+          if (!member) {
+            results.set(id, { status: 0, body: undefined, error: new GraphRequestError(undefined, 'missingBatchResponse', 'no response for this batch member', undefined, url) });
+            continue;
+          }
+          const attempt = (attempts.get(id) ?? 1);
+          if (RETRYABLE_STATUSES.has(member.status) && attempt < this.options.retry.maxAttempts) {
+            attempts.set(id, attempt + 1);
+            if (member.status === 429) this.stats.throttled++;
+            this.stats.retries++;
+            const retryAfter = parseRetryAfter(headerValue(member.headers, 'retry-after'), this.options.clock.now());
+            wait = Math.max(wait, retryDelay(this.options.retry, attempt, retryAfter));
+            retryLater.push([id, path]);
+            continue;
+          }
+          if (member.status >= 200 && member.status < 300) results.set(id, { status: member.status, body: member.body });
+          else results.set(id, { status: member.status, body: member.body, error: memberError(member.status, member.body, member.headers, url) });
+        }
+      }
+      pending = retryLater;
+      if (pending.length > 0) {
+        this.options.logger.info({ members: pending.length, waitMs: wait }, 'retrying throttled batch members');
+        await this.options.clock.sleep(wait);
+      }
+    }
+    return results;
+  }
+
+  /** Path of an absolute Graph URL relative to its version root, for use inside `$batch`. */
+  relativePath(url: string): string {
+    const parsed = new URL(url);
+    const withoutVersion = parsed.pathname.replace(/^\/(v1\.0|beta)/, '');
+    return `${withoutVersion}${parsed.search}`;
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** The identity and access reports that Graph throttles at 5 requests per 10 s per app per tenant. */
+function isReportPath(pathname: string): boolean {
+  return /^\/(v1\.0|beta)\/(auditLogs|reports)\//.test(pathname);
+}

@@ -1,0 +1,191 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Logger } from 'pino';
+
+import type { TenantTokenProvider } from './auth.js';
+import type { Clock } from './clock.js';
+import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
+import { TransportError, type Transport } from './transport.js';
+
+/** Counters one tenant's client keeps, for the progress bar, the summary and the benchmark. */
+export interface RequestStats {
+  /** HTTP requests sent to Graph, each `$batch` counted once. */
+  requests: number;
+  retries: number;
+  throttled: number;
+  transportFailures: number;
+  tokenRefreshes: number;
+}
+
+export function emptyStats(): RequestStats {
+  return { requests: 0, retries: 0, throttled: 0, transportFailures: 0, tokenRefreshes: 0 };
+}
+
+function requestUrl(context: Context): string {
+  return typeof context.request === 'string' ? context.request : context.request.url;
+}
+
+function requestMethod(context: Context): string {
+  return (context.options?.method ?? 'GET').toUpperCase();
+}
+
+/** GETs are safe to repeat, and so is a `$batch` POST, because collect only batches GETs. */
+function isIdempotent(context: Context): boolean {
+  const method = requestMethod(context);
+  return method === 'GET' || (method === 'POST' && new URL(requestUrl(context)).pathname.endsWith('/$batch'));
+}
+
+function headerRecord(headers: ConstructorParameters<typeof Headers>[0] | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (headers === undefined) return record;
+  for (const [name, value] of new Headers(headers)) record[name] = value;
+  return record;
+}
+
+/**
+ * Retries idempotent requests on 429, 503, 504, timeouts, resets and truncated bodies, waiting
+ * Retry-After when Graph sends it, otherwise a capped exponential backoff with jitter. Waits go
+ * through the injected clock. A 401 `InvalidAuthenticationToken` (token expired early or was
+ * revoked) gets one retry with a new token.
+ */
+export class RetryMiddleware implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly clock: Clock,
+    private readonly tokens: TenantTokenProvider,
+    private readonly stats: RequestStats,
+    private readonly logger: Logger,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const retryable = isIdempotent(context);
+    let refreshedToken = false;
+    for (let attempt = 1; ; attempt++) {
+      const attemptContext: Context = { ...context, response: undefined };
+      let failure: TransportError | undefined;
+      try {
+        await this.next!.execute(attemptContext);
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        failure = error;
+        this.stats.transportFailures++;
+      }
+      const response = attemptContext.response;
+
+      if (response?.status === 401 && !refreshedToken && (await isExpiredToken(response))) {
+        refreshedToken = true;
+        this.stats.tokenRefreshes++;
+        this.tokens.invalidate();
+        this.logger.info({ url: pathOf(context) }, 'Graph rejected the access token; requesting a new one');
+        attempt--;
+        continue;
+      }
+
+      const transient = failure !== undefined || (response !== undefined && RETRYABLE_STATUSES.has(response.status));
+      if (!transient || !retryable || attempt >= this.policy.maxAttempts) {
+        if (failure) throw failure;
+        context.response = response;
+        return;
+      }
+
+      if (response?.status === 429) this.stats.throttled++;
+      this.stats.retries++;
+      const retryAfter = parseRetryAfter(response?.headers.get('retry-after'), this.clock.now());
+      const wait = retryDelay(this.policy, attempt, retryAfter);
+      this.logger.info(
+        {
+          url: pathOf(context),
+          status: response?.status,
+          requestId: response?.headers.get('request-id') ?? undefined,
+          failure: failure?.failure,
+          attempt,
+          waitMs: wait,
+        },
+        'retrying Graph request',
+      );
+      await this.clock.sleep(wait);
+    }
+  }
+}
+
+/** Graph's expired-token answer: 401 with `InvalidAuthenticationToken` in the error body. */
+async function isExpiredToken(response: Response): Promise<boolean> {
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: string } };
+    return body.error?.code === 'InvalidAuthenticationToken';
+  } catch {
+    return false;
+  }
+}
+
+function pathOf(context: Context): string {
+  const url = new URL(requestUrl(context));
+  return url.pathname;
+}
+
+/** Adds the bearer token and the headers Graph needs on every request. */
+export class AuthMiddleware implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly tokens: TenantTokenProvider) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const headers = new Headers(context.options?.headers);
+    headers.set('authorization', `Bearer ${await this.tokens.token()}`);
+    // Without this header Graph replaces enum members added after `unknownFutureValue` (such as
+    // grant control `riskRemediation` or platform `linux`) with `unknownFutureValue`.
+    headers.set('prefer', 'include-unknown-enum-members');
+    context.options = { ...context.options, headers: headerRecord(headers) };
+    await this.next!.execute(context);
+  }
+}
+
+/**
+ * Sends the request over the tenant's transport, logs its request id and status (never its
+ * headers, which carry the token), and rejects a 2xx JSON body that does not parse, because
+ * that is a truncated body from a proxy that still framed it as complete.
+ */
+export class TransportMiddleware implements Middleware {
+  constructor(
+    private readonly transport: Transport,
+    private readonly stats: RequestStats,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(context: Context): Promise<void> {
+    const url = requestUrl(context);
+    const method = requestMethod(context);
+    const body = context.options?.body;
+    const started = this.clock.now();
+    this.stats.requests++;
+    const raw = await this.transport.send({
+      method,
+      url,
+      headers: headerRecord(context.options?.headers),
+      ...(typeof body === 'string' ? { body } : {}),
+    });
+    const requestId = raw.headers['request-id'];
+    this.logger.debug({ method, path: new URL(url).pathname, status: raw.status, requestId, ms: this.clock.now() - started }, 'Graph request');
+
+    const contentType = raw.headers['content-type'] ?? '';
+    if (raw.status >= 200 && raw.status < 300 && contentType.includes('json') && raw.body.length > 0) {
+      try {
+        JSON.parse(raw.body.toString('utf8'));
+      } catch {
+        throw new TransportError('truncated', `response body from ${new URL(url).pathname} is not complete JSON`);
+      }
+    }
+    const noBody = raw.status === 204 || raw.status === 304;
+    context.response = new Response(noBody ? null : raw.body, { status: raw.status, headers: raw.headers });
+  }
+}

@@ -1,0 +1,118 @@
+import http from 'node:http';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+/** How a request failed below HTTP: all three are worth a retry for an idempotent request. */
+export type TransportFailure = 'timeout' | 'reset' | 'truncated';
+
+export class TransportError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface TransportOptions {
+  /** Extra trusted CA certificates (PEM), added to Node's bundled roots; used against the fake server. */
+  ca?: string | string[];
+  /** Socket idle timeout per request, in milliseconds. */
+  timeoutMs?: number;
+  /** Cap on open sockets, so one tenant cannot exhaust file descriptors. */
+  maxSockets?: number;
+}
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * HTTPS transport with its own keep-alive agent. Each tenant gets its own transport, so
+ * no connection, and no TLS session, is shared between two tenants.
+ */
+export class Transport {
+  private readonly agent: https.Agent;
+  private readonly timeoutMs: number;
+
+  constructor(options: TransportOptions = {}) {
+    const extra = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
+    this.agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 16,
+      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+    });
+    this.timeoutMs = options.timeoutMs ?? 100_000;
+  }
+
+  /**
+   * Sends one request and reads the whole body. A body shorter than its Content-Length, a
+   * reset socket or an idle socket raises TransportError, so the caller can retry.
+   */
+  send(request: RawRequest): Promise<RawResponse> {
+    const url = new URL(request.url);
+    if (url.protocol !== 'https:') {
+      return Promise.reject(new TransportError('reset', `refusing a non-HTTPS URL: ${url.origin}`));
+    }
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (failure: TransportFailure, message: string): void => {
+        if (settled) return;
+        settled = true;
+        reject(new TransportError(failure, message));
+      };
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+
+      const req = https.request(url, { method: request.method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('aborted', () => fail('truncated', `response body from ${url.pathname} ended early`));
+        res.on('error', (error) => fail('truncated', `response body from ${url.pathname} failed: ${error.message}`));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const expected = res.headers['content-length'];
+          if (!res.complete || (expected !== undefined && Number(expected) !== body.length)) {
+            fail('truncated', `response body from ${url.pathname} has ${body.length} of ${expected ?? '?'} bytes`);
+            return;
+          }
+          if (settled) return;
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body });
+        });
+      });
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy();
+        fail('timeout', `no response from ${url.host} within ${this.timeoutMs} ms`);
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        fail('reset', `request to ${url.host} failed: ${error.code ?? error.message}`);
+      });
+      if (request.body !== undefined) req.write(request.body);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
