@@ -1,0 +1,105 @@
+import { CHECKS } from './checks/registry.js';
+import { runChecks } from './checks/run.js';
+import type { CheckDefinition, CheckResult } from './checks/types.js';
+import { loadEngagement } from './engagement/load.js';
+import type { Engagement } from './engagement/schema.js';
+import { InputError } from './errors.js';
+import { buildSections } from './report/sections.js';
+import { summarize } from './report/summary.js';
+import { REPORT_SCHEMA_VERSION, type AssessmentReport, type CheckMetadata } from './report/schema.js';
+import { loadSnapshot } from './snapshot/load.js';
+import type { Snapshot } from './snapshot/types.js';
+import { TOOL_VERSION } from './version.js';
+
+export { countFindingsAtOrAbove, summarize } from './report/summary.js';
+
+export interface AssessOptions {
+  snapshotDir: string;
+  /** Engagement file (YAML or JSON); its `client.tenantId`, when set, must match the snapshot. */
+  engagementPath?: string;
+  /** Assessment time; defaults to the clock. Tests and re-runs pass a fixed time so results repeat. */
+  now?: Date;
+  /** Checks to run; defaults to every registered check. */
+  checks?: readonly CheckDefinition[];
+}
+
+/** A report with the loaded inputs it came from, for callers that also write the deliverables. */
+export interface Assessment {
+  report: AssessmentReport;
+  snapshot: Snapshot;
+  engagement: Engagement | null;
+}
+
+/** Assesses a snapshot folder and returns the report that the renderers and report.json use. */
+export async function assessSnapshot(options: AssessOptions): Promise<AssessmentReport> {
+  return (await assess(options)).report;
+}
+
+/** Loads the snapshot and engagement, runs every check and builds the report. */
+export async function assess(options: AssessOptions): Promise<Assessment> {
+  const snapshot = await loadSnapshot(options.snapshotDir);
+  const engagement = options.engagementPath ? await loadEngagement(options.engagementPath) : null;
+  if (engagement && options.engagementPath) assertSameTenant(engagement, options.engagementPath, snapshot);
+
+  const now = options.now ?? new Date();
+  const checks = options.checks ?? CHECKS;
+  const results = runChecks({ snapshot, engagement, now }, checks);
+  const sections = await buildSections({ snapshot, engagement, now, results });
+
+  const report: AssessmentReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'tokengap', version: TOOL_VERSION },
+    assessedAt: now.toISOString(),
+    tenant: { id: snapshot.manifest.tenantId, name: snapshot.manifest.tenantName },
+    snapshot: {
+      collectedAt: snapshot.manifest.collectedAt,
+      resources: snapshot.manifest.resources,
+      fields: snapshot.manifest.fields,
+      warnings: snapshot.warnings,
+    },
+    engagement: engagement ? { clientName: engagement.client.name } : null,
+    summary: summarize(results),
+    results,
+    checks: checkMetadata(checks, results),
+    sections,
+  };
+  return { report, snapshot, engagement };
+}
+
+/**
+ * Rejects an engagement written for another tenant, so one client's owners, break-glass
+ * accounts and accepted risks are never applied to another client's snapshot.
+ */
+function assertSameTenant(engagement: Engagement, engagementPath: string, snapshot: Snapshot): void {
+  const declared = engagement.client.tenantId?.trim().toLowerCase();
+  const actual = snapshot.manifest.tenantId?.trim().toLowerCase();
+  if (!declared || !actual || declared === actual) return;
+  throw new InputError(
+    { file: engagementPath, jsonPath: 'client.tenantId' },
+    `the engagement is for tenant ${engagement.client.tenantId}, but the snapshot ${snapshot.dir} is of tenant ${snapshot.manifest.tenantId}`,
+    'the tenant id of the snapshot being assessed',
+    'use the engagement file of this client, or correct client.tenantId if it is wrong',
+  );
+}
+
+function checkMetadata(checks: readonly CheckDefinition[], results: readonly CheckResult[]): Record<string, CheckMetadata> {
+  const ran = new Set(results.map((result) => result.checkId));
+  const metadata: Record<string, CheckMetadata> = {};
+  for (const check of checks) {
+    if (!ran.has(check.id)) continue;
+    metadata[check.id] = {
+      id: check.id,
+      area: check.area,
+      title: check.title,
+      severity: check.severity,
+      rationale: check.rationale,
+      clientText: check.clientText,
+      scopeClass: check.scopeClass,
+      ...(check.license !== undefined ? { license: check.license } : {}),
+      remediation: check.remediation,
+      references: check.references,
+      knownLimitations: check.knownLimitations,
+    };
+  }
+  return metadata;
+}

@@ -1,0 +1,50 @@
+/*
+ * Escaping for the renderers. Every string that reaches a report may come from tenant data
+ * (policy names, display names, sign-in fields), which an attacker can choose: a policy named
+ * `<script>` must stay text.
+ */
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (character) => HTML_ENTITIES[character]!);
+}
+
+/**
+ * Escapes text for Markdown inline content and table cells: HTML is neutralised (many Markdown
+ * viewers render raw HTML), emphasis, code and link punctuation is backslash-escaped, `|` cannot
+ * split a table cell, and line breaks become spaces so a value cannot start a new block. Callers
+ * place values after a list marker, heading marker or cell border, never at the start of a line.
+ */
+export function escapeMarkdown(value: unknown): string {
+  return String(value ?? '')
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, (character) => `\\${character}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;');
+}
+
+/**
+ * Wraps text in a Markdown code span that the text cannot close: the fence is one backtick
+ * longer than the longest run of backticks inside.
+ */
+export function markdownCode(value: unknown): string {
+  const text = String(value ?? '').replace(/\r\n|\r|\n/g, ' ');
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${padding}${text}${padding}${fence}`;
+}
+
+/** Returns a fence for a Markdown code block that the content cannot close. */
+export function markdownFence(content: string): string {
+  const longestRun = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(longestRun + 1);
+}
