@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+import { repoRoot } from '../helpers/shared.js';
+
+const bin = join(repoRoot, 'bin', 'tokengap.js');
+const work = mkdtempSync(join(tmpdir(), 'tokengap-assess-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const NOW = '2026-11-20T09:00:00Z';
+
+/** Runs the built CLI from a scratch folder, so nothing depends on the repository being the cwd. */
+function runCli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: work });
+}
+
+function scratch(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A snapshot folder holding only the organization export: every check is skipped, so no findings. */
+function organizationOnlySnapshot(name: string, tenantId = '0f0f0f0f-1111-4222-8333-444444444444'): string {
+  const dir = scratch(name);
+  writeFileSync(join(dir, 'organization.json'), JSON.stringify({ value: [{ id: tenantId, displayName: 'Bare Tenant' }] }));
+  return dir;
+}
+
+test('demo writes three owner-only reports', () => {
+  const out = join(work, 'demo-out');
+  const result = runCli('assess', '--demo', '--out', out, '--now', NOW);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Assessed Harbor Point Accounting: \d+ checks/);
+  assert.deepEqual(readdirSync(out).sort(), ['report.html', 'report.json', 'report.md']);
+  for (const name of ['report.html', 'report.json', 'report.md']) {
+    assert.match(result.stdout, new RegExp(`${out}/${name.replace('.', '\\.')}`));
+    assert.equal(statSync(join(out, name)).mode & 0o777, 0o600, name);
+  }
+  assert.equal(statSync(out).mode & 0o777, 0o700);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(report.schemaVersion, 1);
+  assert.equal(report.assessedAt, '2026-11-20T09:00:00.000Z');
+  assert.equal(report.engagement.clientName, 'Harbor Point Accounting');
+});
+
+test('format option limits the files written', () => {
+  const out = join(work, 'json-only');
+  const result = runCli('assess', '--demo', '--out', out, '--format', 'json', '--now', NOW);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(readdirSync(out), ['report.json']);
+});
+
+test('same input gives the same report', () => {
+  const first = join(work, 'repeat-1');
+  const second = join(work, 'repeat-2');
+  assert.equal(runCli('assess', '--demo', '--out', first, '--now', NOW).status, 0);
+  assert.equal(runCli('assess', '--demo', '--out', second, '--now', NOW).status, 0);
+  for (const name of ['report.html', 'report.md', 'report.json']) {
+    assert.equal(readFileSync(join(first, name), 'utf8'), readFileSync(join(second, name), 'utf8'), name);
+  }
+});
+
+test('fail-on sets exit code 1', () => {
+  const findings = runCli('assess', '--demo', '--out', join(work, 'fail-on-info'), '--fail-on', 'info', '--now', NOW);
+  assert.equal(findings.status, 1, findings.stderr);
+  assert.match(findings.stdout, /finding.* at or above info \(--fail-on info\)/);
+  assert.ok(statSync(join(work, 'fail-on-info', 'report.html')).isFile(), 'reports are written before exiting 1');
+
+  const bare = organizationOnlySnapshot('bare');
+  const clean = runCli('assess', bare, '--out', join(work, 'bare-out'), '--fail-on', 'info', '--now', NOW);
+  assert.equal(clean.status, 0, clean.stderr);
+
+  const noThreshold = runCli('assess', '--demo', '--out', join(work, 'no-threshold'), '--now', NOW);
+  assert.equal(noThreshold.status, 0, noThreshold.stderr);
+});
+
+const badInputs: { name: string; args: () => string[]; stderr: RegExp }[] = [
+  { name: 'missing snapshot folder', args: () => ['assess', join(work, 'no-such-folder')], stderr: /snapshot folder not found: .*no-such-folder/ },
+  {
+    name: 'snapshot path is a file',
+    args: () => {
+      const file = join(work, 'a-file.json');
+      writeFileSync(file, '{}');
+      return ['assess', file];
+    },
+    stderr: /is a file, not a snapshot folder/,
+  },
+  {
+    name: 'out is a file',
+    args: () => {
+      const file = join(work, 'out-file.html');
+      writeFileSync(file, 'keep me');
+      return ['assess', '--demo', '--out', file];
+    },
+    stderr: /--out .*out-file\.html is a file, not a folder/,
+  },
+  { name: 'unknown format', args: () => ['assess', '--demo', '--format', 'html,pdf'], stderr: /unknown report format "pdf"/ },
+  { name: 'empty format', args: () => ['assess', '--demo', '--format', ','], stderr: /--format is empty/ },
+  { name: 'no snapshot and no demo', args: () => ['assess'], stderr: /missing SNAPSHOT_DIR/ },
+  { name: 'snapshot and demo together', args: () => ['assess', work, '--demo'], stderr: /either SNAPSHOT_DIR or --demo, not both/ },
+  { name: 'unknown fail-on severity', args: () => ['assess', '--demo', '--fail-on', 'severe'], stderr: /argument 'severe' is invalid/ },
+  { name: 'invalid now', args: () => ['assess', '--demo', '--now', 'yesterday'], stderr: /invalid --now yesterday/ },
+  {
+    name: 'engagement of another tenant',
+    args: () => {
+      const engagement = join(work, 'other-tenant.yaml');
+      writeFileSync(engagement, 'version: 1\nclient:\n  name: Someone Else\n  tenantId: 99999999-8888-4777-8666-555555555555\n');
+      return ['assess', organizationOnlySnapshot('mismatch'), '--engagement', engagement, '--out', join(work, 'mismatch-out')];
+    },
+    stderr: /other-tenant\.yaml at client\.tenantId: the engagement is for tenant 99999999-8888-4777-8666-555555555555, but the snapshot .* is of tenant 0f0f0f0f-1111-4222-8333-444444444444/,
+  },
+  { name: 'missing engagement file', args: () => ['assess', '--demo', '--engagement', join(work, 'nope.yaml')], stderr: /nope\.yaml: file not found/ },
+];
+
+for (const { name, args, stderr } of badInputs) {
+  test(`bad input: ${name}`, () => {
+    const result = runCli(...args());
+    assert.equal(result.status, 2, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, stderr);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+test('out that is a file is left untouched', () => {
+  const file = join(work, 'untouched.html');
+  writeFileSync(file, 'keep me');
+  assert.equal(runCli('assess', '--demo', '--out', file).status, 2);
+  assert.equal(readFileSync(file, 'utf8'), 'keep me');
+});
+
+test('help documents options and exit codes', () => {
+  const result = runCli('assess', '--help');
+  assert.equal(result.status, 0);
+  for (const option of ['--demo', '--out <DIR>', '--engagement <FILE>', '--format <LIST>', '--fail-on <SEVERITY>', '--now <ISO>']) {
+    assert.ok(result.stdout.includes(option), option);
+  }
+  // Commander wraps help at the terminal width, so compare with whitespace collapsed.
+  assert.match(result.stdout.replace(/\s+/g, ' '), /1 findings at or above --fail-on, 2 usage or input error, 3 internal error/);
+});
