@@ -1,3 +1,7 @@
+import { breakGlassAccountsAreDeclaredAndExcluded } from './privileged-access/break-glass-accounts-are-declared-and-excluded.js';
+import { globalAdministratorCountIsTwoToFour } from './privileged-access/global-administrator-count-is-two-to-four.js';
+import { guestsHoldNoAdminRoles } from './privileged-access/guests-hold-no-admin-roles.js';
+import { privilegedRolesUsePimEligibility } from './privileged-access/privileged-roles-use-pim-eligibility.js';
 import type { CheckDefinition } from './types.js';
 
 /**
@@ -5,4 +9,9 @@ import type { CheckDefinition } from './types.js';
  * append it; test/checks/registry.test.ts checks ids and docs/checks.md lists the metadata
  * (regenerate it with `node --import tsx scripts/gen-check-docs.ts`).
  */
-export const CHECKS: readonly CheckDefinition[] = [];
+export const CHECKS: readonly CheckDefinition[] = [
+  globalAdministratorCountIsTwoToFour,
+  privilegedRolesUsePimEligibility,
+  guestsHoldNoAdminRoles,
+  breakGlassAccountsAreDeclaredAndExcluded,
+];
