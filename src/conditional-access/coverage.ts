@@ -1,0 +1,547 @@
+import type * as Graph from '@microsoft/microsoft-graph-types';
+
+import type { Snapshot } from '../snapshot/types.js';
+import { APP_GROUP_TABLES, WELL_KNOWN_APPS } from './app-groups.js';
+import { evaluatePolicies, requirementTree } from './evaluate.js';
+import { compileLocations, resolveSignInLocation, type CompiledLocation } from './locations.js';
+import {
+  compilePolicy,
+  matchClientApp,
+  matchDevice,
+  matchFlow,
+  matchLevels,
+  matchLocation,
+  matchPlatform,
+  matchTarget,
+  matchUsers,
+  type CompiledPolicy,
+} from './policy.js';
+import { strengthIsPhishingResistant, strengthRequiresMfa } from './strengths.js';
+import type {
+  ClientAppType,
+  EvaluationFacts,
+  GrantControl,
+  Platform,
+  ReasonCode,
+  RequirementTree,
+  SignInContext,
+  SignInDevice,
+  TransferMethod,
+  Uncertainty,
+} from './types.js';
+import { buildUserClasses, type UserClass } from './user-classes.js';
+
+/** The kinds of gap the analysis proves, each a sign-in that gets less than it should. */
+export const GAP_KINDS = ['mfa', 'adminPhishingResistant', 'deviceCodeFlow', 'authenticationTransfer', 'legacyAuthentication', 'compliantDevice'] as const;
+export type GapKind = (typeof GAP_KINDS)[number];
+
+export const GAP_TITLES: Readonly<Record<GapKind, string>> = {
+  mfa: 'Sign-in without multifactor authentication',
+  adminPhishingResistant: 'Admin sign-in without phishing-resistant MFA',
+  deviceCodeFlow: 'Device code flow not blocked',
+  authenticationTransfer: 'Authentication transfer not blocked',
+  legacyAuthentication: 'Legacy authentication not blocked',
+  compliantDevice: 'Microsoft 365 or admin portal without a compliant or hybrid-joined device',
+};
+
+export interface AppRepresentative {
+  appId: string;
+  displayName: string;
+  memberOf?: readonly ('Office365' | 'MicrosoftAdminPortals')[];
+}
+
+export interface LocationRepresentative {
+  description: string;
+  ip?: string;
+  country?: string;
+}
+
+export interface DeviceRepresentative {
+  description: string;
+  device: SignInDevice | null;
+}
+
+/** One concrete sign-in that shows a gap. */
+export interface CounterexampleSignIn {
+  user: { id: string; displayName: string | null; userPrincipalName: string | null };
+  app: AppRepresentative;
+  clientAppType: ClientAppType;
+  platform: Platform;
+  location: LocationRepresentative;
+  flow: TransferMethod | null;
+  device: DeviceRepresentative;
+}
+
+/** A policy that would have closed the gap, and why it did not apply to the counterexample. */
+export interface CandidatePolicy {
+  id: string;
+  displayName: string;
+  state: string;
+  applies: boolean;
+  reasons: ReasonCode[];
+}
+
+export interface CoverageGap {
+  kind: GapKind;
+  /** Stable key: kind, class and the non-grouped dimensions. */
+  key: string;
+  example: CounterexampleSignIn;
+  /** Users sharing the example user's class. */
+  classSize: number;
+  sampleUserIds: string[];
+  /** Every app and location with the same gap for this class, client, platform, device and flow. */
+  apps: AppRepresentative[];
+  locations: LocationRepresentative[];
+  /** Other platform values that behave exactly like `example.platform` in every policy. */
+  equivalentPlatforms: Platform[];
+  equivalentClientAppTypes: ClientAppType[];
+  equivalentDevices: string[];
+  candidates: CandidatePolicy[];
+  /** Report-only policies that would close this gap if they were enabled. */
+  reportOnlyWouldClose: { id: string; displayName: string }[];
+  breakGlass: 'declared' | 'suspected' | null;
+  uncertain: Uncertainty[];
+}
+
+export interface CoverageReport {
+  usersAnalysed: number;
+  disabledUsersSkipped: number;
+  userClasses: number;
+  policiesAnalysed: number;
+  /** Gaps of ordinary accounts. */
+  gaps: CoverageGap[];
+  /** Gaps that exist only for declared or suspected break-glass accounts. */
+  breakGlassGaps: CoverageGap[];
+  /** Things that limit what the analysis can prove, such as group members not collected. */
+  limitations: string[];
+  /** Gaps left out per kind because `maxGapsPerKind` was reached. */
+  truncated: Partial<Record<GapKind, number>>;
+  appGroupTablesAsOf: Record<string, string>;
+}
+
+export interface CoverageOptions {
+  breakGlassAccounts: string[];
+  /** Limit of gaps kept per kind; the rest are counted in `truncated`. Default 500. */
+  maxGapsPerKind?: number;
+}
+
+const OTHER_APP: AppRepresentative = { appId: 'ffffffff-0000-4000-8000-0000000000a1', displayName: 'any other app (not named in any policy)', memberOf: [] };
+
+const BASE_APPS: AppRepresentative[] = [
+  { ...WELL_KNOWN_APPS['exchange']! },
+  { ...WELL_KNOWN_APPS['sharepoint']! },
+  { ...WELL_KNOWN_APPS['teams']! },
+  { ...WELL_KNOWN_APPS['azure-portal']! },
+  { ...WELL_KNOWN_APPS['azure-management']! },
+  OTHER_APP,
+];
+
+/** Exchange, SharePoint, Teams and the admin portals: the resources the device requirement is about. */
+const DEVICE_REQUIREMENT_APPS: readonly string[] = [
+  WELL_KNOWN_APPS['exchange']!.appId,
+  WELL_KNOWN_APPS['sharepoint']!.appId,
+  WELL_KNOWN_APPS['teams']!.appId,
+  WELL_KNOWN_APPS['azure-portal']!.appId,
+];
+
+const DEVICES: DeviceRepresentative[] = [
+  { description: 'unregistered device', device: null },
+  { description: 'registered, not compliant device', device: { trustType: 'Workplace', isCompliant: false } },
+  { description: 'hybrid-joined device', device: { trustType: 'ServerAD', isCompliant: false } },
+  { description: 'compliant Entra-joined device', device: { trustType: 'AzureAD', isCompliant: true } },
+];
+
+const PLATFORM_VALUES: readonly Platform[] = ['windows', 'macOS', 'iOS', 'android', 'linux', 'windowsPhone', 'unknown'];
+
+/** Countries tried for "a country no country location lists". */
+const FALLBACK_COUNTRIES = ['US', 'DE', 'FR', 'GB', 'NL', 'JP', 'BR', 'AU', 'IN', 'ZA'];
+
+// ---------------------------------------------------------------------------------------------
+// Bit sets over policies: bit i is policy i of the analysed list.
+
+type Mask = Uint32Array;
+
+function newMask(words: number): Mask {
+  return new Uint32Array(words);
+}
+
+function setBit(mask: Mask, index: number): void {
+  mask[index >>> 5]! |= 1 << (index & 31);
+}
+
+function hasBit(mask: Mask, index: number): boolean {
+  return (mask[index >>> 5]! & (1 << (index & 31))) !== 0;
+}
+
+function andInto(target: Mask, other: Mask): void {
+  for (let i = 0; i < target.length; i++) target[i]! &= other[i]!;
+}
+
+function intersects3(a: Mask, b: Mask, c: Mask): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i]! & b[i]! & c[i]!) !== 0) return true;
+  return false;
+}
+
+const maskKey = (mask: Mask): string => Array.from(mask, (word) => word.toString(36)).join('.');
+
+/** Groups dimension values whose masks are equal; the first value of each group represents it. */
+function dedupe<T>(values: readonly T[], maskOf: (value: T) => Mask): { value: T; mask: Mask; equivalents: T[] }[] {
+  const groups = new Map<string, { value: T; mask: Mask; equivalents: T[] }>();
+  for (const value of values) {
+    const mask = maskOf(value);
+    const key = maskKey(mask);
+    const existing = groups.get(key);
+    if (existing) existing.equivalents.push(value);
+    else groups.set(key, { value, mask, equivalents: [value] });
+  }
+  return [...groups.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each gap kind needs from a policy's grant controls.
+
+function treeRequires(tree: RequirementTree, satisfies: (control: GrantControl) => boolean): boolean {
+  return tree.operator === 'AND' ? tree.controls.some(satisfies) : tree.controls.every(satisfies);
+}
+
+const isMfaControl = (control: GrantControl): boolean =>
+  control.control.toLowerCase() === 'mfa' || (control.control.startsWith('authenticationStrength:') && strengthRequiresMfa(control.allowedCombinations));
+const isPhishingResistantControl = (control: GrantControl): boolean =>
+  control.control.startsWith('authenticationStrength:') && strengthIsPhishingResistant(control.allowedCombinations);
+const isDeviceControl = (control: GrantControl): boolean => ['compliantdevice', 'domainjoineddevice'].includes(control.control.toLowerCase());
+
+/** True when the policy, once it applies, closes a gap of this kind. A block closes every kind. */
+export function policyCloses(kind: GapKind, policy: CompiledPolicy, facts: EvaluationFacts): boolean {
+  const { blocks, tree } = requirementTree(policy, facts);
+  if (blocks) return true;
+  if (!tree) return false;
+  switch (kind) {
+    case 'mfa':
+      return treeRequires(tree, isMfaControl);
+    case 'adminPhishingResistant':
+      return treeRequires(tree, isPhishingResistantControl);
+    case 'compliantDevice':
+      return treeRequires(tree, isDeviceControl);
+    default:
+      return false;
+  }
+}
+
+interface KindScope {
+  clients: readonly ClientAppType[];
+  flows: readonly (TransferMethod | null)[];
+  devices: readonly DeviceRepresentative[];
+  apps: (apps: readonly AppRepresentative[]) => AppRepresentative[];
+  users: (userClass: UserClass) => boolean;
+}
+
+const MODERN_CLIENTS: readonly ClientAppType[] = ['browser', 'mobileAppsAndDesktopClients'];
+
+const SCOPES: Readonly<Record<GapKind, KindScope>> = {
+  mfa: { clients: MODERN_CLIENTS, flows: [null], devices: DEVICES, apps: (apps) => [...apps], users: () => true },
+  adminPhishingResistant: { clients: MODERN_CLIENTS, flows: [null], devices: DEVICES, apps: (apps) => [...apps], users: (userClass) => userClass.holdsAdminRole },
+  // Device code and authentication transfer are started by public clients, not browsers.
+  deviceCodeFlow: { clients: ['mobileAppsAndDesktopClients'], flows: ['deviceCodeFlow'], devices: DEVICES, apps: (apps) => [...apps], users: () => true },
+  authenticationTransfer: { clients: ['mobileAppsAndDesktopClients'], flows: ['authenticationTransfer'], devices: DEVICES, apps: (apps) => [...apps], users: () => true },
+  legacyAuthentication: { clients: ['exchangeActiveSync', 'other'], flows: [null], devices: [DEVICES[0]!], apps: (apps) => [...apps], users: () => true },
+  // The device requirement is about devices that are not yet managed.
+  compliantDevice: {
+    clients: MODERN_CLIENTS,
+    flows: [null],
+    devices: [DEVICES[0]!, DEVICES[1]!],
+    apps: (apps) => apps.filter((app) => DEVICE_REQUIREMENT_APPS.includes(app.appId)),
+    users: () => true,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function appRepresentatives(policies: readonly CompiledPolicy[], servicePrincipals: readonly Graph.ServicePrincipal[]): AppRepresentative[] {
+  const apps = [...BASE_APPS];
+  const seen = new Set(apps.map((app) => app.appId.toLowerCase()));
+  const names = new Map<string, string>();
+  for (const principal of servicePrincipals) {
+    if (principal.appId && principal.displayName) names.set(principal.appId.toLowerCase(), principal.displayName);
+  }
+  for (const policy of policies) {
+    for (const entry of [...policy.applications.include, ...policy.applications.exclude]) {
+      const id = entry.toLowerCase();
+      if (['all', 'none', 'office365', 'microsoftadminportals'].includes(id) || seen.has(id)) continue;
+      seen.add(id);
+      const tableName = APP_GROUP_TABLES.Office365.members.get(id) ?? APP_GROUP_TABLES.Office365.uncertainMembers.get(id);
+      apps.push({ appId: entry, displayName: names.get(id) ?? tableName ?? entry });
+    }
+  }
+  return apps;
+}
+
+function firstAddress(cidr: string): string | undefined {
+  const [address] = cidr.split('/');
+  return address || undefined;
+}
+
+function locationRepresentatives(policies: readonly CompiledPolicy[], namedLocations: readonly Graph.NamedLocation[], locations: Map<string, CompiledLocation>): LocationRepresentative[] {
+  const referenced = new Set<string>();
+  for (const policy of policies) for (const id of [...(policy.locations?.include ?? []), ...(policy.locations?.exclude ?? [])]) referenced.add(id);
+  const reps: LocationRepresentative[] = [];
+  const listedCountries = new Set<string>();
+  for (const named of namedLocations) {
+    const id = String(named.id ?? '').toLowerCase();
+    const compiled = locations.get(id);
+    if (!compiled) continue;
+    if (compiled.kind === 'country') for (const country of compiled.countries ?? []) listedCountries.add(country);
+    if (!referenced.has(id) && !(compiled.kind === 'ip' && compiled.isTrusted)) continue;
+    const raw = named as Graph.IpNamedLocation & Graph.CountryNamedLocation;
+    if (compiled.kind === 'ip') {
+      const cidr = (raw.ipRanges ?? []).map((range) => (range as { cidrAddress?: string }).cidrAddress).find((value) => typeof value === 'string');
+      const ip = cidr ? firstAddress(cidr) : undefined;
+      if (ip) reps.push({ description: `an IP address in ${compiled.displayName}`, ip });
+    } else if (compiled.kind === 'country') {
+      const country = [...(compiled.countries ?? [])][0];
+      if (country) reps.push({ description: `${country} (in ${compiled.displayName})`, country });
+    }
+  }
+  const outside = FALLBACK_COUNTRIES.find((country) => !listedCountries.has(country)) ?? 'ZZ';
+  reps.push({ description: `${outside}, from an IP address in no named location`, country: outside, ip: '192.0.2.10' });
+  reps.push({ description: 'an IP address whose country is unknown', ip: '192.0.2.20' });
+  return reps;
+}
+
+interface Dimension<T> {
+  value: T;
+  mask: Mask;
+  equivalents: T[];
+}
+
+function describeUser(user: Graph.User): CounterexampleSignIn['user'] {
+  return { id: String(user.id), displayName: user.displayName ?? null, userPrincipalName: user.userPrincipalName ?? null };
+}
+
+/**
+ * Finds Conditional Access gaps over classes of users and representative sign-ins.
+ *
+ * Every condition other than users depends on one dimension of the sign-in, so the analysis
+ * computes, per dimension value, the set of policies whose condition matches (a bit set), merges
+ * values with equal sets, and tests each user class against each combination with word-wide ANDs.
+ * Time follows the number of user classes and distinct combinations, not the number of users.
+ */
+export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): CoverageReport {
+  const resources = snapshot.resources;
+  const allPolicies = resources.conditionalAccessPolicies ?? [];
+  // Disabled policies never apply, so they are left out of the bit sets.
+  const policies = allPolicies.map(compilePolicy).filter((policy) => policy.state === 'enabled' || policy.state === 'enabledForReportingButNotEnforced');
+  const facts: EvaluationFacts = {
+    directory: snapshot.directory,
+    namedLocations: resources.namedLocations ?? [],
+    authenticationStrengths: resources.authenticationStrengthPolicies ?? [],
+    appGroups: APP_GROUP_TABLES,
+  };
+  const limitations: string[] = [];
+  if (policies.some((policy) => (policy.users?.includeGroups.length ?? 0) + (policy.users?.excludeGroups.length ?? 0) > 0) && !resources.groupMembers) {
+    limitations.push('Group members were not collected, so users in included or excluded groups cannot be told apart from other users.');
+  }
+  if (policies.some((policy) => (policy.users?.includeRoles.length ?? 0) + (policy.users?.excludeRoles.length ?? 0) > 0) && !resources.roleAssignments) {
+    limitations.push('Role assignments were not collected, so role-targeted policies cannot be matched to users.');
+  }
+
+  const words = Math.max(1, Math.ceil(policies.length / 32));
+  const maskFor = (test: (policy: CompiledPolicy) => boolean): Mask => {
+    const mask = newMask(words);
+    policies.forEach((policy, index) => {
+      if (test(policy)) setBit(mask, index);
+    });
+    return mask;
+  };
+
+  const compiledLocations = compileLocations(facts.namedLocations);
+  const apps = appRepresentatives(policies, resources.servicePrincipals ?? []);
+  const locationReps = locationRepresentatives(policies, facts.namedLocations, compiledLocations);
+
+  const appMask = (app: AppRepresentative) => maskFor((policy) => matchTarget(policy, { kind: 'app', appId: app.appId, ...(app.memberOf ? { memberOf: app.memberOf } : {}) }, facts.appGroups).matched);
+  const locationDims = dedupe(locationReps, (rep) => {
+    const resolved = resolveSignInLocation(compiledLocations, rep.ip, rep.country);
+    return maskFor((policy) => matchLocation(policy, resolved, compiledLocations).matched);
+  });
+  const platformDims = dedupe(PLATFORM_VALUES, (platform) => maskFor((policy) => matchPlatform(policy, platform).matched));
+  // Risk levels are "none" in every representative sign-in: risk-scoped policies do not count.
+  const riskMask = maskFor(
+    (policy) => matchLevels(policy.signInRisk, 'none').matched && matchLevels(policy.userRisk, 'none').matched && matchLevels(policy.insiderRisk, 'none').matched,
+  );
+
+  const userClasses = buildUserClasses(resources.users ?? [], snapshot.directory, policies, options.breakGlassAccounts);
+  const classMasks = userClasses.classes.map((userClass) =>
+    maskFor((policy) => !policy.workloadOnly && matchUsers(policy, { id: String(userClass.example.id).toLowerCase(), groups: userClass.groups, roles: userClass.roles, externalUserType: userClass.externalUserType }).matched),
+  );
+
+  const enabledMask = maskFor((policy) => policy.state === 'enabled');
+  const reportOnlyMask = maskFor((policy) => policy.state !== 'enabled');
+  const maxPerKind = options.maxGapsPerKind ?? 500;
+
+  const gaps: CoverageGap[] = [];
+  const breakGlassGaps: CoverageGap[] = [];
+  const truncated: Partial<Record<GapKind, number>> = {};
+
+  for (const kind of GAP_KINDS) {
+    const scope = SCOPES[kind];
+    const closes = maskFor((policy) => policyCloses(kind, policy, facts));
+    const enabledCloses = closes.slice();
+    andInto(enabledCloses, enabledMask);
+    const reportOnlyCloses = closes.slice();
+    andInto(reportOnlyCloses, reportOnlyMask);
+
+    const appDims: Dimension<AppRepresentative>[] = dedupe(scope.apps(apps), appMask);
+    const clientDims = dedupe(scope.clients, (client) => maskFor((policy) => matchClientApp(policy, client).matched));
+    const deviceDims = dedupe(scope.devices, (device) => maskFor((policy) => matchDevice(policy, device.device).matched));
+    const flowDims = dedupe(scope.flows, (flow) => maskFor((policy) => matchFlow(policy, flow ?? undefined).matched));
+
+    // Grouped dimensions (client, platform, device, flow) first; apps and locations are listed per group.
+    interface Combination {
+      client: Dimension<ClientAppType>;
+      platform: Dimension<Platform>;
+      device: Dimension<DeviceRepresentative>;
+      flow: Dimension<TransferMethod | null>;
+      cells: { app: Dimension<AppRepresentative>; location: Dimension<LocationRepresentative>; mask: Mask }[];
+    }
+    const combinations: Combination[] = [];
+    for (const client of clientDims) {
+      for (const platform of platformDims) {
+        for (const device of deviceDims) {
+          for (const flow of flowDims) {
+            const base = riskMask.slice();
+            andInto(base, client.mask);
+            andInto(base, platform.mask);
+            andInto(base, device.mask);
+            andInto(base, flow.mask);
+            const cells: Combination['cells'] = [];
+            for (const app of appDims) {
+              for (const location of locationDims) {
+                const mask = base.slice();
+                andInto(mask, app.mask);
+                andInto(mask, location.mask);
+                cells.push({ app, location, mask });
+              }
+            }
+            combinations.push({ client, platform, device, flow, cells });
+          }
+        }
+      }
+    }
+
+    let kept = 0;
+    userClasses.classes.forEach((userClass, classIndex) => {
+      if (!scope.users(userClass)) return;
+      const userMask = classMasks[classIndex]!;
+      for (const combination of combinations) {
+        const failing = combination.cells.filter((cell) => !intersects3(userMask, cell.mask, enabledCloses));
+        if (failing.length === 0) continue;
+        if (kept >= maxPerKind) {
+          truncated[kind] = (truncated[kind] ?? 0) + 1;
+          continue;
+        }
+        kept++;
+        const first = failing[0]!;
+        const example: CounterexampleSignIn = {
+          user: describeUser(userClass.example),
+          app: first.app.value,
+          clientAppType: combination.client.value,
+          platform: combination.platform.value,
+          location: first.location.value,
+          flow: combination.flow.value,
+          device: combination.device.value,
+        };
+        const gap = explainGap(kind, example, userClass, allPolicies, policies, closes, facts, scope);
+        const wouldClose = new Map<string, { id: string; displayName: string }>();
+        for (const cell of failing) {
+          policies.forEach((policy, index) => {
+            if (hasBit(reportOnlyCloses, index) && hasBit(userMask, index) && hasBit(cell.mask, index)) wouldClose.set(policy.id, { id: policy.id, displayName: policy.displayName });
+          });
+        }
+        const full: CoverageGap = {
+          ...gap,
+          key: `${kind}:${userClass.example.id}:${example.clientAppType}:${example.platform}:${example.device.description}:${example.flow ?? 'none'}`,
+          apps: uniqueBy(failing.flatMap((cell) => cell.app.equivalents), (app) => app.appId),
+          locations: uniqueBy(failing.flatMap((cell) => cell.location.equivalents), (location) => location.description),
+          equivalentPlatforms: combination.platform.equivalents.filter((platform) => platform !== example.platform),
+          equivalentClientAppTypes: combination.client.equivalents.filter((client) => client !== example.clientAppType),
+          equivalentDevices: combination.device.equivalents.filter((device) => device !== example.device).map((device) => device.description),
+          reportOnlyWouldClose: [...wouldClose.values()],
+        };
+        (userClass.breakGlass ? breakGlassGaps : gaps).push(full);
+      }
+    });
+  }
+
+  return {
+    usersAnalysed: userClasses.usersAnalysed,
+    disabledUsersSkipped: userClasses.disabledUsersSkipped,
+    userClasses: userClasses.classes.length,
+    policiesAnalysed: policies.length,
+    gaps,
+    breakGlassGaps,
+    limitations,
+    truncated,
+    appGroupTablesAsOf: { Office365: APP_GROUP_TABLES.Office365.asOf, MicrosoftAdminPortals: APP_GROUP_TABLES.MicrosoftAdminPortals.asOf },
+  };
+}
+
+function uniqueBy<T>(values: T[], keyOf: (value: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const value of values) if (!seen.has(keyOf(value))) seen.set(keyOf(value), value);
+  return [...seen.values()];
+}
+
+export function counterexampleContext(example: CounterexampleSignIn, userClass: Pick<UserClass, 'groups' | 'roles' | 'externalUserType'>): SignInContext {
+  const context: SignInContext = {
+    user: { id: example.user.id, groups: userClass.groups, roles: userClass.roles, externalUserType: userClass.externalUserType },
+    target: { kind: 'app', appId: example.app.appId, ...(example.app.memberOf ? { memberOf: example.app.memberOf } : {}) },
+    clientAppType: example.clientAppType,
+    platform: example.platform,
+    device: example.device.device,
+  };
+  if (example.location.ip) context.ip = example.location.ip;
+  if (example.location.country) context.country = example.location.country;
+  if (example.flow) context.flow = example.flow;
+  return context;
+}
+
+/** Runs the full evaluator on the counterexample to say why each closing policy did not apply. */
+function explainGap(
+  kind: GapKind,
+  example: CounterexampleSignIn,
+  userClass: UserClass,
+  allPolicies: readonly Graph.ConditionalAccessPolicy[],
+  policies: readonly CompiledPolicy[],
+  closes: Mask,
+  facts: EvaluationFacts,
+  scope: KindScope,
+): Omit<CoverageGap, 'key' | 'apps' | 'locations' | 'equivalentPlatforms' | 'equivalentClientAppTypes' | 'equivalentDevices' | 'reportOnlyWouldClose'> {
+  const evaluation = evaluatePolicies(allPolicies, facts, counterexampleContext(example, userClass));
+  const byId = new Map(evaluation.policies.map((result) => [result.id, result]));
+  const candidates: CandidatePolicy[] = [];
+  // A policy for other client app types or other flows could never close this kind of gap
+  // (a legacy-authentication block is no answer to device code flow), so it is not named.
+  const relevant = (policy: CompiledPolicy): boolean =>
+    scope.clients.some((client) => matchClientApp(policy, client).matched) && scope.flows.some((flow) => matchFlow(policy, flow ?? undefined).matched);
+  policies.forEach((policy, index) => {
+    if (!hasBit(closes, index) || !relevant(policy)) return;
+    const result = byId.get(policy.id);
+    if (result) candidates.push({ id: result.id, displayName: result.displayName, state: result.state, applies: result.applies, reasons: result.reasons });
+  });
+  // Disabled policies that would close the gap are named too: enabling them is a fix.
+  for (const source of allPolicies) {
+    const policy = compilePolicy(source);
+    if (policy.state === 'disabled' && policyCloses(kind, policy, facts) && relevant(policy)) {
+      candidates.push({ id: policy.id, displayName: policy.displayName, state: policy.state, applies: false, reasons: ['policyNotEnabled'] });
+    }
+  }
+  const candidateIds = new Set(candidates.map((candidate) => candidate.id));
+  return {
+    kind,
+    example,
+    classSize: userClass.size,
+    sampleUserIds: userClass.sampleIds,
+    candidates,
+    breakGlass: userClass.breakGlass,
+    uncertain: evaluation.uncertain.filter((entry) => candidateIds.has(entry.policyId)),
+  };
+}

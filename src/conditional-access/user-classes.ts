@@ -1,0 +1,124 @@
+import type * as Graph from '@microsoft/microsoft-graph-types';
+
+import { PHISHING_RESISTANT_ADMIN_ROLES } from '../entra/roles.js';
+import type { DirectoryFacts } from '../snapshot/types.js';
+import { externalUserTypeOf } from './evaluate.js';
+import type { CompiledPolicy } from './policy.js';
+import type { ExternalUserType } from './types.js';
+
+/** How a user relates to the declared emergency-access accounts. */
+export type BreakGlassStatus = 'declared' | 'suspected' | null;
+
+/**
+ * Users whose policy-relevant facts are identical: the same referenced groups (transitively),
+ * the same referenced roles, the same direct mentions, the same guest type and break-glass status.
+ * Every policy treats all of them alike, so the analysis asks about one example user per class.
+ */
+export interface UserClass {
+  key: string;
+  example: Graph.User;
+  size: number;
+  /** Up to five member ids, for evidence. */
+  sampleIds: string[];
+  /** Lower-cased referenced group ids the class is in. */
+  groups: ReadonlySet<string>;
+  /** Lower-cased referenced role template ids the class holds. */
+  roles: ReadonlySet<string>;
+  externalUserType: ExternalUserType | null;
+  breakGlass: BreakGlassStatus;
+  holdsAdminRole: boolean;
+}
+
+export interface UserClassResult {
+  classes: UserClass[];
+  usersAnalysed: number;
+  disabledUsersSkipped: number;
+}
+
+/** Names that suggest an emergency-access account; such accounts are reported, not assumed. */
+const BREAK_GLASS_NAME = /break[\s._-]?glass|emergency[\s._-]?access|\bbg[\s._-]?admin/i;
+
+export function isSuspectedBreakGlass(user: Graph.User): boolean {
+  return BREAK_GLASS_NAME.test(user.displayName ?? '') || BREAK_GLASS_NAME.test(user.userPrincipalName ?? '');
+}
+
+/**
+ * Partitions enabled users into classes. Work grows with the number of users times the number of
+ * referenced groups and roles they are in, not with the number of policies.
+ */
+export function buildUserClasses(
+  users: readonly Graph.User[],
+  directory: DirectoryFacts,
+  policies: readonly CompiledPolicy[],
+  breakGlassAccounts: readonly string[],
+): UserClassResult {
+  const groupIds = new Set<string>();
+  const roleIds = new Set<string>(PHISHING_RESISTANT_ADMIN_ROLES.map((id) => id.toLowerCase()));
+  const userIds = new Set<string>();
+  for (const policy of policies) {
+    if (!policy.users) continue;
+    for (const id of [...policy.users.includeGroups, ...policy.users.excludeGroups]) groupIds.add(id);
+    for (const id of [...policy.users.includeRoles, ...policy.users.excludeRoles]) roleIds.add(id);
+    for (const id of [...policy.users.includeUsers, ...policy.users.excludeUsers]) userIds.add(id);
+  }
+  const declared = new Set(breakGlassAccounts.map((value) => value.toLowerCase()));
+
+  const tokens = new Map<string, string[]>();
+  const add = (userId: string, token: string): void => {
+    const id = userId.toLowerCase();
+    const list = tokens.get(id);
+    if (list) list.push(token);
+    else tokens.set(id, [token]);
+  };
+  for (const group of groupIds) for (const member of directory.transitiveUsersOf(group)) add(member, `g:${group}`);
+  for (const role of roleIds) for (const holder of directory.activeHoldersOf(role)) add(holder, `r:${role}`);
+
+  const byKey = new Map<string, UserClass>();
+  let usersAnalysed = 0;
+  let disabledUsersSkipped = 0;
+  for (const user of users) {
+    if (typeof user.id !== 'string') continue;
+    // A disabled account cannot sign in, so no policy needs to cover it.
+    if (user.accountEnabled === false) {
+      disabledUsersSkipped++;
+      continue;
+    }
+    usersAnalysed++;
+    const id = user.id.toLowerCase();
+    const own = [...(tokens.get(id) ?? [])];
+    if (userIds.has(id)) own.push(`u:${id}`);
+    const external = externalUserTypeOf(user);
+    if (external) own.push(`x:${external}`);
+    const breakGlass: BreakGlassStatus =
+      declared.has(id) || declared.has((user.userPrincipalName ?? '').toLowerCase()) ? 'declared' : isSuspectedBreakGlass(user) ? 'suspected' : null;
+    // Break-glass accounts form their own classes, so their gaps can be reported apart.
+    if (breakGlass) own.push(`b:${breakGlass}:${id}`);
+    own.sort();
+    const key = own.join('|');
+
+    const existing = byKey.get(key);
+    if (existing) {
+      existing.size++;
+      if (existing.sampleIds.length < 5) existing.sampleIds.push(user.id);
+      continue;
+    }
+    const groups = new Set<string>();
+    const roles = new Set<string>();
+    for (const token of own) {
+      if (token.startsWith('g:')) groups.add(token.slice(2));
+      else if (token.startsWith('r:')) roles.add(token.slice(2));
+    }
+    byKey.set(key, {
+      key,
+      example: user,
+      size: 1,
+      sampleIds: [user.id],
+      groups,
+      roles,
+      externalUserType: external,
+      breakGlass,
+      holdsAdminRole: PHISHING_RESISTANT_ADMIN_ROLES.some((role) => roles.has(role.toLowerCase())),
+    });
+  }
+  return { classes: [...byKey.values()], usersAnalysed, disabledUsersSkipped };
+}
