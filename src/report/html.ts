@@ -51,6 +51,9 @@ pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 8px; white-space:
 .finding h3 { margin-top: 4px; }
 .muted { color: #6b7280; }
 ul.objects { margin: 4px 0; padding-left: 20px; }
+table.assessment th:nth-child(1) { width: 13%; }
+table.assessment th:nth-child(2) { width: 24%; }
+table.assessment th:nth-child(3) { width: 35%; }
 .note { background: #fffbeb; border: 1px solid #fcd34d; padding: 8px 12px; border-radius: 4px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
