@@ -46,6 +46,8 @@ export const engagementV2Schema = z.strictObject({
     ...engagementV1Shape.client.shape,
     /** Users who would need a per-user license such as Entra ID P1; used to price license upgrades. */
     userCount: z.number().int().min(0).optional(),
+    /** Admins who would need Entra ID P2 for PIM, when the findings do not name them all. */
+    adminCount: z.number().int().min(0).optional(),
   }),
   /** ISO 4217 code shown beside every amount. */
   currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD').default('USD'),
