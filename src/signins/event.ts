@@ -60,7 +60,39 @@ export interface SignInEvent {
   authenticationDetails?: { authenticationMethod?: string | null; succeeded?: boolean | null }[];
   /** Where the event came from, for evidence: file and line or record index. */
   source?: { file: string; line?: number; record?: number };
+  /** Offline IP enrichment, added by the sign-in review; the log's own values stay in `location` and `autonomousSystemNumber`. */
+  network?: NetworkFacts;
 }
+
+/** Country and network of an event's IP, from the log where it carries them, else from the offline database. */
+export interface NetworkFacts {
+  /** ISO 3166 alpha-2 country code. */
+  country?: string | null;
+  asn?: number | null;
+  asnName?: string | null;
+  /** True when the ASN is on the hosting and VPS provider list. */
+  hosting?: boolean;
+  /** Where the log's value and the offline database disagree, e.g. `country: log US, database DE`. */
+  disagreements?: string[];
+}
+
+/** One directory audit event (Graph `directoryAudit` or Sentinel `AuditLogs`), reduced to what the detections read. */
+export interface AuditEvent {
+  id: string;
+  activityDateTime: string;
+  activityDisplayName: string;
+  category?: string | null;
+  loggedByService?: string | null;
+  result?: string | null;
+  correlationId?: string | null;
+  initiatedBy?: { userId?: string | null; userPrincipalName?: string | null; ipAddress?: string | null; appDisplayName?: string | null };
+  targets: { id?: string | null; displayName?: string | null; type?: string | null; userPrincipalName?: string | null }[];
+  /** What the detections care about; everything else is `other`. */
+  kind: AuditKind;
+  source?: { file: string; line?: number; record?: number };
+}
+
+export type AuditKind = 'deviceRegistration' | 'mfaRegistration' | 'consent' | 'other';
 
 /** Token-theft fields only Graph's beta signIn (and newer Sentinel rows) carry. */
 export const BETA_ONLY_FIELDS = [

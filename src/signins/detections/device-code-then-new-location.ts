@@ -1,0 +1,65 @@
+import type { SignInEvent } from '../event.js';
+import { asnOf, country, groupBy, makeAlert, succeeded, timeMs } from './helpers.js';
+import type { Alert, Detection } from './types.js';
+
+/** How an event's network differs from the device-code sign-in's, or null when it does not. */
+function difference(base: SignInEvent, other: SignInEvent): string | null {
+  const parts: string[] = [];
+  const [countryA, countryB] = [country(base), country(other)];
+  if (countryA && countryB && countryA.toUpperCase() !== countryB.toUpperCase()) parts.push(`country ${countryA} -> ${countryB}`);
+  const [asnA, asnB] = [asnOf(base), asnOf(other)];
+  if (asnA !== null && asnB !== null && asnA !== asnB) parts.push(`AS${asnA} -> AS${asnB}`);
+  if (parts.length === 0 && other.network?.hosting && !base.network?.hosting) parts.push(`hosting network AS${asnB}`);
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
+/**
+ * A device-code sign-in with use of the same user within minutes, or of the same session at any
+ * later time, from another country or ASN: the victim enters the code at home while the attacker's
+ * poller redeems it elsewhere, or the phished session is refreshed from the attacker's network.
+ */
+export const deviceCodeThenNewLocation: Detection = {
+  id: 'device-code-then-new-location',
+  title: 'Device code sign-in with use from another network',
+  severity: 'high',
+  description:
+    'Another successful sign-in of the same user within the window around a device-code sign-in (default 20 minutes), or a later sign-in in the same session, ' +
+    'came from another country or autonomous system (or from a hosting network). IP changes inside one country and ASN do not alert.',
+  fields: ['authenticationProtocol', 'sessionId', 'ipAddress', 'autonomousSystemNumber', 'location', 'status'],
+  falsePositives: 'Users on a VPN or split tunnel; a phone on a mobile network next to a laptop on the office line.',
+  sources: [
+    'https://www.microsoft.com/en-us/security/blog/2026/04/06/ai-enabled-device-code-phishing-campaign-april-2026/',
+    'https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows',
+  ],
+  detect(activity, context) {
+    const windowMs = context.settings.deviceCodeNewLocationMinutes * 60_000;
+    const events = activity.signIns.filter(succeeded);
+    const bySession = groupBy(events.filter((event) => event.sessionId), (event) => event.sessionId!);
+    const alerts: Alert[] = [];
+    events.forEach((base, index) => {
+      if (base.authenticationProtocol !== 'deviceCode') return;
+      const time = timeMs(base);
+      const related = new Map<string, { event: SignInEvent; why: string }>();
+      const consider = (other: SignInEvent, how: string): void => {
+        if (other === base || related.has(other.id)) return;
+        const why = difference(base, other);
+        if (why) related.set(other.id, { event: other, why: `${how}: ${why}` });
+      };
+      for (let i = index - 1; i >= 0 && time - timeMs(events[i]!) <= windowMs; i--) consider(events[i]!, 'same user');
+      for (let i = index + 1; i < events.length && timeMs(events[i]!) - time <= windowMs; i++) consider(events[i]!, 'same user');
+      for (const other of bySession.get(base.sessionId ?? '') ?? []) if (timeMs(other) > time) consider(other, 'same session');
+      if (related.size === 0) return;
+      const found = [...related.values()];
+      alerts.push(
+        makeAlert(
+          'device-code-then-new-location',
+          'high',
+          activity,
+          [base, ...found.map((entry) => entry.event)],
+          `device-code sign-in from ${base.ipAddress ?? 'an unknown IP'} followed by ${found.length} sign-in(s) from another network (${found[0]!.why})`,
+        ),
+      );
+    });
+    return alerts;
+  },
+};

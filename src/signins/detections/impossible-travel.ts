@@ -1,0 +1,65 @@
+import type { SignInEvent } from '../event.js';
+import { country, makeAlert, succeeded, timeMs } from './helpers.js';
+import type { Alert, Detection } from './types.js';
+
+const EARTH_RADIUS_KM = 6371;
+
+function coordinates(event: SignInEvent): { lat: number; lon: number } | null {
+  const geo = event.location?.geoCoordinates;
+  if (typeof geo?.latitude !== 'number' || typeof geo.longitude !== 'number') return null;
+  return { lat: geo.latitude, lon: geo.longitude };
+}
+
+/** Great-circle distance (haversine). */
+export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Successive successful sign-ins of one user that no traveller could make. With coordinates on both
+ * events, the speed between them decides; without, two countries within minutes decide, as in the
+ * Sentinel "login IP teleportation" hunting query. Pairs where either side is a hosting or VPS network
+ * are left to the hosting-network detection, because VPN exits make every such pair look impossible.
+ */
+export const impossibleTravel: Detection = {
+  id: 'impossible-travel',
+  title: 'Impossible travel between sign-ins',
+  severity: 'medium',
+  description:
+    'Two successive successful sign-ins of one user are further apart than the speed limit allows (default 1000 km/h over at least 500 km, from the log coordinates), ' +
+    'or, without coordinates, come from two countries within the country-change window (default 10 minutes).',
+  fields: ['ipAddress', 'location', 'status'],
+  falsePositives: 'VPN roaming and corporate egress changes; IP geolocation errors.',
+  sources: [
+    'Azure/Azure-Sentinel Hunting Queries/SigninLogs/UserLoginIPAddressTeleportation.yaml',
+    'https://learn.microsoft.com/entra/id-protection/concept-identity-protection-risks',
+  ],
+  detect(activity, context) {
+    const { impossibleTravelKmh, impossibleTravelMinKm, countryChangeMinutes } = context.settings;
+    const events = activity.signIns.filter((event) => succeeded(event) && event.ipAddress);
+    const alerts: Alert[] = [];
+    for (let i = 1; i < events.length; i++) {
+      const [before, after] = [events[i - 1]!, events[i]!];
+      if (before.ipAddress === after.ipAddress || before.network?.hosting || after.network?.hosting) continue;
+      const hours = Math.max(timeMs(after) - timeMs(before), 1) / 3_600_000;
+      const [from, to] = [coordinates(before), coordinates(after)];
+      const [countryA, countryB] = [country(before), country(after)];
+      let reason: string | null = null;
+      if (from && to) {
+        const km = distanceKm(from, to);
+        const speed = km / hours;
+        if (km >= impossibleTravelMinKm && speed > impossibleTravelKmh) {
+          reason = `${Math.round(km)} km in ${Math.round(hours * 60)} minute(s) (${Math.round(speed)} km/h) between ${countryA ?? '?'} and ${countryB ?? '?'}`;
+        }
+      } else if (countryA && countryB && countryA.toUpperCase() !== countryB.toUpperCase() && hours * 60 <= countryChangeMinutes) {
+        reason = `sign-ins from ${countryA} and ${countryB} ${Math.round(hours * 60)} minute(s) apart`;
+      }
+      if (reason) alerts.push(makeAlert('impossible-travel', 'medium', activity, [before, after], reason));
+    }
+    return alerts;
+  },
+};

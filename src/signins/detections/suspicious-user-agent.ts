@@ -1,0 +1,34 @@
+import { severityRank } from '../../checks/types.js';
+import { groupBy, makeAlert, succeeded } from './helpers.js';
+import type { Detection } from './types.js';
+import { matchUserAgent } from './user-agent-markers.js';
+
+export const suspiciousUserAgent: Detection = {
+  id: 'suspicious-user-agent',
+  title: 'Sign-in from a scripted or attack-tool user agent',
+  severity: 'high',
+  description:
+    "A sign-in's user agent contains a marker of HTTP libraries or attack tools (see the marker list with the source of each). " +
+    'Failed attempts alert one level lower than successes; unconfirmed markers alert as low.',
+  fields: ['userAgent', 'status'],
+  falsePositives: 'Internal Node.js or Python automation; old mail clients (BAV2ROPC); authorised red teams.',
+  sources: ['SigmaHQ rules-threat-hunting/cloud/azure/signin_logs/azure_ad_signin_axios_user_agent.yml', 'SigmaHQ rules/cloud/azure/signin_logs/azure_ad_suspicious_signin_bypassing_mfa.yml'],
+  detect(activity) {
+    const matched = activity.signIns.flatMap((event) => {
+      const marker = matchUserAgent(event.userAgent);
+      return marker ? [{ event, marker }] : [];
+    });
+    return [...groupBy(matched, (entry) => entry.marker.marker).values()].map((group) => {
+      const marker = group[0]!.marker;
+      const successes = group.filter((entry) => succeeded(entry.event)).length;
+      const severity = successes > 0 || severityRank(marker.severity) <= severityRank('low') ? marker.severity : marker.severity === 'high' ? 'medium' : 'low';
+      return makeAlert(
+        'suspicious-user-agent',
+        severity,
+        activity,
+        group.map((entry) => entry.event),
+        `user agent contains "${marker.exact ? 'TeamFiltration' : marker.marker}" (${marker.context}; source: ${marker.source}); ${successes} of ${group.length} sign-in(s) succeeded`,
+      );
+    });
+  },
+};

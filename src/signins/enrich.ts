@@ -1,0 +1,184 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isIPv4, isIPv6 } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import { Reader } from 'mmdb-lib';
+
+import type { NetworkFacts, SignInEvent } from './event.js';
+
+/**
+ * Offline IP enrichment. Country from @ip-location-db/geo-whois-asn-country-mmdb (npm license
+ * field CC0-1.0; built from RIR whois data that the NRO publishes under CC BY 4.0) read with
+ * mmdb-lib; ASN and ASN name from @ip-location-db/asn (CC BY 4.0, RouteViews, RIR and DB-IP ASN
+ * Lite data), a CSV of numeric ranges loaded on first use. Nothing is fetched at run time.
+ * NOTE: the package maintainer warns that the data published to npm has known errors and that npm
+ * updates will stop; treat database values as hints, and the log's own values win.
+ */
+
+const require = createRequire(import.meta.url);
+
+export interface HostingList {
+  asns: Map<number, string>;
+  namePattern: RegExp;
+}
+
+/** Loads data/signins/hosting-asns.json from the package root. */
+export function loadHostingList(): HostingList {
+  const path = fileURLToPath(new URL('../../data/signins/hosting-asns.json', import.meta.url));
+  const data = JSON.parse(readFileSync(path, 'utf8')) as { asns: { asn: number; name: string }[]; namePatterns: string[] };
+  return {
+    asns: new Map(data.asns.map((entry) => [entry.asn, entry.name])),
+    namePattern: new RegExp(data.namePatterns.join('|'), 'i'),
+  };
+}
+
+interface AsnTable {
+  starts: Float64Array;
+  ends: Float64Array;
+  asns: Uint32Array;
+  names: string[];
+}
+
+export interface Enricher {
+  /** Adds `network` to the event; returns the event for chaining. */
+  enrich(event: SignInEvent): SignInEvent;
+  isHostingAsn(asn: number | null | undefined, name?: string | null): boolean;
+}
+
+export interface EnricherOptions {
+  /** Off in tests that need no database; the log's own country and ASN are still used. */
+  useDatabase?: boolean;
+  hosting?: HostingList;
+}
+
+/** Builds an enricher; the databases are opened lazily, on the first IP the log does not describe. */
+export async function createEnricher(options: EnricherOptions = {}): Promise<Enricher> {
+  const hosting = options.hosting ?? loadHostingList();
+  const useDatabase = options.useDatabase ?? true;
+  const countryReader = useDatabase ? openCountryDatabase() : null;
+  const asnTable = useDatabase ? await loadAsnTable() : null;
+  const cache = new Map<string, { country: string | null; asn: number | null; asnName: string | null }>();
+
+  const isHostingAsn = (asn: number | null | undefined, name?: string | null): boolean => {
+    if (asn === null || asn === undefined) return false;
+    if (hosting.asns.has(asn)) return true;
+    return Boolean(name && hosting.namePattern.test(name));
+  };
+
+  const lookup = (ip: string) => {
+    let hit = cache.get(ip);
+    if (hit) return hit;
+    const countryRecord = countryReader && (isIPv4(ip) || isIPv6(ip)) ? countryReader.get(ip) : null;
+    const range = asnTable ? findAsn(asnTable, ip) : null;
+    hit = { country: countryRecord?.country_code ?? null, asn: range?.asn ?? null, asnName: range?.name ?? null };
+    if (cache.size > 100_000) cache.clear();
+    cache.set(ip, hit);
+    return hit;
+  };
+
+  return {
+    isHostingAsn,
+    enrich(event) {
+      const facts: NetworkFacts = {};
+      const logCountry = event.location?.countryOrRegion || null;
+      const logAsn = event.autonomousSystemNumber ?? null;
+      const database = event.ipAddress && useDatabase ? lookup(event.ipAddress) : null;
+      facts.country = logCountry ?? database?.country ?? null;
+      facts.asn = logAsn ?? database?.asn ?? null;
+      facts.asnName = database && (logAsn === null || logAsn === database.asn) ? database.asnName : hosting.asns.get(facts.asn ?? -1) ?? null;
+      facts.hosting = isHostingAsn(facts.asn, facts.asnName);
+      const disagreements: string[] = [];
+      if (logCountry && database?.country && logCountry.toUpperCase() !== database.country.toUpperCase()) {
+        disagreements.push(`country: log ${logCountry}, database ${database.country}`);
+      }
+      if (logAsn !== null && database?.asn && logAsn !== database.asn) disagreements.push(`asn: log ${logAsn}, database ${database.asn}`);
+      if (disagreements.length > 0) facts.disagreements = disagreements;
+      event.network = facts;
+      return event;
+    },
+  };
+}
+
+interface CountryRecord {
+  country_code?: string;
+}
+
+function openCountryDatabase(): { get(ip: string): CountryRecord | null } {
+  const path = require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
+  return new Reader(readFileSync(path)) as unknown as { get(ip: string): CountryRecord | null };
+}
+
+let asnTablePromise: Promise<AsnTable> | undefined;
+
+/** Loads the IPv4 and IPv6 ASN ranges once per process (about 0.5 million rows, a second or so). */
+function loadAsnTable(): Promise<AsnTable> {
+  asnTablePromise ??= (async () => {
+    const rows: { start: number; end: number; asn: number; name: string }[] = [];
+    for (const [file, v6] of [['asn-ipv4-num.csv', false], ['asn-ipv6-num.csv', true]] as const) {
+      const path = require.resolve(`@ip-location-db/asn/${file}`);
+      const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+      for await (const line of lines) {
+        const first = line.indexOf(',');
+        const second = line.indexOf(',', first + 1);
+        const third = line.indexOf(',', second + 1);
+        if (third === -1) continue;
+        const name = line.slice(third + 1).replace(/^"|"$/g, '').replace(/""/g, '"');
+        // IPv6 ranges are keyed by their top 64 bits as a double past the IPv4 space. A double keeps
+        // 53 bits, which is enough because ASN ranges are routed at /48 or wider.
+        const start = v6 ? ipv6Key(BigInt(line.slice(0, first))) : Number(line.slice(0, first));
+        const end = v6 ? ipv6Key(BigInt(line.slice(first + 1, second))) : Number(line.slice(first + 1, second));
+        rows.push({ start, end, asn: Number(line.slice(second + 1, third)), name });
+      }
+    }
+    rows.sort((a, b) => a.start - b.start);
+    const table: AsnTable = {
+      starts: new Float64Array(rows.length),
+      ends: new Float64Array(rows.length),
+      asns: new Uint32Array(rows.length),
+      names: new Array<string>(rows.length),
+    };
+    rows.forEach((row, i) => {
+      table.starts[i] = row.start;
+      table.ends[i] = row.end;
+      table.asns[i] = row.asn;
+      table.names[i] = row.name;
+    });
+    return table;
+  })();
+  return asnTablePromise;
+}
+
+const IPV4_SPACE = 2 ** 32;
+
+function ipv6Key(value: bigint): number {
+  return IPV4_SPACE + Number(value >> 64n);
+}
+
+function ipKey(ip: string): number | null {
+  if (isIPv4(ip)) return ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+  if (!isIPv6(ip)) return null;
+  const [head, tail] = ip.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  if (right.some((group) => group.includes('.')) || left.some((group) => group.includes('.'))) return null;
+  const groups = tail === undefined ? left : [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right];
+  let value = 0n;
+  for (const group of groups.slice(0, 4)) value = (value << 16n) | BigInt(parseInt(group || '0', 16));
+  return IPV4_SPACE + Number(value);
+}
+
+function findAsn(table: AsnTable, ip: string): { asn: number; name: string } | null {
+  const key = ipKey(ip);
+  if (key === null) return null;
+  let low = 0;
+  let high = table.starts.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (table.starts[mid]! <= key) low = mid + 1;
+    else high = mid - 1;
+  }
+  if (high < 0 || table.ends[high]! < key) return null;
+  return { asn: table.asns[high]!, name: table.names[high]! };
+}

@@ -1,0 +1,327 @@
+import type { Severity } from '../checks/types.js';
+import { SEVERITIES, severityRank } from '../checks/types.js';
+import type { Engagement } from '../engagement/schema.js';
+import { normaliseRecord } from './normalise.js';
+import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
+import { DETECTIONS } from './detections/index.js';
+import { isDeviceCode, succeeded } from './detections/helpers.js';
+import {
+  DEFAULT_SETTINGS,
+  DETECTION_IDS,
+  type Alert,
+  type DetectionContext,
+  type DetectionId,
+  type DetectionSettings,
+  type UserActivity,
+} from './detections/types.js';
+import { createEnricher, type Enricher } from './enrich.js';
+import { newReadStats, readLogRecords, type LogRecord, type ReadOptions, type ReadStats } from './read.js';
+
+/** Sign-ins kept by Entra ID P1/P2 tenants; the Graph API and the portal return at most this many days. */
+export const SIGN_IN_RETENTION_DAYS = 30;
+
+export interface ReviewOptions extends ReadOptions {
+  since?: Date;
+  until?: Date;
+  /** UPNs or object ids; only their events are reviewed. */
+  users?: string[];
+  engagement?: Engagement | null;
+  settings?: Partial<DetectionSettings>;
+  /** An enricher, or false for the log's own country and ASN with the hosting list (no IP database). Default: the offline database. */
+  enricher?: Enricher | false;
+  /** Directory audit events already loaded (from a snapshot), added to those read from the files. */
+  audits?: AuditEvent[];
+  /** Called about every 10,000 records with the count so far, for a progress bar. */
+  onProgress?: (records: number) => void;
+  /** Users whose full timeline is returned; by default, users with at least one alert. */
+  timelineUsers?: string[];
+}
+
+export interface DeviceCodeUser {
+  user: string;
+  userId: string | null;
+  displayName: string | null;
+  signIns: number;
+  first: string;
+  last: string;
+  apps: { appId: string | null; appDisplayName: string | null; signIns: number }[];
+  /** Up to 10 IP addresses. */
+  ips: string[];
+  countries: string[];
+}
+
+/** Plain data for the report's sign-in review section and the `signins --json` summary. */
+export interface SignInSummary {
+  /** True when at least one sign-in log file was read. */
+  present: boolean;
+  files: ReadStats['files'];
+  skippedRecords: number;
+  skippedExamples: ReadStats['skippedExamples'];
+  ignoredRecords: Record<string, number>;
+  eventCount: number;
+  auditCount: number;
+  userCount: number;
+  period: { from: string | null; to: string | null; days: number };
+  retentionDays: number;
+  /** Events carrying each beta-only token-theft field. */
+  betaFieldCoverage: Record<(typeof BETA_ONLY_FIELDS)[number], number>;
+  /** Beta-only fields that no event carries: the log is a v1.0 export or an old Sentinel table. */
+  missingBetaFields: string[];
+  /** False when no event carries authenticationProtocol, so device-code use cannot be ruled out. */
+  carriesAuthenticationProtocol: boolean;
+  deviceCode: { signIns: number; blockedAttempts: number; users: DeviceCodeUser[] };
+  alertsByDetection: Record<DetectionId, number>;
+  alertsBySeverity: Record<Severity, number>;
+  filters: { since: string | null; until: string | null; users: string[] };
+}
+
+export interface TimelineEntry {
+  time: string;
+  id: string;
+  ip: string | null;
+  country: string | null;
+  asn: number | null;
+  app: string | null;
+  protocol: string | null;
+  interactive: boolean | null;
+  result: number | null;
+  sessionId: string | null;
+  /** Detections whose evidence names this event. */
+  alerts: DetectionId[];
+}
+
+export interface ReviewResult {
+  alerts: Alert[];
+  summary: SignInSummary;
+  timelines: { user: string; userId: string | null; entries: TimelineEntry[] }[];
+}
+
+/** Reads, enriches and reviews sign-in and audit logs. Alerts do not depend on the order of events in the input. */
+export async function reviewSignIns(files: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  const stats = options.stats ?? newReadStats();
+  const enricher = options.enricher === false ? await createEnricher({ useDatabase: false }) : (options.enricher ?? (await createEnricher()));
+  const collector = new ActivityCollector(options);
+  let records = 0;
+  for await (const record of readLogRecords(files, { ...options, stats })) {
+    collector.add(record, enricher);
+    records++;
+    if (options.onProgress && records % 10_000 === 0) options.onProgress(records);
+  }
+  for (const audit of options.audits ?? []) collector.add({ kind: 'audit', event: audit }, enricher);
+  return collector.finish(stats, options);
+}
+
+/** Builds the review's summary from a snapshot's sign-in files, for the assessment report. */
+export async function summarizeSignIns(
+  snapshot: { signInFiles: string[]; resources: { directoryAudits?: unknown[] } },
+  options: { engagement: Engagement | null; now: Date; enricher?: Enricher | false },
+): Promise<SignInSummary> {
+  const audits: AuditEvent[] = [];
+  for (const audit of snapshot.resources.directoryAudits ?? []) {
+    try {
+      const normalised = normaliseRecord(audit);
+      if (normalised.kind === 'audit') audits.push(normalised.event);
+    } catch {
+      // The snapshot loader validates directoryAudits; an entry that is not an audit event is not evidence.
+    }
+  }
+  const result = await reviewSignIns(snapshot.signInFiles, {
+    engagement: options.engagement,
+    until: options.now,
+    audits,
+    ...(options.enricher !== undefined ? { enricher: options.enricher } : {}),
+    timelineUsers: [],
+  });
+  return result.summary;
+}
+
+/** Groups events by user and keeps the running summary. */
+class ActivityCollector {
+  private readonly byUser = new Map<string, UserActivity>();
+  private readonly auditsByUser = new Map<string, AuditEvent[]>();
+  private readonly userFilter: Set<string> | null;
+  private readonly since: string | null;
+  private readonly until: string | null;
+  private readonly coverage = Object.fromEntries(BETA_ONLY_FIELDS.map((field) => [field, 0])) as SignInSummary['betaFieldCoverage'];
+  private eventCount = 0;
+  private auditCount = 0;
+  private from: string | null = null;
+  private to: string | null = null;
+
+  constructor(options: ReviewOptions) {
+    this.userFilter = options.users && options.users.length > 0 ? new Set(options.users.map((user) => user.toLowerCase())) : null;
+    this.since = options.since ? options.since.toISOString() : null;
+    this.until = options.until ? options.until.toISOString() : null;
+  }
+
+  add(record: LogRecord, enricher: Enricher | null): void {
+    if (record.kind === 'audit') {
+      this.addAudit(record.event);
+      return;
+    }
+    const event = record.event;
+    if ((this.since && event.createdDateTime < this.since) || (this.until && event.createdDateTime > this.until)) return;
+    const upn = event.userPrincipalName?.toLowerCase() ?? null;
+    const id = event.userId?.toLowerCase() || null;
+    if (this.userFilter && !((upn && this.userFilter.has(upn)) || (id && this.userFilter.has(id)))) return;
+    const key = id ?? upn ?? '(unknown user)';
+    if (enricher) enricher.enrich(event);
+    else event.network = { country: event.location?.countryOrRegion ?? null, asn: event.autonomousSystemNumber ?? null };
+
+    this.eventCount++;
+    for (const field of BETA_ONLY_FIELDS) if (event[field] !== undefined) this.coverage[field]++;
+    if (this.from === null || event.createdDateTime < this.from) this.from = event.createdDateTime;
+    if (this.to === null || event.createdDateTime > this.to) this.to = event.createdDateTime;
+
+    let activity = this.byUser.get(key);
+    if (!activity) {
+      activity = { key, user: upn ?? key, userId: event.userId ?? null, signIns: [], audits: [] };
+      this.byUser.set(key, activity);
+    }
+    if (activity.user === key && upn) activity.user = upn;
+    activity.signIns.push(event);
+  }
+
+  private addAudit(audit: AuditEvent): void {
+    if ((this.since && audit.activityDateTime < this.since) || (this.until && audit.activityDateTime > this.until)) return;
+    this.auditCount++;
+    // An audit event belongs to each user it targets and to the user who initiated it.
+    const keys = new Set<string>();
+    for (const target of audit.targets) {
+      if (target.type && target.type.toLowerCase() !== 'user') continue;
+      if (target.id) keys.add(target.id.toLowerCase());
+      if (target.userPrincipalName) keys.add(target.userPrincipalName.toLowerCase());
+    }
+    if (audit.initiatedBy?.userId) keys.add(audit.initiatedBy.userId.toLowerCase());
+    if (audit.initiatedBy?.userPrincipalName) keys.add(audit.initiatedBy.userPrincipalName.toLowerCase());
+    for (const key of keys) {
+      const list = this.auditsByUser.get(key);
+      if (list) list.push(audit);
+      else this.auditsByUser.set(key, [audit]);
+    }
+  }
+
+  finish(stats: ReadStats, options: ReviewOptions): ReviewResult {
+    const context: DetectionContext = {
+      settings: { ...DEFAULT_SETTINGS, ...options.settings },
+      breakGlass: new Set((options.engagement?.breakGlassAccounts ?? []).map((account) => account.toLowerCase())),
+    };
+    const alerts: Alert[] = [];
+    const deviceCodeUsers: DeviceCodeUser[] = [];
+    let deviceCodeSignIns = 0;
+    let blockedAttempts = 0;
+    const activities = [...this.byUser.values()].sort((a, b) => compareText(a.key, b.key));
+    const timelineWanted = options.timelineUsers ? new Set(options.timelineUsers.map((user) => user.toLowerCase())) : null;
+    const timelines: ReviewResult['timelines'] = [];
+
+    for (const activity of activities) {
+      activity.signIns.sort(compareEvents);
+      const audits = new Map<string, AuditEvent>();
+      for (const key of [activity.key, activity.user]) for (const audit of this.auditsByUser.get(key) ?? []) audits.set(audit.id, audit);
+      activity.audits = [...audits.values()].sort((a, b) => compareText(a.activityDateTime, b.activityDateTime) || compareText(a.id, b.id));
+
+      const userAlerts = DETECTIONS.flatMap((detection) => detection.detect(activity, context));
+      alerts.push(...userAlerts);
+
+      const deviceCode = activity.signIns.filter((event) => isDeviceCode(event) && succeeded(event));
+      blockedAttempts += activity.signIns.filter((event) => isDeviceCode(event) && !succeeded(event)).length;
+      if (deviceCode.length > 0) {
+        deviceCodeSignIns += deviceCode.length;
+        deviceCodeUsers.push(deviceCodeUser(activity, deviceCode));
+      }
+      const wanted = timelineWanted ? timelineWanted.has(activity.user) || timelineWanted.has(activity.key) : userAlerts.length > 0;
+      if (wanted) timelines.push({ user: activity.user, userId: activity.userId, entries: timeline(activity.signIns, userAlerts) });
+    }
+
+    alerts.sort((a, b) => compareText(a.time, b.time) || compareText(a.detection, b.detection) || compareText(a.user, b.user) || compareText(a.events[0]?.id ?? '', b.events[0]?.id ?? ''));
+    const alertsByDetection = Object.fromEntries(DETECTION_IDS.map((id) => [id, 0])) as Record<DetectionId, number>;
+    const alertsBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+    for (const alert of alerts) {
+      alertsByDetection[alert.detection]++;
+      alertsBySeverity[alert.severity]++;
+    }
+    const days = this.from && this.to ? Math.round(((Date.parse(this.to) - Date.parse(this.from)) / 86_400_000) * 10) / 10 : 0;
+    const summary: SignInSummary = {
+      present: stats.files.length > 0,
+      files: stats.files,
+      skippedRecords: stats.files.reduce((sum, file) => sum + file.skipped, 0),
+      skippedExamples: stats.skippedExamples,
+      ignoredRecords: stats.ignoredByReason,
+      eventCount: this.eventCount,
+      auditCount: this.auditCount,
+      userCount: this.byUser.size,
+      period: { from: this.from, to: this.to, days },
+      retentionDays: SIGN_IN_RETENTION_DAYS,
+      betaFieldCoverage: this.coverage,
+      missingBetaFields: BETA_ONLY_FIELDS.filter((field) => this.coverage[field] === 0),
+      carriesAuthenticationProtocol: this.coverage.authenticationProtocol > 0,
+      deviceCode: {
+        signIns: deviceCodeSignIns,
+        blockedAttempts,
+        users: deviceCodeUsers.sort((a, b) => b.signIns - a.signIns || compareText(a.user, b.user)),
+      },
+      alertsByDetection,
+      alertsBySeverity,
+      filters: { since: this.since, until: this.until, users: [...(this.userFilter ?? [])] },
+    };
+    return { alerts: alerts.sort(bySeverityThenTime), summary, timelines };
+  }
+}
+
+function bySeverityThenTime(a: Alert, b: Alert): number {
+  return severityRank(b.severity) - severityRank(a.severity) || compareText(a.time, b.time) || compareText(a.detection, b.detection) || compareText(a.user, b.user) || compareText(a.events[0]?.id ?? '', b.events[0]?.id ?? '');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders by time, then id, so that equal times from different inputs sort the same way. */
+export function compareEvents(a: SignInEvent, b: SignInEvent): number {
+  return compareText(a.createdDateTime, b.createdDateTime) || compareText(a.id, b.id);
+}
+
+function deviceCodeUser(activity: UserActivity, events: SignInEvent[]): DeviceCodeUser {
+  const apps = new Map<string, DeviceCodeUser['apps'][number]>();
+  for (const event of events) {
+    const key = event.appId ?? event.appDisplayName ?? '';
+    const app = apps.get(key) ?? { appId: event.appId ?? null, appDisplayName: event.appDisplayName ?? null, signIns: 0 };
+    app.signIns++;
+    apps.set(key, app);
+  }
+  return {
+    user: activity.user,
+    userId: activity.userId,
+    displayName: events.find((event) => event.userDisplayName)?.userDisplayName ?? null,
+    signIns: events.length,
+    first: events[0]!.createdDateTime,
+    last: events[events.length - 1]!.createdDateTime,
+    apps: [...apps.values()].sort((a, b) => b.signIns - a.signIns),
+    ips: [...new Set(events.map((event) => event.ipAddress).filter((ip): ip is string => Boolean(ip)))].slice(0, 10),
+    countries: [...new Set(events.map((event) => event.network?.country).filter((value): value is string => Boolean(value)))],
+  };
+}
+
+function timeline(events: SignInEvent[], alerts: Alert[]): TimelineEntry[] {
+  const alertsByEvent = new Map<string, Set<DetectionId>>();
+  for (const alert of alerts) {
+    for (const evidence of alert.events) {
+      const set = alertsByEvent.get(evidence.id) ?? new Set<DetectionId>();
+      set.add(alert.detection);
+      alertsByEvent.set(evidence.id, set);
+    }
+  }
+  return events.map((event) => ({
+    time: event.createdDateTime,
+    id: event.id,
+    ip: event.ipAddress ?? null,
+    country: event.network?.country ?? null,
+    asn: event.network?.asn ?? null,
+    app: event.appDisplayName ?? event.appId ?? null,
+    protocol: event.authenticationProtocol ?? null,
+    interactive: event.isInteractive ?? null,
+    result: event.status?.errorCode ?? null,
+    sessionId: event.sessionId ?? null,
+    alerts: [...(alertsByEvent.get(event.id) ?? [])].sort(),
+  }));
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { Alert } from '../../src/signins/detections/types.js';
+import { reviewSignIns } from '../../src/signins/review.js';
+import { graphSignIn, ndjson, tempDir, writeInput } from './fixtures.js';
+
+const dir = tempDir();
+
+/** A log with several attacks and background noise, oldest first. */
+function attackLog(): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  const minute = (m: number) => new Date(Date.UTC(2026, 4, 1, 8, 0) + m * 60_000).toISOString();
+  for (let m = 0; m < 300; m += 7) {
+    events.push(graphSignIn({ id: `bg-${m}`, createdDateTime: minute(m), userPrincipalName: `user${m % 5}@contoso.example`, userId: `user-${m % 5}`, sessionId: `s-${m % 5}` }));
+  }
+  events.push(graphSignIn({ id: 'dc', createdDateTime: minute(100), authenticationProtocol: 'deviceCode', originalTransferMethod: 'deviceCodeFlow', sessionId: 'dc-session' }));
+  events.push(graphSignIn({ id: 'dc-replay', createdDateTime: minute(104), originalTransferMethod: 'deviceCodeFlow', sessionId: 'dc-session', ipAddress: '203.0.113.5', autonomousSystemNumber: 14061, isInteractive: false, location: { countryOrRegion: 'US' } }));
+  events.push(graphSignIn({ id: 'ua', createdDateTime: minute(150), userAgent: 'axios/1.7.9', userPrincipalName: 'user2@contoso.example', userId: 'user-2' }));
+  // Two events at the same time: the tie is broken by id, not by input order.
+  events.push(graphSignIn({ id: 'tie-b', createdDateTime: minute(200), userPrincipalName: 'user3@contoso.example', userId: 'user-3', sessionId: 's-3', autonomousSystemNumber: 64777, ipAddress: '192.0.2.8' }));
+  events.push(graphSignIn({ id: 'tie-a', createdDateTime: minute(200), userPrincipalName: 'user3@contoso.example', userId: 'user-3', sessionId: 's-3' }));
+  return events.sort((a, b) => String(a.createdDateTime).localeCompare(String(b.createdDateTime)));
+}
+
+/** Alerts without the file positions, which differ between the two files by construction. */
+function withoutSources(alerts: Alert[]): unknown[] {
+  return alerts.map((alert) => ({ ...alert, events: alert.events.map(({ source: _source, ...rest }) => rest) }));
+}
+
+describe('input order', () => {
+  it('newest first and oldest first give the same alerts', async () => {
+    const events = attackLog();
+    const oldestFirst = writeInput(dir, 'oldest-first.ndjson', ndjson(events));
+    const newestFirst = writeInput(dir, 'newest-first.json', JSON.stringify({ value: [...events].reverse() }));
+    const shuffled = writeInput(dir, 'shuffled.ndjson', ndjson(events.map((event, i) => ({ event, key: (i * 7919) % events.length })).sort((a, b) => a.key - b.key).map((entry) => entry.event)));
+    const [a, b, c] = await Promise.all([oldestFirst, newestFirst, shuffled].map((file) => reviewSignIns([file], { enricher: false })));
+    assert.ok(a!.alerts.length >= 4, `expected the injected attacks to alert, got ${a!.alerts.length}`);
+    assert.deepEqual(withoutSources(b!.alerts), withoutSources(a!.alerts));
+    assert.deepEqual(withoutSources(c!.alerts), withoutSources(a!.alerts));
+    assert.deepEqual(b!.summary.deviceCode, a!.summary.deviceCode);
+  });
+
+  it('split across files in any order', async () => {
+    const events = attackLog();
+    const half = Math.floor(events.length / 2);
+    const first = writeInput(dir, 'part-1.ndjson', ndjson(events.slice(0, half)));
+    const second = writeInput(dir, 'part-2.ndjson', ndjson(events.slice(half)));
+    const forward = await reviewSignIns([first, second], { enricher: false });
+    const backward = await reviewSignIns([second, first], { enricher: false });
+    assert.deepEqual(withoutSources(backward.alerts), withoutSources(forward.alerts));
+  });
+});
