@@ -126,6 +126,9 @@ async function scanFolder(root: string, warn: WarningSink): Promise<FolderLayout
       continue;
     }
     const extension = extname(lower);
+    if (kind === 'folder' && extension === '.json' && byLowerName.has(lower.slice(0, -5))) {
+      throw new InputError({ file: path }, 'this is a folder, not a file', 'a JSON file', `move its files into ${entry.name.slice(0, -5)}/ or replace it with the exported file`);
+    }
     const resource = kind === 'folder' ? byLowerName.get(lower) : extension === '.json' ? byLowerName.get(lower.slice(0, -5)) : undefined;
     if (resource && (kind === 'folder' || resource !== 'signIns')) {
       const slot = layout.resources.get(resource) ?? {};

@@ -24,6 +24,20 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
+/** Names the bad property for messages: `includeUsers`, or `includeGroups[1]` for an element. */
+function propertyName(path: ReadonlyArray<PropertyKey>, resource: string): string {
+  let name = '';
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i];
+    if (typeof segment === 'number') {
+      name = `[${segment}]${name}`;
+      continue;
+    }
+    return `${String(segment)}${name}`;
+  }
+  return `${resource}${name}`;
+}
+
 const ARTICLE: Record<string, string> = {
   array: 'an array',
   object: 'an object',
@@ -44,7 +58,7 @@ export function validateItem(schema: z.ZodType, value: unknown, location: { file
   const issue = issues[0]!;
   const found = valueAt(value, issue.path);
   const jsonPath = joinJsonPath(location.jsonPath, issue.path);
-  const property = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : resource;
+  const property = propertyName(issue.path, resource);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''} in this object)` : '';
 
   let expected = issue.message;
