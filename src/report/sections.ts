@@ -1,6 +1,10 @@
 import type { CheckResult } from '../checks/types.js';
+import { analyzeCoverage } from '../conditional-access/coverage.js';
+import { summarizeCoverage } from '../conditional-access/summary.js';
 import type { Engagement } from '../engagement/schema.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { coverageSection } from './coverage-section.js';
+import type { ReportSection } from './schema.js';
 
 export interface SectionInputs {
   snapshot: Snapshot;
@@ -12,8 +16,15 @@ export interface SectionInputs {
 /**
  * Builds the report sections other modules contribute (Conditional Access coverage gaps, the
  * sign-in review summary), each in the renderers' display shape with its own data kept beside.
+ * A section whose input was not collected is left out; the checks report why.
  */
-export async function buildSections(inputs: SectionInputs): Promise<Record<string, unknown>> {
-  void inputs;
-  return {};
+export async function buildSections(inputs: SectionInputs): Promise<Record<string, ReportSection>> {
+  const sections: Record<string, ReportSection> = {};
+  const { snapshot, engagement } = inputs;
+
+  if (snapshot.statusOf('conditionalAccessPolicies').status === 'collected' && snapshot.statusOf('users').status === 'collected') {
+    const coverage = analyzeCoverage(snapshot, { breakGlassAccounts: engagement?.breakGlassAccounts ?? [] });
+    sections.coverage = coverageSection(summarizeCoverage(coverage));
+  }
+  return sections;
 }
