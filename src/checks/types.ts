@@ -1,5 +1,6 @@
 import type { Engagement } from '../engagement/schema.js';
 import type { ResourceName } from '../snapshot/resources.js';
+import type { SignInSummary } from '../signins/review.js';
 import type { Snapshot } from '../snapshot/types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -106,6 +107,11 @@ export interface CheckContext {
   engagement: Engagement | null;
   /** The assessment time; checks use it instead of the clock so results are reproducible. */
   now: Date;
+  /**
+   * Summary of the snapshot's sign-in logs, computed before the checks run (summarizeSignIns),
+   * because reading logs is asynchronous and `evaluate` is not. Absent when nobody computed it.
+   */
+  signInSummary?: SignInSummary;
 }
 
 export interface Remediation {

@@ -8,6 +8,7 @@ import { parseEngagement } from '../../src/engagement/load.js';
 import type { Engagement, engagementV1Schema } from '../../src/engagement/schema.js';
 import { runCheck } from '../../src/checks/run.js';
 import type { CheckDefinition, CheckResult, MessageData, ResultState, Severity, SkipReason } from '../../src/checks/types.js';
+import type { SignInSummary } from '../../src/signins/review.js';
 import type { ResourceName, ResourceStatus } from '../../src/snapshot/resources.js';
 import type { Snapshot, SnapshotResources } from '../../src/snapshot/types.js';
 import { makeSnapshot } from './tenant.js';
@@ -31,6 +32,8 @@ export interface CheckCase<M extends string = string> {
   engagement?: z.input<typeof engagementV1Schema>;
   /** Assessment time; defaults to 2026-06-01T00:00:00Z. */
   now?: string;
+  /** Sign-in log summary the assessment computed before running checks. */
+  signInSummary?: SignInSummary;
   expect: {
     state: ResultState;
     /** Required when `state` is `skipped`. */
@@ -86,7 +89,7 @@ export function runCase<M extends string>(check: CheckDefinition<M>, testCase: C
   const snapshot = isSnapshot(testCase.tenant) ? testCase.tenant : fragmentSnapshot(testCase);
   const engagement: Engagement | null = 
     testCase.engagement === undefined ? null : parseEngagement(JSON.stringify(testCase.engagement), 'engagement.json');
-  const context = { snapshot, engagement, now: new Date(testCase.now ?? DEFAULT_NOW) };
+  const context = { snapshot, engagement, now: new Date(testCase.now ?? DEFAULT_NOW), ...(testCase.signInSummary ? { signInSummary: testCase.signInSummary } : {}) };
   let summaryMessageId: string | undefined;
   const spy: CheckDefinition = {
     ...(check as CheckDefinition),
