@@ -2,9 +2,11 @@ import type { CheckResult } from '../checks/types.js';
 import { analyzeCoverage } from '../conditional-access/coverage.js';
 import { summarizeCoverage } from '../conditional-access/summary.js';
 import type { Engagement } from '../engagement/schema.js';
+import { summarizeSignIns } from '../signins/review.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { coverageSection } from './coverage-section.js';
 import type { ReportSection } from './schema.js';
+import { signInSection } from './signin-section.js';
 
 export interface SectionInputs {
   snapshot: Snapshot;
@@ -25,6 +27,10 @@ export async function buildSections(inputs: SectionInputs): Promise<Record<strin
   if (snapshot.statusOf('conditionalAccessPolicies').status === 'collected' && snapshot.statusOf('users').status === 'collected') {
     const coverage = analyzeCoverage(snapshot, { breakGlassAccounts: engagement?.breakGlassAccounts ?? [] });
     sections.coverage = coverageSection(summarizeCoverage(coverage));
+  }
+
+  if (snapshot.statusOf('signIns').status === 'collected' || snapshot.signInFiles.length > 0) {
+    sections.signInReview = signInSection(await summarizeSignIns(snapshot, { engagement, now: inputs.now }));
   }
   return sections;
 }
