@@ -2,6 +2,8 @@ import { breakGlassAccountsAreDeclaredAndExcluded } from './privileged-access/br
 import { globalAdministratorCountIsTwoToFour } from './privileged-access/global-administrator-count-is-two-to-four.js';
 import { guestsHoldNoAdminRoles } from './privileged-access/guests-hold-no-admin-roles.js';
 import { privilegedRolesUsePimEligibility } from './privileged-access/privileged-roles-use-pim-eligibility.js';
+import { noDeviceCodeSignIns } from './sign-in-review/no-device-code-sign-ins.js';
+import { signInLogsCover30Days } from './sign-in-review/sign-in-logs-cover-30-days.js';
 import type { CheckDefinition } from './types.js';
 
 /**
@@ -14,4 +16,6 @@ export const CHECKS: readonly CheckDefinition[] = [
   privilegedRolesUsePimEligibility,
   guestsHoldNoAdminRoles,
   breakGlassAccountsAreDeclaredAndExcluded,
+  signInLogsCover30Days,
+  noDeviceCodeSignIns,
 ];
