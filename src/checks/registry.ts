@@ -1,3 +1,9 @@
+import { legacyAuthenticationIsBlocked } from './conditional-access/legacy-authentication-is-blocked.js';
+import { mfaRequiredForAllUsers } from './conditional-access/mfa-required-for-all-users.js';
+import { compliantDeviceRequiredForM365AndAdminPortals } from './device-compliance/compliant-device-required-for-m365-and-admin-portals.js';
+import { authenticationTransferIsBlocked } from './device-code-flow/authentication-transfer-is-blocked.js';
+import { deviceCodeFlowIsBlocked } from './device-code-flow/device-code-flow-is-blocked.js';
+import { adminRolesRequirePhishingResistantMfa } from './mfa-strength/admin-roles-require-phishing-resistant-mfa.js';
 import { breakGlassAccountsAreDeclaredAndExcluded } from './privileged-access/break-glass-accounts-are-declared-and-excluded.js';
 import { globalAdministratorCountIsTwoToFour } from './privileged-access/global-administrator-count-is-two-to-four.js';
 import { guestsHoldNoAdminRoles } from './privileged-access/guests-hold-no-admin-roles.js';
@@ -16,6 +22,12 @@ export const CHECKS: readonly CheckDefinition[] = [
   privilegedRolesUsePimEligibility,
   guestsHoldNoAdminRoles,
   breakGlassAccountsAreDeclaredAndExcluded,
+  adminRolesRequirePhishingResistantMfa,
+  deviceCodeFlowIsBlocked,
+  authenticationTransferIsBlocked,
+  mfaRequiredForAllUsers,
+  legacyAuthenticationIsBlocked,
+  compliantDeviceRequiredForM365AndAdminPortals,
   signInLogsCover30Days,
   noDeviceCodeSignIns,
 ];

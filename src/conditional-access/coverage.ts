@@ -227,6 +227,19 @@ export function policyCloses(kind: GapKind, policy: CompiledPolicy, facts: Evalu
   }
 }
 
+/**
+ * True when the policy would close gaps of this kind for some sign-in in the kind's scope: it
+ * blocks or requires the right control, and its client app types and flows overlap the scope.
+ */
+export function policyAddressesKind(kind: GapKind, policy: CompiledPolicy, facts: EvaluationFacts): boolean {
+  const scope = SCOPES[kind];
+  return (
+    policyCloses(kind, policy, facts) &&
+    scope.clients.some((client) => matchClientApp(policy, client).matched) &&
+    scope.flows.some((flow) => matchFlow(policy, flow ?? undefined).matched)
+  );
+}
+
 interface KindScope {
   clients: readonly ClientAppType[];
   flows: readonly (TransferMethod | null)[];

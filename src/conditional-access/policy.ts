@@ -388,3 +388,26 @@ export function matchFlow(policy: CompiledPolicy, flow: SignInContext['flow']): 
 }
 
 export const KNOWN_CLIENT_APP_TYPES: readonly string[] = CLIENT_APP_TYPES;
+
+/**
+ * Conditions of a policy that the evaluator cannot decide from a snapshot, found without a
+ * sign-in: malformed device filters, unknown enum values, application filters, missing or
+ * unsupported named locations.
+ */
+export function staticProblems(policy: CompiledPolicy, locations: Map<string, CompiledLocation>): string[] {
+  const problems: string[] = [];
+  if (policy.deviceFilter?.error) problems.push(policy.deviceFilter.error);
+  if (policy.clientAppTypes.unknown.length > 0) problems.push(`unknown client app types ${policy.clientAppTypes.unknown.join(', ')}`);
+  if (policy.platforms && policy.platforms.unknown.length > 0) problems.push(`unknown platforms ${policy.platforms.unknown.join(', ')}`);
+  if (policy.applications.hasApplicationFilter) problems.push('an application filter on custom security attributes');
+  for (const entry of [...(policy.locations?.include ?? []), ...(policy.locations?.exclude ?? [])]) {
+    if (entry === 'all' || entry === 'alltrusted') continue;
+    const named = locations.get(entry);
+    if (!named) problems.push(`named location ${entry} is not in the snapshot`);
+    else if (named.kind === 'unsupported') problems.push(`${named.displayName}: ${named.problem}`);
+  }
+  for (const spec of [policy.users?.includeGuests, policy.users?.excludeGuests]) {
+    if (spec && spec.unknownTypes.length > 0) problems.push(`unknown guest or external user types ${spec.unknownTypes.join(', ')}`);
+  }
+  return problems;
+}

@@ -74,3 +74,16 @@ export function tenant(policies: Graph.ConditionalAccessPolicy[] = BASELINE_POLI
 export function withPolicy(replaced: Graph.ConditionalAccessPolicy, replacement: Graph.ConditionalAccessPolicy | null): Graph.ConditionalAccessPolicy[] {
   return BASELINE_POLICIES.flatMap((existing) => (existing === replaced ? (replacement ? [replacement] : []) : [existing]));
 }
+
+/** An engagement file that declares the tenant's break-glass account. */
+export const DECLARED = { client: { name: 'Contoso' }, breakGlassAccounts: ['ea1@contoso.onmicrosoft.com'] };
+
+/** The tenant without its break-glass account, for cases that need no exclusions at all. */
+export function tenantWithoutBreakGlass(policies: Graph.ConditionalAccessPolicy[] = BASELINE_POLICIES): Partial<SnapshotResources> {
+  const fragment = tenant(policies);
+  fragment.users = fragment.users!.filter((entry) => entry.id !== breakGlass.id);
+  fragment.roleAssignments = fragment.roleAssignments!.filter((entry) => entry.principalId !== breakGlass.id);
+  return fragment;
+}
+
+export const upn = (entry: Graph.User): string => entry.userPrincipalName!;

@@ -1,0 +1,120 @@
+import type * as Graph from '@microsoft/microsoft-graph-types';
+
+import { authenticationTransferIsBlocked as check } from '../../../src/checks/device-code-flow/authentication-transfer-is-blocked.js';
+import { runCheckCases } from '../../helpers/check-cases.js';
+import { policy } from '../../helpers/tenant.js';
+import { alice, blockTransfer, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
+
+const ID = check.id;
+const block: Graph.ConditionalAccessGrantControls = { operator: 'OR', builtInControls: ['block'] };
+const transferBlock = (conditions: Record<string, unknown>, state = 'enabled'): Graph.ConditionalAccessPolicy =>
+  policy({ displayName: 'Block authentication transfer', state: state as Graph.ConditionalAccessPolicyState, conditions: { users: EXCLUDE_BREAK_GLASS, authenticationFlows: { transferMethods: 'authenticationTransfer' }, ...conditions } as never, grantControls: block });
+const gapFor = (user: Graph.User) => ({ messageId: 'gap' as const, key: `${ID}:${user.id}`, data: { user: upn(user) } });
+const everyone = [gapFor(alice), gapFor(bob), gapFor(carol), gapFor(guest)];
+
+runCheckCases(check, [
+  {
+    name: 'blocked for all but the declared break-glass account',
+    tenant: tenant(),
+    engagement: DECLARED,
+    expect: { state: 'pass', summary: 'covered-except-break-glass' },
+  },
+  {
+    name: 'blocked for all in a tenant without exclusions',
+    tenant: tenantWithoutBreakGlass(),
+    engagement: { client: { name: 'Contoso' } },
+    expect: { state: 'pass', summary: 'covered' },
+  },
+  {
+    name: 'combined flag string blocks transfer too',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' } }))),
+    engagement: DECLARED,
+    expect: { state: 'pass', summary: 'covered-except-break-glass' },
+  },
+  {
+    name: 'undeclared break-glass account is a suspected gap',
+    tenant: tenant(),
+    expect: { state: 'warn', summary: 'covered', findings: [{ messageId: 'suspected-break-glass-gap', key: `${ID}:${breakGlass.id}`, data: { user: upn(breakGlass) } }] },
+  },
+  {
+    name: 'report-only block does not count',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({}, 'enabledForReportingButNotEnforced'))),
+    engagement: DECLARED,
+    expect: { state: 'fail', summary: 'gaps-found', findings: [...everyone, { messageId: 'report-only-policy', data: { policy: 'Block authentication transfer' } }] },
+  },
+  {
+    name: 'no transfer policy at all',
+    tenant: tenant(withPolicy(blockTransfer, null)),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, whyNotCovered: ['no policy would close this gap'] } })) },
+  },
+  {
+    name: 'excluded group leaves its members open',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ users: { excludeUsers: [breakGlass.id!], excludeGroups: [staff.id!] } }))),
+    engagement: DECLARED,
+    expect: {
+      state: 'fail',
+      findings: [
+        { ...gapFor(alice), data: { user: upn(alice), whyNotCovered: ['Block authentication transfer (enabled): the user is not included or is excluded'] } },
+        gapFor(carol),
+        { messageId: 'policy-exclusions', data: { policy: 'Block authentication transfer', exclusions: ['group Staff'] } },
+      ],
+    },
+  },
+  {
+    name: 'excluded app leaves that app open',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ applications: { includeApplications: ['All'], excludeApplications: ['00000002-0000-0ff1-ce00-000000000000'] } }))),
+    engagement: DECLARED,
+    expect: {
+      state: 'fail',
+      findings: [
+        ...everyone.map((finding) => ({ ...finding, data: { ...finding.data, apps: ['Office 365 Exchange Online'] } })),
+        { messageId: 'policy-exclusions', data: { exclusions: ['app Office 365 Exchange Online'] } },
+      ],
+    },
+  },
+  {
+    name: 'risk-scoped block does not count',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ signInRiskLevels: ['high', 'medium'] }))),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, whyNotCovered: ['Block authentication transfer (enabled): the policy applies only at some sign-in risk levels'] } })) },
+  },
+  {
+    name: 'platform-scoped block leaves other platforms',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ platforms: { includePlatforms: ['android', 'iOS'], excludePlatforms: [] } }))),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, platforms: ['windows', 'macOS', 'linux', 'windowsPhone', 'unknown'] } })) },
+  },
+  {
+    name: 'location-scoped block leaves other locations',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } })), {
+      namedLocations: [{ '@odata.type': '#microsoft.graph.ipNamedLocation', id: 'loc-office', displayName: 'Office', isTrusted: true, ipRanges: [{ cidrAddress: '203.0.113.0/24' }] } as Graph.NamedLocation],
+    }),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, locations: ['an IP address in Office'] } })) },
+  },
+  {
+    name: 'malformed device filter makes the block not count',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ devices: { deviceFilter: { mode: 'exclude', rule: 'device.trustType -eq "AzureAD' } } }))),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, whyNotCovered: ['Block authentication transfer (enabled): a condition cannot be evaluated'] } })) },
+  },
+  {
+    name: 'second block with an unreadable condition is reported',
+    tenant: tenant([...withPolicy(blockTransfer, blockTransfer), policy({ displayName: 'Block transfer on kiosks', conditions: { users: EXCLUDE_BREAK_GLASS, authenticationFlows: { transferMethods: 'authenticationTransfer' }, devices: { deviceFilter: { mode: 'include', rule: 'device.model -like "Kiosk*"' } } } as never, grantControls: block })]),
+    engagement: DECLARED,
+    expect: { state: 'warn', findings: [{ messageId: 'uncertain', data: { details: ['Block transfer on kiosks: invalid device filter rule at character 14: unknown operator -like in rule "device.model -like \\"Kiosk*\\""'] } }] },
+  },
+  {
+    name: 'device code block does not cover transfer',
+    tenant: tenant(withPolicy(blockTransfer, transferBlock({ authenticationFlows: { transferMethods: 'deviceCodeFlow' } }))),
+    engagement: DECLARED,
+    expect: { state: 'fail', findings: everyone.map((finding) => ({ ...finding, data: { ...finding.data, whyNotCovered: ['no policy would close this gap'] } })) },
+  },
+  {
+    name: 'policies not collected',
+    tenant: { users: [alice] },
+    statuses: { conditionalAccessPolicies: { status: 'forbidden', permission: 'Policy.Read.All' } },
+    expect: { state: 'skipped', skipReason: 'permission-missing' },
+  },
+]);
