@@ -6,21 +6,32 @@ const MAX_ROWS = 60;
 
 const COLUMNS = ['Gap', 'Example user (users alike)', 'Apps', 'Client, platform, flow, device', 'Why no policy covered it', 'Report-only policy that would close it'];
 
-function rowCells(row: CoverageRow): string[] {
-  return [
-    row.title,
-    `${row.exampleUser} (${row.classSize})`,
-    row.apps.join(', '),
-    [`client: ${row.clientAppType}`, `platform: ${row.platform}`, `flow: ${row.flow}`, `device: ${row.device}`].join('; '),
-    row.whyNotCovered.length ? row.whyNotCovered.join('; ') : 'no policy addresses it',
-    row.reportOnlyWouldClose.join(', '),
-  ];
+/**
+ * Merges gaps that differ only in client, platform, flow or device (same kind, user class, apps,
+ * reasons and report-only policies) into one table row, so a reader sees one line per cause.
+ */
+function mergeRows(rows: CoverageRow[]): string[][] {
+  const merged = new Map<string, { cells: string[]; conditions: Set<string> }>();
+  for (const row of rows) {
+    const why = row.whyNotCovered.length ? row.whyNotCovered.join('; ') : 'no policy addresses it';
+    const cells = [row.title, `${row.exampleUser} (${row.classSize})`, row.apps.join(', '), '', why, row.reportOnlyWouldClose.join(', ')];
+    const key = JSON.stringify(cells);
+    const entry = merged.get(key) ?? { cells, conditions: new Set<string>() };
+    entry.conditions.add(`client: ${row.clientAppType}; platform: ${row.platform}; flow: ${row.flow}; device: ${row.device}`);
+    merged.set(key, entry);
+  }
+  return [...merged.values()].map(({ cells, conditions }) => {
+    const result = [...cells];
+    result[3] = [...conditions].join(' | ');
+    return result;
+  });
 }
 
 function gapTable(caption: string, rows: CoverageRow[]): ReportTable {
-  const shown = rows.slice(0, MAX_ROWS);
-  const suffix = rows.length > shown.length ? ` (first ${shown.length} of ${rows.length}; report.json has all)` : '';
-  return { caption: `${caption}${suffix}`, columns: COLUMNS, rows: shown.map(rowCells) };
+  const merged = mergeRows(rows);
+  const shown = merged.slice(0, MAX_ROWS);
+  const suffix = merged.length > shown.length ? ` (first ${shown.length} of ${merged.length}; report.json has all)` : '';
+  return { caption: `${caption}${suffix}`, columns: COLUMNS, rows: shown };
 }
 
 /** Shows the coverage analysis as a report section: counts per gap kind, then each gap with its counterexample. */
