@@ -69,7 +69,7 @@ export async function prepareOutputDir(outDir: string): Promise<string> {
  * Writes a file readable by its owner only: the content goes to a temporary file in the same
  * folder, which is then renamed over the target, so a reader never sees a half-written report.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
