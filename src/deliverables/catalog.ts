@@ -50,6 +50,11 @@ export interface WorkItemDefinition {
   perObjectHours: HoursRange;
   /** Where the work belongs commercially, whatever the current contract says. */
   betterScope: ScopeClass;
+  /**
+   * What the per-object hours count: the people and groups the findings name (`principals`, the
+   * default) or the Conditional Access policies they name (`policies`).
+   */
+  unit?: 'principals' | 'policies';
   license?: License;
 }
 
@@ -273,6 +278,7 @@ export const REMEDIATION_DEFINITIONS: Record<RemediationWorkItem, RemediationWor
     baseHours: { min: 1, max: 2 },
     perObjectHours: { min: 0.5, max: 1 },
     license: 'entraIdP1',
+    unit: 'policies',
   }),
   'review-policy-exclusions': remediation({
     id: 'review-policy-exclusions',

@@ -28,3 +28,10 @@ export function listNames(names: readonly string[], limit = 4): string {
   if (shown.length <= 1) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
+
+/** Formats what the client pays, saying how many lines are left out for lack of a rate. */
+export function formatBillable(currency: string, range: HoursRange, unpriced: number): string {
+  if (unpriced === 0) return formatMoneyRange(currency, range);
+  const lines = `${unpriced} unpriced line${unpriced === 1 ? '' : 's'} (no rate)`;
+  return range.max === 0 ? `not priced: ${lines}` : `${formatMoneyRange(currency, range)} plus ${lines}`;
+}

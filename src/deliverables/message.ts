@@ -1,10 +1,10 @@
-import { severityRank, type CheckResult, type ControlArea } from '../checks/types.js';
+import { severityRank, type CheckResult, type ControlArea, type EvidenceObject } from '../checks/types.js';
 import type { Engagement } from '../engagement/schema.js';
 import { PROJECT_TITLES } from './catalog.js';
 import { formatHours, formatMoney, formatMoneyRange, listNames } from './format.js';
 import type { LicenseLine } from './licenses.js';
 import type { Roadmap } from './roadmap.js';
-import { namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
+import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
 
 /** What each area covers, in words for the client's owner or office manager. */
 const AREA_PLAIN: Record<ControlArea, string> = {
@@ -24,13 +24,28 @@ export interface ClientMessage {
   paragraphs: { heading?: string; text?: string; items?: string[] }[];
 }
 
+/** Returns true when the text already names the object: its display name, id or the UPN in its name. */
+function isNamedIn(text: string, object: EvidenceObject): boolean {
+  const name = object.displayName ?? '';
+  const upn = /\(([^()\s]+@[^()\s]+)\)/.exec(name)?.[1];
+  return (name !== '' && text.includes(name)) || text.includes(object.id) || (upn !== undefined && text.includes(upn));
+}
+
+/** Builds one line per open check: its client texts, then the accounts and policies they name. */
 function gapSentence(result: CheckResult, findings: readonly OpenFinding[]): string {
   const texts = [...new Set(findings.map((entry) => entry.finding.clientText.trim()).filter((text) => text !== ''))];
-  const names = namedObjects(findings.map((entry) => entry.finding)).map((object) => object.displayName ?? object.id);
-  const base = texts.length === 1 ? texts[0]! : texts.length > 1 ? texts.slice(0, 2).join(' ') : result.summary;
-  // Finding texts that already name the objects need no list after them.
-  const unnamed = names.filter((name) => !base.includes(name));
-  return unnamed.length > 0 ? `${base} (${listNames(unnamed)})` : base;
+  // Many texts usually mean one per object ("Alex signs in with SMS only"): show the first and
+  // name the other objects after it instead of repeating the sentence.
+  const manyTexts = texts.length > 2;
+  let sentence = texts.length === 0 ? result.summary : manyTexts ? texts[0]! : texts.join(' ');
+
+  const objects = namedObjects(findings.map((entry) => entry.finding)).filter((object) => !isNamedIn(sentence, object));
+  const label = (object: EvidenceObject) => object.displayName ?? object.id;
+  const people = objects.filter((object) => !isPolicy(object)).map(label);
+  const policies = objects.filter(isPolicy).map(label);
+  if (people.length > 0) sentence += manyTexts ? ` The same applies to ${listNames(people)}.` : ` Accounts and groups: ${listNames(people)}.`;
+  if (policies.length > 0) sentence += ` Policies: ${listNames(policies)}.`;
+  return sentence;
 }
 
 /**
@@ -96,12 +111,15 @@ export function buildClientMessage(
 
   const decisions: string[] = [];
   for (const project of roadmap.projects) {
-    const cost = project.billable.max === 0 ? 'covered by your monthly support' : `estimated ${formatMoneyRange(currency, project.billable)}`;
-    decisions.push(`Approve the ${PROJECT_TITLES[project.project].toLowerCase()} (${formatHours(project.hours)}, ${cost}).`);
+    const fromAllowance = project.lines.some((line) => line.funding === 'emergency-allowance');
+    const covered = fromAllowance ? 'covered by the emergency-response allowance' : 'covered by your monthly support';
+    const cost =
+      project.unpriced > 0 ? 'price to follow' : project.billable.max === 0 ? covered : `estimated ${formatMoneyRange(currency, project.billable)}`;
+    decisions.push(`Approve the project "${PROJECT_TITLES[project.project]}" (${formatHours(project.hours)}, ${cost}).`);
   }
   for (const license of licenses) {
     const price = license.monthly === null ? '' : `, ${formatMoney(currency, license.monthly)} per month for ${license.users} ${license.users === 1 ? 'user' : 'users'}`;
-    decisions.push(`Decide whether to buy ${license.name}${price}; it adds ${license.features.split(',')[0]!.toLowerCase()}.`);
+    decisions.push(`Decide whether to buy ${license.name}${price}; it adds ${license.features.split(',')[0]}.`);
   }
   for (const entry of open.filter((item) => item.result.state === 'manual' && item.result.area === 'client-responsibilities')) {
     decisions.push(entry.finding.clientText || entry.result.title);

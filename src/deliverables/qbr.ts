@@ -1,9 +1,9 @@
 import { CONTROL_AREAS, severityRank, type CheckResult, type ControlArea, type Severity } from '../checks/types.js';
 import type { Engagement } from '../engagement/schema.js';
 import { AREA_LABELS } from '../report/view.js';
-import { formatMoney, formatMoneyRange, listNames } from './format.js';
+import { formatBillable, formatMoney, formatMoneyRange, listNames } from './format.js';
 import type { LicenseLine } from './licenses.js';
-import { round2, type RoadmapLine } from './roadmap.js';
+import { isUnpriced, round2, type RoadmapLine } from './roadmap.js';
 import type { RiskEntry } from './risks.js';
 
 /** What an attacker with a stolen token gains when the area has a gap. */
@@ -80,7 +80,7 @@ export function buildQbr(
 
     const decisions: string[] = [];
     if (areaLines.length > 0) {
-      decisions.push(`Approve ${listNames(areaLines.map((line) => line.workItem.definition.title.toLowerCase()), 3)}.`);
+      decisions.push(`Approve: ${areaLines.map((line) => line.workItem.definition.title).join('; ')}.`);
     }
     for (const entry of areaRisks) {
       if (entry.status === 'review-overdue') decisions.push(`Review the accepted risk ${entry.risk.findingKey} (review date ${entry.risk.reviewBy} has passed).`);
@@ -91,8 +91,10 @@ export function buildQbr(
 
     const budget: string[] = [];
     const billable = areaLines.reduce((sum, line) => ({ min: round2(sum.min + (line.billable?.min ?? 0)), max: round2(sum.max + (line.billable?.max ?? 0)) }), { min: 0, max: 0 });
+    const unpriced = areaLines.filter(isUnpriced).length;
     if (areaLines.length > 0) {
-      budget.push(billable.max === 0 ? 'Covered by monthly support' : `${formatMoneyRange(currency, billable)} one-off`);
+      if (unpriced > 0) budget.push(`${formatBillable(currency, billable, unpriced)}, one-off`);
+      else budget.push(billable.max === 0 ? 'Covered by the contract' : `${formatMoneyRange(currency, billable)} one-off`);
     }
     for (const license of areaLicenses) {
       budget.push(license.monthly === null ? `${license.name}: price or user count not set` : `${license.name}: ${formatMoney(currency, license.monthly)} per month`);

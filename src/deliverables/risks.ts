@@ -4,6 +4,11 @@ import type { AcceptedRisk } from '../engagement/schema-v2.js';
 /** Object types that give a finding context (the role an admin holds) rather than naming what to fix. */
 const CONTEXT_TYPES = new Set(['directoryRole', 'unifiedRoleDefinition', 'roleDefinition', 'subscribedSku', 'organization']);
 
+/** Returns true for a Conditional Access policy named in evidence. */
+export function isPolicy(object: EvidenceObject): boolean {
+  return object.type === 'conditionalAccessPolicy';
+}
+
 /** Returns the distinct objects a set of findings names, leaving out context objects such as roles. */
 export function namedObjects(findings: readonly RenderedFinding[]): EvidenceObject[] {
   const byId = new Map<string, EvidenceObject>();

@@ -10,7 +10,7 @@ import {
   type WorkItemDefinition,
 } from './catalog.js';
 import { workItemForCheck } from './mapping.js';
-import { namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
+import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
 
 /** How the client pays for a roadmap line. */
 export type Funding = 'monthly-support' | 'confirm-coverage' | 'emergency-allowance' | 'quote';
@@ -31,6 +31,8 @@ export interface RoadmapLine {
   checkIds: string[];
   findingKeys: string[];
   objects: EvidenceObject[];
+  /** Objects the per-object hours count (see `unit` in the catalog). */
+  units: number;
   severity: Severity;
   hours: HoursRange;
   inclusion: Inclusion;
@@ -54,15 +56,22 @@ export interface ProjectTotal {
   billable: HoursRange;
   /** Part of `billable` that the contract may cover (`maybe`), to confirm with the client. */
   toConfirm: HoursRange;
+  /** Lines the client would pay for but that have no rate, so `billable` leaves them out. */
+  unpriced: number;
 }
 
 export interface Roadmap {
   lines: RoadmapLine[];
   projects: ProjectTotal[];
-  totals: { hours: HoursRange; includedHours: HoursRange; billable: HoursRange; toConfirm: HoursRange; allowanceHours: HoursRange };
+  totals: { hours: HoursRange; includedHours: HoursRange; billable: HoursRange; toConfirm: HoursRange; allowanceHours: HoursRange; unpriced: number };
   /** Roles that have billable lines but no rate in the engagement file. */
   missingRates: Role[];
   suppressedKeys: string[];
+}
+
+/** Returns true for a line the client would pay for that has no rate. */
+export function isUnpriced(line: RoadmapLine): boolean {
+  return line.billable === null;
 }
 
 /** Rounds to cents (and hours to hundredths), so sums of decimals print as written by hand. */
@@ -137,7 +146,8 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
     const workItem = effectiveWorkItem(REMEDIATION_DEFINITIONS[id], engagement);
     const definition = workItem.definition;
     const objects = namedObjects(entries.map((entry) => entry.finding));
-    const hours = estimateHours(workItem, objects.length);
+    const units = objects.filter((object) => (definition.unit === 'policies' ? isPolicy(object) : !isPolicy(object))).length;
+    const hours = estimateHours(workItem, units);
     const inclusion = inclusionOf(engagement, id, definition.scopeItem);
     const rate = engagement.rates[workItem.role] ?? null;
 
@@ -161,6 +171,7 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
       checkIds: [...new Set(entries.map((entry) => entry.result.checkId))],
       findingKeys: entries.map((entry) => entry.finding.key),
       objects,
+      units,
       severity,
       hours,
       inclusion,
@@ -168,7 +179,7 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
       allowanceHours,
       rate,
       cost: multiply(hours, rate),
-      billable: multiply(billableHours, rate),
+      billable: billableHours.max === 0 ? ZERO : multiply(billableHours, rate),
       ...(definition.license ? { license: definition.license } : {}),
       notes,
     });
@@ -182,10 +193,11 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
       hours: projectLines.reduce((sum, line) => addRange(sum, line.hours), ZERO),
       billable: projectLines.reduce((sum, line) => addRange(sum, line.billable ?? ZERO), ZERO),
       toConfirm: projectLines.filter((line) => line.funding === 'confirm-coverage').reduce((sum, line) => addRange(sum, line.billable ?? ZERO), ZERO),
+      unpriced: projectLines.filter(isUnpriced).length,
     };
   }).filter((total) => total.lines.length > 0);
 
-  const missingRates = [...new Set(lines.filter((line) => line.rate === null && line.funding !== 'monthly-support').map((line) => line.workItem.role))];
+  const missingRates = [...new Set(lines.filter(isUnpriced).map((line) => line.workItem.role))];
   return {
     lines,
     projects,
@@ -195,6 +207,7 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
       billable: projects.reduce((sum, total) => addRange(sum, total.billable), ZERO),
       toConfirm: projects.reduce((sum, total) => addRange(sum, total.toConfirm), ZERO),
       allowanceHours: lines.reduce((sum, line) => addRange(sum, line.allowanceHours), ZERO),
+      unpriced: lines.filter(isUnpriced).length,
     },
     missingRates,
     suppressedKeys: [...suppressed],

@@ -45,8 +45,18 @@ export function buildScope(engagement: Engagement, lines: readonly RoadmapLine[]
   });
 }
 
+/** Each scope class as the object of "belongs in" or "quoted as". */
+const SCOPE_CLASS_PHRASES: Record<ScopeClass, string> = {
+  'included-support': 'included support',
+  'fixed-fee-assessment': 'a fixed-fee assessment',
+  'hardening-project': 'a hardening project',
+  'capped-emergency-allowance': 'a capped emergency allowance',
+  'incident-response': 'incident response',
+  'roadmap-item': 'a roadmap item',
+};
+
 function scopeAdvice(engagement: Engagement, workItem: EffectiveWorkItem<ScopeWorkItemDefinition>, inclusion: Inclusion, betterScope: ScopeClass): string {
-  const label = SCOPE_CLASS_LABELS[betterScope].toLowerCase();
+  const label = SCOPE_CLASS_PHRASES[betterScope];
   const allowance = engagement.emergencyAllowance;
   if (betterScope === 'capped-emergency-allowance' && inclusion !== 'yes') {
     if (allowance && allowance.hours > 0) {
@@ -59,10 +69,10 @@ function scopeAdvice(engagement: Engagement, workItem: EffectiveWorkItem<ScopeWo
   if (inclusion === 'yes') {
     return betterScope === 'included-support'
       ? 'Covered by monthly support, as it should be.'
-      : `Covered by monthly support, although it is a ${label}: cap the hours or move it to a ${label} at renewal.`;
+      : `Covered by monthly support, although it belongs in ${label}: cap the hours or move it at renewal.`;
   }
-  if (inclusion === 'maybe') return `The contract is unclear: agree in writing that this is a ${label}.`;
+  if (inclusion === 'maybe') return `The contract is unclear: agree in writing that this is ${label}.`;
   return betterScope === 'included-support'
     ? 'Not covered, although it is usually part of monthly support: consider adding it at renewal.'
-    : `Quoted separately as a ${label}.`;
+    : `Quoted separately as ${label}.`;
 }

@@ -13,8 +13,8 @@ const thin = () => loadEngagement(join(repoRoot, 'examples', 'engagements', 'thi
 /*
  * Hand arithmetic for tenant A with tokengap's default estimates (base + per object x objects):
  *   register-admin-phishing-resistant-methods  3 admins: 1+0.75*3 = 3.25 to 2+1.5*3 = 6.5 h, technician
- *   block-device-code-flow                     group + policy = 2 objects: 1.5+0.25*2 = 2 to 3+0.5*2 = 4 h
- *   block-legacy-authentication                1 policy: 1.5+0.25 = 1.75 to 3+0.5 = 3.5 h
+ *   block-device-code-flow                     1 group (policies are not counted): 1.5+0.25 = 1.75 to 3+0.5 = 3.5 h
+ *   block-legacy-authentication                only a policy, so no objects: 1.5 to 3 h
  *   review-device-code-sign-ins                1 user: 0.5+0.5 = 1 to 1+1 = 2 h
  *   prepare-session-revocation-runbook         tenant-wide: 2 to 3 h
  */
@@ -25,18 +25,19 @@ test('thin contract quotes every line', async () => {
   assert.deepEqual(lines, [
     // technician 110/h: 3.25*110 = 357.5, 6.5*110 = 715
     ['register-admin-phishing-resistant-methods', { min: 3.25, max: 6.5 }, 'quote', { min: 357.5, max: 715 }],
-    // engineer 175/h: 2*175 = 350, 4*175 = 700
-    ['block-device-code-flow', { min: 2, max: 4 }, 'quote', { min: 350, max: 700 }],
-    // 1.75*175 = 306.25, 3.5*175 = 612.5
-    ['block-legacy-authentication', { min: 1.75, max: 3.5 }, 'quote', { min: 306.25, max: 612.5 }],
+    // engineer 175/h: 1.75*175 = 306.25, 3.5*175 = 612.5
+    ['block-device-code-flow', { min: 1.75, max: 3.5 }, 'quote', { min: 306.25, max: 612.5 }],
+    // 1.5*175 = 262.5, 3*175 = 525
+    ['block-legacy-authentication', { min: 1.5, max: 3 }, 'quote', { min: 262.5, max: 525 }],
     // the 2-hour allowance covers 1 to 2 h, so nothing is billed
     ['review-device-code-sign-ins', { min: 1, max: 2 }, 'emergency-allowance', { min: 0, max: 0 }],
     // 2*175 = 350, 3*175 = 525
     ['prepare-session-revocation-runbook', { min: 2, max: 3 }, 'quote', { min: 350, max: 525 }],
   ]);
-  // 357.5+350+306.25+0+350 = 1363.75; 715+700+612.5+0+525 = 2552.5
-  assert.deepEqual(deliverables.roadmap.totals.billable, { min: 1363.75, max: 2552.5 });
-  assert.deepEqual(deliverables.roadmap.totals.hours, { min: 10, max: 19 });
+  // 357.5+306.25+262.5+0+350 = 1276.25; 715+612.5+525+0+525 = 2377.5
+  assert.deepEqual(deliverables.roadmap.totals.billable, { min: 1276.25, max: 2377.5 });
+  // 3.25+1.75+1.5+1+2 = 9.5; 6.5+3.5+3+2+3 = 18
+  assert.deepEqual(deliverables.roadmap.totals.hours, { min: 9.5, max: 18 });
   assert.deepEqual(deliverables.roadmap.totals.includedHours, { min: 0, max: 0 });
   assert.deepEqual(deliverables.roadmap.totals.toConfirm, { min: 0, max: 0 });
   assert.deepEqual(deliverables.roadmap.totals.allowanceHours, { min: 1, max: 2 });
@@ -48,8 +49,8 @@ test('thin contract groups lines into projects', async () => {
   assert.deepEqual(projects, [
     ['identity-readiness-assessment', { min: 2, max: 3 }, { min: 350, max: 525 }],
     ['admin-phishing-resistant-mfa-rollout', { min: 3.25, max: 6.5 }, { min: 357.5, max: 715 }],
-    // 350+306.25 = 656.25; 700+612.5 = 1312.5
-    ['conditional-access-redesign', { min: 3.75, max: 7.5 }, { min: 656.25, max: 1312.5 }],
+    // 1.75+1.5 = 3.25 h; 306.25+262.5 = 568.75; 3.5+3 = 6.5 h; 612.5+525 = 1137.5
+    ['conditional-access-redesign', { min: 3.25, max: 6.5 }, { min: 568.75, max: 1137.5 }],
     ['monthly-sign-in-review-service', { min: 1, max: 2 }, { min: 0, max: 0 }],
   ]);
 });
@@ -60,20 +61,20 @@ test('generous contract covers most lines', async () => {
   assert.deepEqual(lines, [
     // admin rollout is included: nothing billed
     ['register-admin-phishing-resistant-methods', { min: 3.25, max: 6.5 }, 'monthly-support', { min: 0, max: 0 }, 'tokengap'],
-    // the MSP's own base of 1 to 2 h: 1+0.25*2 = 1.5 to 2+0.5*2 = 3 h; policy redesign is "maybe": 1.5*140 = 210, 3*140 = 420
-    ['block-device-code-flow', { min: 1.5, max: 3 }, 'confirm-coverage', { min: 210, max: 420 }, 'engagement'],
-    // 1.75*140 = 245, 3.5*140 = 490
-    ['block-legacy-authentication', { min: 1.75, max: 3.5 }, 'confirm-coverage', { min: 245, max: 490 }, 'tokengap'],
+    // the MSP's own base of 1 to 2 h: 1+0.25 = 1.25 to 2+0.5 = 2.5 h; policy redesign is "maybe": 1.25*140 = 175, 2.5*140 = 350
+    ['block-device-code-flow', { min: 1.25, max: 2.5 }, 'confirm-coverage', { min: 175, max: 350 }, 'engagement'],
+    // 1.5*140 = 210, 3*140 = 420
+    ['block-legacy-authentication', { min: 1.5, max: 3 }, 'confirm-coverage', { min: 210, max: 420 }, 'tokengap'],
     ['review-device-code-sign-ins', { min: 1, max: 2 }, 'monthly-support', { min: 0, max: 0 }, 'tokengap'],
     ['prepare-session-revocation-runbook', { min: 2, max: 3 }, 'monthly-support', { min: 0, max: 0 }, 'tokengap'],
   ]);
-  // 210+245 = 455; 420+490 = 910, all of it to confirm against the contract
-  assert.deepEqual(deliverables.roadmap.totals.billable, { min: 455, max: 910 });
-  assert.deepEqual(deliverables.roadmap.totals.toConfirm, { min: 455, max: 910 });
+  // 175+210 = 385; 350+420 = 770, all of it to confirm against the contract
+  assert.deepEqual(deliverables.roadmap.totals.billable, { min: 385, max: 770 });
+  assert.deepEqual(deliverables.roadmap.totals.toConfirm, { min: 385, max: 770 });
   // 3.25+1+2 = 6.25; 6.5+2+3 = 11.5
   assert.deepEqual(deliverables.roadmap.totals.includedHours, { min: 6.25, max: 11.5 });
-  // 3.25+1.5+1.75+1+2 = 9.5; 6.5+3+3.5+2+3 = 18
-  assert.deepEqual(deliverables.roadmap.totals.hours, { min: 9.5, max: 18 });
+  // 3.25+1.25+1.5+1+2 = 9; 6.5+2.5+3+2+3 = 17
+  assert.deepEqual(deliverables.roadmap.totals.hours, { min: 9, max: 17 });
 });
 
 test('license upgrade priced for admins', async () => {
@@ -107,7 +108,7 @@ test('scope tables differ between contracts', async () => {
   // Admin rollout for 3 admins: 4+1*3 = 7 to 8+1.5*3 = 12.5 h.
   assert.deepEqual(row(thinScope, 'admin-phishing-resistant-mfa-rollout').hours, { min: 7, max: 12.5 });
   assert.match(row(thinScope, 'admin-phishing-resistant-mfa-rollout').advice, /Quoted separately as a hardening project/);
-  assert.match(row(generousScope, 'admin-phishing-resistant-mfa-rollout').advice, /Covered by monthly support, although it is a hardening project/);
+  assert.match(row(generousScope, 'admin-phishing-resistant-mfa-rollout').advice, /Covered by monthly support, although it belongs in a hardening project/);
   assert.match(row(thinScope, 'session-revocation-one-user').advice, /2-hour emergency allowance per quarter.*USD 175\/h/);
   assert.match(row(generousScope, 'policy-redesign').advice, /unclear/);
 });
