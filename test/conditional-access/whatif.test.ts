@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, test } from 'node:test';
+
+import { formatResult } from '../../src/cli/whatif.js';
+import { runWhatif, type WhatifOptions } from '../../src/conditional-access/whatif.js';
+import { UserError } from '../../src/errors.js';
+import { repoRoot } from '../helpers/shared.js';
+import { makeSnapshot } from '../helpers/tenant.js';
+import { alice, bob, BASELINE_POLICIES, tenant } from './baseline.js';
+
+const snapshot = makeSnapshot(tenant());
+const base: WhatifOptions = { user: alice.userPrincipalName!, app: 'exchange', clientApp: 'browser', platform: 'windows' };
+
+describe('runWhatif', () => {
+  test('finds the user by UPN and requires MFA and a managed device', () => {
+    const result = runWhatif(snapshot, base);
+    assert.equal(result.signIn.user.id, alice.id);
+    assert.equal(result.outcome.access, 'requirements');
+    assert.deepEqual(result.outcome.requirements.map((tree) => tree.displayName), ['Require MFA for all users', 'Require compliant or hybrid-joined device for Microsoft 365 and admin portals']);
+  });
+
+  test('device code flow is blocked', () => {
+    const result = runWhatif(snapshot, { ...base, clientApp: 'mobileAppsAndDesktopClients', flow: 'deviceCodeFlow' });
+    assert.equal(result.outcome.access, 'blocked');
+  });
+
+  test('admin gets the phishing-resistant strength', () => {
+    const result = runWhatif(snapshot, { ...base, user: bob.id! });
+    const controls = result.outcome.requirements.flatMap((tree) => tree.controls.map((control) => control.control));
+    assert.ok(controls.includes('authenticationStrength:00000000-0000-0000-0000-000000000004'));
+  });
+
+  test('compliant device options make a registered device', () => {
+    const result = runWhatif(snapshot, { ...base, deviceCompliant: true, deviceTrustType: 'AzureAD', deviceFilterAttr: ['model=Surface'] });
+    assert.deepEqual(result.signIn.device, { isCompliant: true, trustType: 'AzureAD', attributes: { model: 'Surface' } });
+  });
+
+  test('text output names each policy and the outcome', () => {
+    const text = formatResult(runWhatif(snapshot, { ...base, user: alice.id!, clientApp: 'other' }));
+    assert.match(text, /Block legacy authentication: APPLIES/);
+    assert.match(text, /Block device code flow: does not apply: the policy applies only to some authentication flows/);
+    assert.match(text, /Outcome: blocked\n  blocked by: Block legacy authentication/);
+  });
+
+  test('no device options mean an unregistered device', () => {
+    assert.equal(runWhatif(snapshot, base).signIn.device, null);
+  });
+
+  const invalid: [string, Partial<WhatifOptions>, RegExp][] = [
+    ['unknown user', { user: 'nobody@contoso.com' }, /user "nobody@contoso.com" is not in the snapshot/],
+    ['unknown app name', { app: 'outlookish' }, /neither an application id nor a known app name/],
+    ['app and user action together', { userAction: 'registerdevice' }, /exactly one of --app/],
+    ['unknown user action', { app: undefined, userAction: 'registerpet' }, /unknown user action/],
+    ['bad IP address', { ip: '300.1.1.1' }, /not an IPv4 or IPv6 address/],
+    ['bad country', { country: 'Netherlands' }, /two-letter ISO 3166 code/],
+    ['unknown device attribute', { deviceFilterAttr: ['colour=red'] }, /does not name a device filter attribute/],
+  ];
+  for (const [name, options, message] of invalid) {
+    test(`rejects ${name}`, () => {
+      assert.throws(() => runWhatif(snapshot, { ...base, ...options }), (error: unknown) => error instanceof UserError && message.test(error.message));
+    });
+  }
+});
+
+describe('tokengap whatif', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengap-whatif-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const fragment = tenant(BASELINE_POLICIES);
+  for (const name of ['users', 'groups', 'roleAssignments', 'conditionalAccessPolicies', 'namedLocations'] as const) {
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ value: fragment[name] }));
+  }
+  writeFileSync(join(dir, 'groupMembers.json'), JSON.stringify(fragment.groupMembers));
+
+  // A child process, so the CLI's stdout does not mix with the test runner's own output.
+  const mainModule = pathToFileURL(join(repoRoot, 'src', 'cli', 'main.ts')).href;
+  function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+    const script = `const { main } = await import(${JSON.stringify(mainModule)}); process.exitCode = await main(['node', 'tokengap', ...process.argv.slice(1)]);`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'whatif', dir, ...args], { encoding: 'utf8', cwd: repoRoot });
+    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test('--json prints the documented shape', () => {
+    const { code, stdout } = run('--user', alice.userPrincipalName!, '--app', 'exchange', '--client-app', 'mobileAppsAndDesktopClients', '--flow', 'deviceCodeFlow', '--json');
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(result).sort(), ['outcome', 'policies', 'reportOnly', 'signIn', 'uncertain']);
+    assert.deepEqual(Object.keys(result.policies[0]).sort(), ['applies', 'displayName', 'id', 'reasons', 'state']);
+    assert.equal(result.outcome.access, 'blocked');
+    assert.deepEqual(Object.keys(result.outcome).sort(), ['access', 'blockedBy', 'requirements', 'sessionControls']);
+  });
+
+  test('unknown user exits 2 with a fix', () => {
+    const { code, stderr } = run('--user', 'nobody@contoso.com', '--app', 'exchange');
+    assert.equal(code, 2);
+    assert.match(stderr, /not in the snapshot/);
+    assert.match(stderr, /fix:/);
+  });
+});
