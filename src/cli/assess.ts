@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { assess } from '../assess.js';
 import { countFindingsAtOrAbove } from '../report/summary.js';
 import { SEVERITIES, type Severity } from '../checks/types.js';
+import { writeDeliverables } from '../deliverables/index.js';
 import { EXIT, UserError } from '../errors.js';
 import type { AssessmentReport } from '../report/schema.js';
 import { parseFormats, prepareOutputDir, writeReportFiles } from '../report/write.js';
@@ -66,14 +67,14 @@ async function runAssess(snapshotArgument: string | undefined, options: AssessCo
   // Checked before the assessment so a bad --out fails fast and nothing is half-written.
   const outDir = await prepareOutputDir(options.out);
 
-  const { report, snapshot, engagement } = await assess({
+  const { report, engagement } = await assess({
     snapshotDir,
     ...(engagementPath ? { engagementPath } : {}),
     ...(now ? { now } : {}),
   });
   const written = await writeReportFiles(report, outDir, formats);
-  void snapshot;
-  void engagement;
+  // With an engagement file the MSP documents (scope, quote, QBR, client message) go beside the report.
+  if (engagement) written.push(...(await writeDeliverables(report, engagement, outDir)));
 
   process.stdout.write(describeRun(report, written));
   for (const warning of report.snapshot.warnings) {
@@ -122,6 +123,6 @@ function describeRun(report: AssessmentReport, written: string[]): string {
   return (
     `Assessed ${tenant}: ${report.results.length} checks (${counts.fail} failed, ${counts.warn} warnings, ` +
     `${counts.manual} for a person to review, ${counts.pass} passed, ${counts.skipped} not run).\n` +
-    `Report written to:\n${written.map((path) => `  ${path}\n`).join('')}`
+    `Files written:\n${written.map((path) => `  ${path}\n`).join('')}`
   );
 }
