@@ -21,7 +21,7 @@ function printable(text: string): string {
 function columnWidths(table: DocTable, available: number): number[] {
   const weights = table.columns.map((column, index) => {
     const longest = Math.max(column.length, ...table.rows.map((row) => (row[index] ?? '').length), (table.total?.[index] ?? '').length);
-    return Math.min(Math.max(longest, 8), 70);
+    return Math.min(Math.max(longest, 10), 50);
   });
   const sum = weights.reduce((total, weight) => total + weight, 0);
   return weights.map((weight) => (weight / sum) * available);

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { repoRoot } from '../helpers/shared.js';
+import { tenantA } from './fixtures.js';
+
+const mainModule = join(repoRoot, 'src', 'cli', 'main.ts');
+
+/** Runs the CLI from source under tsx, so the test does not depend on a fresh build. */
+function runCli(...args: string[]) {
+  const script = `const { main } = await import(${JSON.stringify(mainModule)}); process.exitCode = await main(['node', 'tokengap', ...process.argv.slice(1)]);`;
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { cwd: repoRoot, encoding: 'utf8' });
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'tokengap-deliverables-cli-'));
+const reportPath = join(workDir, 'report.json');
+writeFileSync(reportPath, JSON.stringify(tenantA()));
+
+test('report.json input writes the deliverables', () => {
+  const out = join(workDir, 'from-report');
+  const result = runCli('deliverables', '--report', reportPath, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'), '--out', out);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Deliverables for Contoso Dental Group written to/);
+  assert.deepEqual(readdirSync(out).sort(), ['deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv']);
+});
+
+test('invalid engagement exits 2 before writing', () => {
+  const bad = join(workDir, 'bad.yaml');
+  writeFileSync(bad, 'version: 2\nclient:\n  name: A\nrates:\n  enginer: 150\n');
+  const out = join(workDir, 'never');
+  const result = runCli('deliverables', '--report', reportPath, '--engagement', bad, '--out', out);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /bad\.yaml:5 at rates\.enginer: unknown key `enginer` under `rates` \(did you mean `engineer`\?\)/);
+  assert.match(result.stderr, /fix: rename `enginer` to `engineer`/);
+  assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
+  assert.equal(existsSync(out), false);
+});
+
+test('malformed report.json exits 2', () => {
+  const broken = join(workDir, 'broken.json');
+  writeFileSync(broken, JSON.stringify({ ...tenantA(), results: [{ checkId: 'x', area: 'nowhere' }] }));
+  const result = runCli('deliverables', '--report', broken, '--engagement', join(repoRoot, 'examples', 'engagement-v2.yaml'), '--out', join(workDir, 'x'));
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /broken\.json at \$\.results\[0\]\.area/);
+});
+
+test('snapshot and --report together rejected', () => {
+  const result = runCli('deliverables', 'some-dir', '--report', reportPath, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'));
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /either SNAPSHOT_DIR or --report/);
+});
