@@ -177,8 +177,8 @@ function andInto(target: Mask, other: Mask): void {
   for (let i = 0; i < target.length; i++) target[i]! &= other[i]!;
 }
 
-function intersects3(a: Mask, b: Mask, c: Mask): boolean {
-  for (let i = 0; i < a.length; i++) if ((a[i]! & b[i]! & c[i]!) !== 0) return true;
+function intersects(a: Mask, b: Mask): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i]! & b[i]!) !== 0) return true;
   return false;
 }
 
@@ -326,6 +326,64 @@ interface Dimension<T> {
   equivalents: T[];
 }
 
+/** Values of the grouped dimensions, and the cells of apps times locations under them. */
+interface Combination {
+  client: Dimension<ClientAppType>;
+  platform: Dimension<Platform>;
+  device: Dimension<DeviceRepresentative>;
+  flow: Dimension<TransferMethod | null>;
+  cells: { app: Dimension<AppRepresentative>; location: Dimension<LocationRepresentative>; mask: Mask }[];
+}
+
+/**
+ * The policies whose user condition matches each class. Include and exclude lists are turned
+ * into one bit set per group, role and user token, so a class costs one OR per token; policies
+ * with guest conditions are tested with the full user matcher.
+ */
+function userClassMasks(classes: readonly UserClass[], policies: readonly CompiledPolicy[], words: number): Mask[] {
+  const includeAll = newMask(words);
+  const include = new Map<string, Mask>();
+  const exclude = new Map<string, Mask>();
+  const guestPolicies: number[] = [];
+  const mark = (map: Map<string, Mask>, token: string, index: number): void => {
+    let mask = map.get(token);
+    if (!mask) map.set(token, (mask = newMask(words)));
+    setBit(mask, index);
+  };
+  policies.forEach((policy, index) => {
+    const users = policy.users;
+    if (!users || policy.workloadOnly) return;
+    if (users.includeAll) setBit(includeAll, index);
+    for (const id of users.includeGroups) mark(include, `g:${id}`, index);
+    for (const id of users.excludeGroups) mark(exclude, `g:${id}`, index);
+    for (const id of users.includeRoles) mark(include, `r:${id}`, index);
+    for (const id of users.excludeRoles) mark(exclude, `r:${id}`, index);
+    for (const id of users.includeUsers) mark(include, `u:${id}`, index);
+    for (const id of users.excludeUsers) mark(exclude, `u:${id}`, index);
+    if (users.includeGuestsKeyword || users.excludeGuestsKeyword || users.includeGuests || users.excludeGuests) guestPolicies.push(index);
+  });
+
+  return classes.map((userClass) => {
+    const included = includeAll.slice();
+    const excluded = newMask(words);
+    for (const token of userClass.tokens) {
+      const plus = include.get(token);
+      if (plus) for (let i = 0; i < words; i++) included[i]! |= plus[i]!;
+      const minus = exclude.get(token);
+      if (minus) for (let i = 0; i < words; i++) excluded[i]! |= minus[i]!;
+    }
+    for (let i = 0; i < words; i++) included[i]! &= ~excluded[i]!;
+    const user = { id: String(userClass.example.id).toLowerCase(), groups: userClass.groups, roles: userClass.roles, externalUserType: userClass.externalUserType };
+    for (const index of guestPolicies) {
+      const word = index >>> 5;
+      const bit = 1 << (index & 31);
+      if (matchUsers(policies[index]!, user).matched) included[word]! |= bit;
+      else included[word]! &= ~bit;
+    }
+    return included;
+  });
+}
+
 function describeUser(user: Graph.User): CounterexampleSignIn['user'] {
   return { id: String(user.id), displayName: user.displayName ?? null, userPrincipalName: user.userPrincipalName ?? null };
 }
@@ -382,9 +440,7 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
   );
 
   const userClasses = buildUserClasses(resources.users ?? [], snapshot.directory, policies, options.breakGlassAccounts);
-  const classMasks = userClasses.classes.map((userClass) =>
-    maskFor((policy) => !policy.workloadOnly && matchUsers(policy, { id: String(userClass.example.id).toLowerCase(), groups: userClass.groups, roles: userClass.roles, externalUserType: userClass.externalUserType }).matched),
-  );
+  const classMasks = userClassMasks(userClasses.classes, policies, words);
 
   const enabledMask = maskFor((policy) => policy.state === 'enabled');
   const reportOnlyMask = maskFor((policy) => policy.state !== 'enabled');
@@ -408,13 +464,6 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
     const flowDims = dedupe(scope.flows, (flow) => maskFor((policy) => matchFlow(policy, flow ?? undefined).matched));
 
     // Grouped dimensions (client, platform, device, flow) first; apps and locations are listed per group.
-    interface Combination {
-      client: Dimension<ClientAppType>;
-      platform: Dimension<Platform>;
-      device: Dimension<DeviceRepresentative>;
-      flow: Dimension<TransferMethod | null>;
-      cells: { app: Dimension<AppRepresentative>; location: Dimension<LocationRepresentative>; mask: Mask }[];
-    }
     const combinations: Combination[] = [];
     for (const client of clientDims) {
       for (const platform of platformDims) {
@@ -440,13 +489,26 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
       }
     }
 
+    // Classes to which the same enforcing policies apply fail in the same cells, so the cells
+    // are tested once per distinct set of those policies.
+    const failingBySet = new Map<string, { combination: Combination; failing: Combination['cells'] }[]>();
     let kept = 0;
     userClasses.classes.forEach((userClass, classIndex) => {
       if (!scope.users(userClass)) return;
       const userMask = classMasks[classIndex]!;
-      for (const combination of combinations) {
-        const failing = combination.cells.filter((cell) => !intersects3(userMask, cell.mask, enabledCloses));
-        if (failing.length === 0) continue;
+      const applying = userMask.slice();
+      andInto(applying, enabledCloses);
+      const setKey = maskKey(applying);
+      let failures = failingBySet.get(setKey);
+      if (!failures) {
+        failures = [];
+        for (const combination of combinations) {
+          const failing = combination.cells.filter((cell) => !intersects(cell.mask, applying));
+          if (failing.length > 0) failures.push({ combination, failing });
+        }
+        failingBySet.set(setKey, failures);
+      }
+      for (const { combination, failing } of failures) {
         if (kept >= maxPerKind) {
           truncated[kind] = (truncated[kind] ?? 0) + 1;
           continue;
@@ -528,15 +590,15 @@ function explainGap(
   facts: EvaluationFacts,
   scope: KindScope,
 ): Omit<CoverageGap, 'key' | 'apps' | 'locations' | 'equivalentPlatforms' | 'equivalentClientAppTypes' | 'equivalentDevices' | 'reportOnlyWouldClose'> {
-  const evaluation = evaluatePolicies(allPolicies, facts, counterexampleContext(example, userClass));
-  const byId = new Map(evaluation.policies.map((result) => [result.id, result]));
-  const candidates: CandidatePolicy[] = [];
   // A policy for other client app types or other flows could never close this kind of gap
   // (a legacy-authentication block is no answer to device code flow), so it is not named.
   const relevant = (policy: CompiledPolicy): boolean =>
     scope.clients.some((client) => matchClientApp(policy, client).matched) && scope.flows.some((flow) => matchFlow(policy, flow ?? undefined).matched);
-  policies.forEach((policy, index) => {
-    if (!hasBit(closes, index) || !relevant(policy)) return;
+  const closing = policies.filter((policy, index) => hasBit(closes, index) && relevant(policy));
+  const evaluation = evaluatePolicies(closing.map((policy) => policy.source), facts, counterexampleContext(example, userClass));
+  const byId = new Map(evaluation.policies.map((result) => [result.id, result]));
+  const candidates: CandidatePolicy[] = [];
+  closing.forEach((policy) => {
     const result = byId.get(policy.id);
     if (result) candidates.push({ id: result.id, displayName: result.displayName, state: result.state, applies: result.applies, reasons: result.reasons });
   });

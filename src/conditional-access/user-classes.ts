@@ -16,6 +16,8 @@ export type BreakGlassStatus = 'declared' | 'suspected' | null;
  */
 export interface UserClass {
   key: string;
+  /** The facts that define the class: `g:<group>`, `r:<role>`, `u:<user>`, `x:<guest type>`, `b:...`. */
+  tokens: readonly string[];
   example: Graph.User;
   size: number;
   /** Up to five member ids, for evidence. */
@@ -110,6 +112,7 @@ export function buildUserClasses(
     }
     byKey.set(key, {
       key,
+      tokens: own,
       example: user,
       size: 1,
       sampleIds: [user.id],
