@@ -14,95 +14,94 @@ type MemberKind = 'user' | 'group' | 'other';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** Builds a value on first use, so facts that no check asks for cost nothing. */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}
+
 /**
- * Builds the directory facts from users, groups, groupMembers and the role resources. Indexes are
- * built once, in time linear in the number of objects and membership edges. Transitive sets are
- * computed on first request and memoised, so a large tenant pays only for what the checks ask.
+ * Builds the directory facts from users, groups, groupMembers and the role resources.
+ * Every index is built on first use and every transitive set is memoised, because a tenant of
+ * 100,000 users has half a million membership edges and most runs ask about a few groups only.
+ * Entra object ids are GUIDs, which compare case-insensitively, so lookups ignore case; the
+ * returned sets hold ids as the data spells them.
  */
 export function buildDirectoryFacts(resources: Partial<SnapshotResources>, options: DirectoryFactsOptions = {}): DirectoryFacts {
   const asOf = (options.asOf ?? new Date()).getTime();
-
-  // Ids keep the casing of the data; a lookup with other casing is mapped through `canonical`
-  // because Entra object ids are GUIDs, which compare case-insensitively.
-  const canonical = new Map<string, string>();
-  const remember = (id: string): string => {
-    const lower = id.toLowerCase();
-    const known = canonical.get(lower);
-    if (known !== undefined) return known;
-    canonical.set(lower, id);
-    return id;
-  };
-  const canon = (id: string): string => canonical.get(id.toLowerCase()) ?? id;
-
-  const usersById = new Map<string, Graph.User>();
-  const usersByUpn = new Map<string, Graph.User>();
-  for (const user of resources.users ?? []) {
-    if (typeof user.id !== 'string') continue;
-    usersById.set(remember(user.id), user);
-    if (typeof user.userPrincipalName === 'string') usersByUpn.set(user.userPrincipalName.toLowerCase(), user);
-  }
-  const groupsById = new Map<string, Graph.Group>();
-  for (const group of resources.groups ?? []) {
-    if (typeof group.id === 'string') groupsById.set(remember(group.id), group);
-  }
-
   const groupMembers = resources.groupMembers ?? {};
-  const memberGroupIds = new Set(Object.keys(groupMembers).map(remember));
+
+  const usersIndex = lazy(() => {
+    const byId = new Map<string, Graph.User>();
+    const byUpn = new Map<string, Graph.User>();
+    for (const user of resources.users ?? []) {
+      if (typeof user.id === 'string') byId.set(user.id.toLowerCase(), user);
+      if (typeof user.userPrincipalName === 'string') byUpn.set(user.userPrincipalName.toLowerCase(), user);
+    }
+    return { byId, byUpn };
+  });
+  const groupsIndex = lazy(() => {
+    const byId = new Map<string, Graph.Group>();
+    for (const group of resources.groups ?? []) {
+      if (typeof group.id === 'string') byId.set(group.id.toLowerCase(), group);
+    }
+    return byId;
+  });
+  // groupMembers keys as the data spells them, by lower-case id.
+  const memberListKeys = lazy(() => new Map(Object.keys(groupMembers).map((key) => [key.toLowerCase(), key])));
+
+  const membersOf = (groupId: string): DirectoryObjectRef[] => {
+    const exact = groupMembers[groupId];
+    if (exact) return exact;
+    const key = memberListKeys().get(groupId.toLowerCase());
+    return key === undefined ? [] : (groupMembers[key] ?? []);
+  };
 
   const kindOf = (ref: DirectoryObjectRef | Graph.DirectoryObject | null | undefined, id: string): MemberKind => {
     const odataType = (ref as { '@odata.type'?: unknown } | null | undefined)?.['@odata.type'];
-    const type = typeof odataType === 'string' ? odataType.toLowerCase() : '';
-    if (type.endsWith('.group')) return 'group';
-    if (type.endsWith('.user')) return 'user';
-    if (type !== '') return 'other';
+    if (typeof odataType === 'string' && odataType !== '') {
+      const type = odataType.toLowerCase();
+      if (type.endsWith('.group')) return 'group';
+      if (type.endsWith('.user')) return 'user';
+      return 'other';
+    }
     // Without @odata.type (some exports drop it), the member's kind is looked up by its id.
-    if (groupsById.has(id) || memberGroupIds.has(id)) return 'group';
-    if (usersById.has(id)) return 'user';
+    const lower = id.toLowerCase();
+    if (groupsIndex().has(lower) || memberListKeys().has(lower)) return 'group';
+    if (usersIndex().byId.has(lower)) return 'user';
     return 'other';
   };
 
-  // Direct member edges, downward (group -> users, group -> groups) and upward (member -> groups).
-  const directUsers = new Map<string, string[]>();
-  const directGroups = new Map<string, string[]>();
-  const parentsOf = new Map<string, string[]>();
-  const push = (map: Map<string, string[]>, key: string, value: string): void => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
-  for (const [rawGroupId, members] of Object.entries(groupMembers)) {
-    const groupId = canon(rawGroupId);
-    for (const member of members ?? []) {
-      if (typeof member?.id !== 'string') continue;
-      const memberId = remember(member.id);
-      const kind = kindOf(member, memberId);
-      if (kind === 'user') push(directUsers, groupId, memberId);
-      else if (kind === 'group') push(directGroups, groupId, memberId);
-      push(parentsOf, memberId, groupId);
-    }
-  }
-
   const usersMemo = new Map<string, ReadonlySet<string>>();
   const transitiveUsersOf = (groupId: string): ReadonlySet<string> => {
-    const start = canon(groupId);
+    const start = groupId.toLowerCase();
     const cached = usersMemo.get(start);
     if (cached) return cached;
     const users = new Set<string>();
     const seen = new Set<string>([start]);
-    const queue = [start];
+    const queue = [groupId];
     // Breadth-first over nested groups; `seen` makes membership cycles terminate.
     for (let head = 0; head < queue.length; head++) {
       const current = queue[head]!;
-      const done = current === start ? undefined : usersMemo.get(current);
+      const done = head === 0 ? undefined : usersMemo.get(current.toLowerCase());
       if (done) {
         for (const user of done) users.add(user);
         continue;
       }
-      for (const user of directUsers.get(current) ?? []) users.add(user);
-      for (const child of directGroups.get(current) ?? []) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          queue.push(child);
+      for (const member of membersOf(current)) {
+        if (typeof member?.id !== 'string') continue;
+        const kind = kindOf(member, member.id);
+        if (kind === 'user') users.add(member.id);
+        else if (kind === 'group' && !seen.has(member.id.toLowerCase())) {
+          seen.add(member.id.toLowerCase());
+          queue.push(member.id);
         }
       }
     }
@@ -110,26 +109,112 @@ export function buildDirectoryFacts(resources: Partial<SnapshotResources>, optio
     return users;
   };
 
+  // Reverse edges, member (lower-case id) -> groups it is a direct member of.
+  const parentsIndex = lazy(() => {
+    const parents = new Map<string, string[]>();
+    for (const [groupId, members] of Object.entries(groupMembers)) {
+      for (const member of members ?? []) {
+        if (typeof member?.id !== 'string') continue;
+        const key = member.id.toLowerCase();
+        const list = parents.get(key);
+        if (list) list.push(groupId);
+        else parents.set(key, [groupId]);
+      }
+    }
+    return parents;
+  });
+
   const groupsMemo = new Map<string, ReadonlySet<string>>();
   const transitiveGroupsOf = (principalId: string): ReadonlySet<string> => {
-    const start = canon(principalId);
+    const start = principalId.toLowerCase();
     const cached = groupsMemo.get(start);
     if (cached) return cached;
-    if (!parentsOf.has(start)) return EMPTY;
+    const direct = parentsIndex().get(start);
+    if (!direct) return EMPTY;
     const groups = new Set<string>();
-    const queue = [start];
-    for (let head = 0; head < queue.length; head++) {
-      for (const parent of parentsOf.get(queue[head]!) ?? []) {
-        // A group in a cycle reaches itself; it is not its own member, so it is left out.
-        if (parent === start || groups.has(parent)) continue;
+    if (!groupsIndex().has(start) && !memberListKeys().has(start)) {
+      // A user (or device, or service principal) has no members, so it cannot be on a cycle:
+      // its groups are its direct groups and their memoised ancestors.
+      for (const parent of direct) {
         groups.add(parent);
-        queue.push(parent);
+        for (const ancestor of transitiveGroupsOf(parent)) groups.add(ancestor);
       }
+      groupsMemo.set(start, groups);
+      return groups;
+    }
+    const seen = new Set<string>();
+    const queue = [...direct];
+    for (let head = 0; head < queue.length; head++) {
+      const group = queue[head]!;
+      const key = group.toLowerCase();
+      // A group in a cycle reaches itself; it is not its own member, so it is left out.
+      if (key === start || seen.has(key)) continue;
+      seen.add(key);
+      groups.add(group);
+      for (const parent of parentsIndex().get(key) ?? []) queue.push(parent);
     }
     groupsMemo.set(start, groups);
     return groups;
   };
 
+  // Only whether a role principal is a group matters, so users need not be indexed for it.
+  const isGroup = (ref: Graph.DirectoryObject | null | undefined, id: string): boolean => {
+    const odataType = (ref as { '@odata.type'?: unknown } | null | undefined)?.['@odata.type'];
+    if (typeof odataType === 'string' && odataType !== '') return odataType.toLowerCase().endsWith('.group');
+    return groupsIndex().has(id.toLowerCase()) || memberListKeys().has(id.toLowerCase());
+  };
+  const roles = buildRoleIndex(resources, asOf, isGroup, transitiveUsersOf);
+
+  // Lower-case user ids of each group that holds a role, for case-insensitive membership tests.
+  const roleGroupUsers = lazy(() => {
+    const byGroup = new Map<string, Set<string>>();
+    for (const groupId of roles.groups.keys()) byGroup.set(groupId, new Set([...transitiveUsersOf(groupId)].map((id) => id.toLowerCase())));
+    return byGroup;
+  });
+
+  const rolesMemo = new Map<string, ReadonlySet<string>>();
+  const activeTenantRolesOf = (principalId: string): ReadonlySet<string> => {
+    const id = principalId.toLowerCase();
+    const cached = rolesMemo.get(id);
+    if (cached) return cached;
+    const held = new Set(roles.direct.get(id) ?? []);
+    // Few groups hold roles (only role-assignable groups can), so asking each of them whether
+    // the principal is a member is cheaper than walking the principal's groups upward.
+    for (const [groupId, groupRoles] of roles.groups) {
+      if (!roleGroupUsers().get(groupId)?.has(id)) continue;
+      for (const role of groupRoles) held.add(role);
+    }
+    const result = held.size === 0 ? EMPTY : held;
+    rolesMemo.set(id, result);
+    return result;
+  };
+
+  return {
+    transitiveGroupsOf,
+    transitiveUsersOf,
+    activeTenantRolesOf,
+    activeHoldersOf: (roleTemplateId) => roles.holders().get(roleTemplateId.toLowerCase()) ?? EMPTY,
+    userById: (id) => usersIndex().byId.get(id.toLowerCase()),
+    findUser: (idOrUpn) => usersIndex().byId.get(idOrUpn.toLowerCase()) ?? usersIndex().byUpn.get(idOrUpn.toLowerCase()),
+    groupById: (id) => groupsIndex().get(id.toLowerCase()),
+  };
+}
+
+interface RoleIndex {
+  /** Principal (lower-case id) -> role template ids assigned to it directly. */
+  direct: Map<string, Set<string>>;
+  /** Group id as spelt in the data -> role template ids assigned to the group. */
+  groups: Map<string, Set<string>>;
+  /** Role template id -> principals holding it, including the users of assigned groups. */
+  holders(): Map<string, Set<string>>;
+}
+
+function buildRoleIndex(
+  resources: Partial<SnapshotResources>,
+  asOf: number,
+  isGroup: (ref: Graph.DirectoryObject | null | undefined, id: string) => boolean,
+  transitiveUsersOf: (groupId: string) => ReadonlySet<string>,
+): RoleIndex {
   // Graph's roleDefinitionId is the role template id for built-in roles. A custom role's
   // definition id can differ from its template id, so map through roleDefinitions when known.
   const templateOf = new Map<string, string>();
@@ -139,62 +224,49 @@ export function buildDirectoryFacts(resources: Partial<SnapshotResources>, optio
     }
   }
 
-  const directRoles = new Map<string, Set<string>>();
-  const assignedPrincipalKind = new Map<string, MemberKind>();
-  const addAssignment = (assignment: Graph.UnifiedRoleAssignment | Graph.UnifiedRoleAssignmentScheduleInstance): void => {
+  const direct = new Map<string, Set<string>>();
+  const groups = new Map<string, Set<string>>();
+  const principals = new Map<string, string>();
+  const add = (assignment: Graph.UnifiedRoleAssignment | Graph.UnifiedRoleAssignmentScheduleInstance): void => {
     if (typeof assignment.principalId !== 'string' || typeof assignment.roleDefinitionId !== 'string') return;
     // Only tenant-wide assignments count: Conditional Access role conditions ignore
     // administrative-unit and application scopes. NOTE: an export without directoryScopeId is
     // read as tenant-wide, so an admin is never missed; that may over-count scoped admins.
     const scope = assignment.directoryScopeId;
     if (scope !== undefined && scope !== null && scope !== '/') return;
-    const principal = remember(assignment.principalId);
     const definition = assignment.roleDefinitionId.toLowerCase();
     const template = templateOf.get(definition) ?? definition;
-    let roles = directRoles.get(principal);
-    if (!roles) directRoles.set(principal, (roles = new Set()));
+    const key = assignment.principalId.toLowerCase();
+    principals.set(key, assignment.principalId);
+
+    let roles = direct.get(key);
+    if (!roles) direct.set(key, (roles = new Set()));
     roles.add(template);
-    if (!assignedPrincipalKind.has(principal)) assignedPrincipalKind.set(principal, kindOf(assignment.principal, principal));
+    if (isGroup(assignment.principal, assignment.principalId)) {
+      let groupRoles = groups.get(assignment.principalId);
+      if (!groupRoles) groups.set(assignment.principalId, (groupRoles = new Set()));
+      groupRoles.add(template);
+    }
   };
-
-  for (const assignment of resources.roleAssignments ?? []) addAssignment(assignment);
+  for (const assignment of resources.roleAssignments ?? []) add(assignment);
   for (const instance of resources.roleAssignmentScheduleInstances ?? []) {
-    if (isActiveInstance(instance, asOf)) addAssignment(instance);
+    if (isActiveInstance(instance, asOf)) add(instance);
   }
 
-  const holders = new Map<string, Set<string>>();
-  for (const [principal, roles] of directRoles) {
-    const expanded = assignedPrincipalKind.get(principal) === 'group' ? [principal, ...transitiveUsersOf(principal)] : [principal];
-    for (const role of roles) {
-      let set = holders.get(role);
-      if (!set) holders.set(role, (set = new Set()));
-      for (const id of expanded) set.add(id);
+  const holders = lazy(() => {
+    const byRole = new Map<string, Set<string>>();
+    for (const [key, roles] of direct) {
+      const principal = principals.get(key)!;
+      const expanded = groups.has(principal) ? [principal, ...transitiveUsersOf(principal)] : [principal];
+      for (const role of roles) {
+        let set = byRole.get(role);
+        if (!set) byRole.set(role, (set = new Set()));
+        for (const id of expanded) set.add(id);
+      }
     }
-  }
-
-  const rolesMemo = new Map<string, ReadonlySet<string>>();
-  const activeTenantRolesOf = (principalId: string): ReadonlySet<string> => {
-    const id = canon(principalId);
-    const cached = rolesMemo.get(id);
-    if (cached) return cached;
-    const roles = new Set(directRoles.get(id) ?? []);
-    for (const group of transitiveGroupsOf(id)) {
-      for (const role of directRoles.get(group) ?? []) roles.add(role);
-    }
-    const result = roles.size === 0 ? EMPTY : roles;
-    rolesMemo.set(id, result);
-    return result;
-  };
-
-  return {
-    transitiveGroupsOf,
-    transitiveUsersOf,
-    activeTenantRolesOf,
-    activeHoldersOf: (roleTemplateId) => holders.get(roleTemplateId.toLowerCase()) ?? EMPTY,
-    userById: (id) => usersById.get(canon(id)),
-    findUser: (idOrUpn) => usersById.get(canon(idOrUpn)) ?? usersByUpn.get(idOrUpn.toLowerCase()),
-    groupById: (id) => groupsById.get(canon(id)),
-  };
+    return byRole;
+  });
+  return { direct, groups, holders };
 }
 
 /**
