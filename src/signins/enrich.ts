@@ -1,7 +1,6 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { Reader } from 'mmdb-lib';
@@ -58,7 +57,6 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
   const hosting = options.hosting ?? loadHostingList();
   const useDatabase = options.useDatabase ?? true;
   const countryReader = useDatabase ? openCountryDatabase() : null;
-  const asnTable = useDatabase ? await loadAsnTable() : null;
   const cache = new Map<string, { country: string | null; asn: number | null; asnName: string | null }>();
 
   const isHostingAsn = (asn: number | null | undefined, name?: string | null): boolean => {
@@ -71,7 +69,7 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
     let hit = cache.get(ip);
     if (hit) return hit;
     const countryRecord = countryReader && (isIPv4(ip) || isIPv6(ip)) ? countryReader.get(ip) : null;
-    const range = asnTable ? findAsn(asnTable, ip) : null;
+    const range = useDatabase ? findAsn(loadAsnTable(), ip) : null;
     hit = { country: countryRecord?.country_code ?? null, asn: range?.asn ?? null, asnName: range?.name ?? null };
     if (cache.size > 100_000) cache.clear();
     cache.set(ip, hit);
@@ -110,51 +108,54 @@ function openCountryDatabase(): { get(ip: string): CountryRecord | null } {
   return new Reader(readFileSync(path)) as unknown as { get(ip: string): CountryRecord | null };
 }
 
-let asnTablePromise: Promise<AsnTable> | undefined;
+let asnTable: AsnTable | undefined;
 
-/** Loads the IPv4 and IPv6 ASN ranges once per process (about 0.5 million rows, a second or so). */
-function loadAsnTable(): Promise<AsnTable> {
-  asnTablePromise ??= (async () => {
-    const rows: { start: number; end: number; asn: number; name: string }[] = [];
-    for (const [file, v6] of [['asn-ipv4-num.csv', false], ['asn-ipv6-num.csv', true]] as const) {
-      const path = require.resolve(`@ip-location-db/asn/${file}`);
-      const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-      for await (const line of lines) {
-        const first = line.indexOf(',');
-        const second = line.indexOf(',', first + 1);
-        const third = line.indexOf(',', second + 1);
-        if (third === -1) continue;
-        const name = line.slice(third + 1).replace(/^"|"$/g, '').replace(/""/g, '"');
-        // IPv6 ranges are keyed by their top 64 bits as a double past the IPv4 space. A double keeps
-        // 53 bits, which is enough because ASN ranges are routed at /48 or wider.
-        const start = v6 ? ipv6Key(BigInt(line.slice(0, first))) : Number(line.slice(0, first));
-        const end = v6 ? ipv6Key(BigInt(line.slice(first + 1, second))) : Number(line.slice(first + 1, second));
-        rows.push({ start, end, asn: Number(line.slice(second + 1, third)), name });
+/**
+ * Loads the IPv4 and IPv6 ASN ranges once per process, on the first lookup (about 0.5 million
+ * rows; well under a second).
+ */
+function loadAsnTable(): AsnTable {
+  if (asnTable) return asnTable;
+  // The files are sorted by range start and IPv6 keys sit above IPv4 ones, so rows are appended in order.
+  const texts = ['asn-ipv4-num.csv', 'asn-ipv6-num.csv'].map((file) => readFileSync(require.resolve(`@ip-location-db/asn/${file}`), 'latin1'));
+  const capacity = texts.reduce((sum, text) => sum + countLines(text), 0);
+  const table: AsnTable = { starts: new Float64Array(capacity), ends: new Float64Array(capacity), asns: new Uint32Array(capacity), names: new Array<string>(capacity) };
+  let row = 0;
+  texts.forEach((text, fileIndex) => {
+    const v6 = fileIndex === 1;
+    let lineStart = 0;
+    while (lineStart < text.length) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd === -1) lineEnd = text.length;
+      const first = text.indexOf(',', lineStart);
+      const second = text.indexOf(',', first + 1);
+      const third = text.indexOf(',', second + 1);
+      if (first !== -1 && third !== -1 && third < lineEnd) {
+        const rawName = text.slice(third + 1, lineEnd).trim();
+        // IPv6 ranges are keyed by their value divided by 2^64, as a double past the IPv4 space.
+        // A double keeps 53 bits, which is enough because ASN ranges are routed at /48 or wider.
+        const start = Number(text.slice(lineStart, first));
+        const end = Number(text.slice(first + 1, second));
+        table.starts[row] = v6 ? IPV4_SPACE + start / 2 ** 64 : start;
+        table.ends[row] = v6 ? IPV4_SPACE + end / 2 ** 64 : end;
+        table.asns[row] = Number(text.slice(second + 1, third));
+        table.names[row] = rawName.startsWith('"') ? rawName.slice(1, -1).replace(/""/g, '"') : rawName;
+        row++;
       }
+      lineStart = lineEnd + 1;
     }
-    rows.sort((a, b) => a.start - b.start);
-    const table: AsnTable = {
-      starts: new Float64Array(rows.length),
-      ends: new Float64Array(rows.length),
-      asns: new Uint32Array(rows.length),
-      names: new Array<string>(rows.length),
-    };
-    rows.forEach((row, i) => {
-      table.starts[i] = row.start;
-      table.ends[i] = row.end;
-      table.asns[i] = row.asn;
-      table.names[i] = row.name;
-    });
-    return table;
-  })();
-  return asnTablePromise;
+  });
+  asnTable = { starts: table.starts.subarray(0, row), ends: table.ends.subarray(0, row), asns: table.asns.subarray(0, row), names: table.names.slice(0, row) };
+  return asnTable;
+}
+
+function countLines(text: string): number {
+  let count = 1;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
 }
 
 const IPV4_SPACE = 2 ** 32;
-
-function ipv6Key(value: bigint): number {
-  return IPV4_SPACE + Number(value >> 64n);
-}
 
 function ipKey(ip: string): number | null {
   if (isIPv4(ip)) return ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);

@@ -67,7 +67,7 @@ export async function* readLogRecords(files: string[], options: ReadOptions = {}
       const location: InputLocation = { file, ...(raw.line !== undefined ? { line: raw.line } : {}), record: raw.index };
       fileStats.records++;
       if (raw.parseError !== undefined) {
-        const error = new InputError(location, `record ${raw.index} is not valid JSON (${raw.parseError})`, 'one JSON object per record', 'fix or remove the record, or run again with --skip-bad-records');
+        const error = new InputError(location, `record ${raw.index} is not valid JSON: ${raw.parseError}`, 'one JSON object per record', 'fix or remove the record, or run again with --skip-bad-records');
         skip(location, raw.parseError, error);
         continue;
       }
@@ -173,8 +173,8 @@ function locateSyntaxError(text: string, message: string): { problem: string; li
   const stripped = text.replace(/"(?:[^"\\]|\\.)*"/g, (match) => ' '.repeat(match.length));
   TRAILING_COMMA.lastIndex = 0;
   const comma = TRAILING_COMMA.exec(stripped);
-  if (comma) return { problem: `a trailing comma before "${stripped[comma.index + 1 + comma[1]!.length]}" (${message})`, lineOffset: countNewlines(text, comma.index) };
-  return { problem: message, lineOffset: 0 };
+  if (comma) return { problem: `a trailing comma before "${stripped[comma.index + 1 + comma[1]!.length]}"`, lineOffset: countNewlines(text, comma.index) };
+  return { problem: message.replace(/\s+/g, ' '), lineOffset: 0 };
 }
 
 function countNewlines(text: string, end: number): number {
