@@ -96,8 +96,8 @@ const PEOPLE: Person[] = [
   person('marcus', 'Marcus Oyelaran', 'marcus.oyelaran', 'Managing Partner', 'Partners', ['mobilePhone'], { synced: true, homeIp: '198.51.100.22' }),
   person('priya', 'Priya Natarajan', 'priya.natarajan', 'Office Manager', 'Operations', ['microsoftAuthenticatorPush'], { synced: true, homeIp: '198.51.100.23' }),
   person('tom', 'Tom Becker', 'tom.becker', 'IT Support Technician', 'Operations', ['mobilePhone', 'email'], { homeIp: '198.51.100.24' }),
-  person('elena', 'Elena Ruiz', 'elena.ruiz', 'Security Lead', 'Operations', ['fido2', 'microsoftAuthenticatorPush'], { homeIp: '198.51.100.25' }),
-  person('breakglass', 'Emergency Access 01', 'bg-access01', null, null, ['fido2'], {
+  person('elena', 'Elena Ruiz', 'elena.ruiz', 'Security Lead', 'Operations', ['fido2SecurityKey', 'microsoftAuthenticatorPush'], { homeIp: '198.51.100.25' }),
+  person('breakglass', 'Emergency Access 01', 'bg-access01', null, null, ['fido2SecurityKey'], {
     upn: `bg-access01@${INITIAL_DOMAIN}`,
     lastSignIn: '2026-06-02T10:15:00Z',
     active: false,
@@ -551,8 +551,13 @@ function subscribedSkusJson() {
 
 function userRegistrationDetailsJson() {
   const adminKeys = new Set(ROLE_ASSIGNMENTS.map(([key]) => key));
-  const preferred = (methods: string[]) =>
-    methods.includes('fido2') ? 'fido2' : methods.includes('microsoftAuthenticatorPush') ? 'push' : methods.includes('mobilePhone') ? 'sms' : 'none';
+  // userPreferredMethodForSecondaryAuthentication has no FIDO2 value; the system-preferred list does.
+  const preferred = (methods: string[]) => {
+    if (methods.includes('microsoftAuthenticatorPush')) return 'push';
+    if (methods.includes('mobilePhone')) return 'sms';
+    return 'none';
+  };
+  const systemPreferred = (methods: string[]) => (methods.includes('fido2SecurityKey') ? 'fido2' : preferred(methods));
   return PEOPLE.filter((entry) => entry.key !== 'sync').map((entry) => {
     const mfa = entry.methods.some((method) => method !== 'email');
     return {
@@ -566,11 +571,11 @@ function userRegistrationDetailsJson() {
       isSsprCapable: mfa,
       isMfaRegistered: mfa,
       isMfaCapable: mfa,
-      isPasswordlessCapable: entry.methods.includes('fido2'),
+      isPasswordlessCapable: entry.methods.includes('fido2SecurityKey'),
       isSystemPreferredAuthenticationMethodEnabled: true,
       lastUpdatedDateTime: '2026-11-19T23:10:00Z',
       methodsRegistered: entry.methods,
-      systemPreferredAuthenticationMethods: mfa ? [preferred(entry.methods)] : [],
+      systemPreferredAuthenticationMethods: mfa ? [systemPreferred(entry.methods)] : [],
       userPreferredMethodForSecondaryAuthentication: mfa ? preferred(entry.methods) : 'none',
     };
   });
@@ -780,7 +785,7 @@ function appliedPolicies(spec: SignInSpec) {
   const defaults: Record<keyof typeof POLICY, AppliedResult> = {
     mfaAll: 'success',
     blockDeviceCode: 'notApplied',
-    adminPhishingResistant: isAdmin ? (who(spec.user).methods.includes('fido2') ? 'reportOnlySuccess' : 'reportOnlyFailure') : 'reportOnlyNotApplied',
+    adminPhishingResistant: isAdmin ? (who(spec.user).methods.includes('fido2SecurityKey') ? 'reportOnlySuccess' : 'reportOnlyFailure') : 'reportOnlyNotApplied',
     blockLegacy: 'notApplied',
     compliantDevice: 'notEnabled',
     countryBlock: 'reportOnlyNotApplied',
@@ -868,7 +873,7 @@ function methodFor(key: string): string | null {
   const methods = who(key).methods;
   if (methods.includes('microsoftAuthenticatorPush')) return 'Mobile app notification';
   if (methods.includes('mobilePhone')) return 'Text message';
-  if (methods.includes('fido2')) return 'FIDO2 security key';
+  if (methods.includes('fido2SecurityKey')) return 'FIDO2 security key';
   return null;
 }
 

@@ -7,6 +7,7 @@ import { InputError } from './errors.js';
 import { buildSections } from './report/sections.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION, type AssessmentReport, type CheckMetadata } from './report/schema.js';
+import { summarizeSignIns } from './signins/review.js';
 import { loadSnapshot } from './snapshot/load.js';
 import type { Snapshot } from './snapshot/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -43,8 +44,11 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
 
   const now = options.now ?? new Date();
   const checks = options.checks ?? CHECKS;
-  const results = runChecks({ snapshot, engagement, now }, checks);
-  const sections = await buildSections({ snapshot, engagement, now, results });
+  // The sign-in logs are streamed once; the sign-in checks and the report section share the summary.
+  const signInSummary = hasSignInLogs(snapshot) ? await summarizeSignIns(snapshot, { engagement, now }) : undefined;
+  const context = { snapshot, engagement, now, ...(signInSummary ? { signInSummary } : {}) };
+  const results = runChecks(context, checks);
+  const sections = buildSections({ snapshot, engagement, results, ...(signInSummary ? { signInSummary } : {}) });
 
   const report: AssessmentReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -64,6 +68,10 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
     sections,
   };
   return { report, snapshot, engagement };
+}
+
+function hasSignInLogs(snapshot: Snapshot): boolean {
+  return snapshot.statusOf('signIns').status === 'collected' || snapshot.signInFiles.length > 0;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { CheckResult } from '../checks/types.js';
 import { analyzeCoverage } from '../conditional-access/coverage.js';
 import { summarizeCoverage } from '../conditional-access/summary.js';
 import type { Engagement } from '../engagement/schema.js';
-import { summarizeSignIns } from '../signins/review.js';
+import type { SignInSummary } from '../signins/review.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { coverageSection } from './coverage-section.js';
 import type { ReportSection } from './schema.js';
@@ -11,8 +11,9 @@ import { signInSection } from './signin-section.js';
 export interface SectionInputs {
   snapshot: Snapshot;
   engagement: Engagement | null;
-  now: Date;
   results: readonly CheckResult[];
+  /** Summary of the snapshot's sign-in logs, when it has any. */
+  signInSummary?: SignInSummary;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface SectionInputs {
  * sign-in review summary), each in the renderers' display shape with its own data kept beside.
  * A section whose input was not collected is left out; the checks report why.
  */
-export async function buildSections(inputs: SectionInputs): Promise<Record<string, ReportSection>> {
+export function buildSections(inputs: SectionInputs): Record<string, ReportSection> {
   const sections: Record<string, ReportSection> = {};
   const { snapshot, engagement } = inputs;
 
@@ -29,8 +30,6 @@ export async function buildSections(inputs: SectionInputs): Promise<Record<strin
     sections.coverage = coverageSection(summarizeCoverage(coverage));
   }
 
-  if (snapshot.statusOf('signIns').status === 'collected' || snapshot.signInFiles.length > 0) {
-    sections.signInReview = signInSection(await summarizeSignIns(snapshot, { engagement, now: inputs.now }));
-  }
+  if (inputs.signInSummary) sections.signInReview = signInSection(inputs.signInSummary);
   return sections;
 }
