@@ -53,7 +53,8 @@ export interface RunOptions {
  */
 export function runChecks(context: CheckContext, checks: readonly CheckDefinition[] = CHECKS, options: RunOptions = {}): CheckResult[] {
   const licenses = tenantLicenses(context.snapshot);
-  return checks.map((check) => runCheck(check, context, licenses, options));
+  const runContext: CheckContext = { ...context, checks };
+  return checks.map((check) => runCheck(check, runContext, licenses, options));
 }
 
 export function runCheck(check: CheckDefinition, context: CheckContext, licenses: TenantLicenses, options: RunOptions = {}): CheckResult {

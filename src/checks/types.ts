@@ -112,6 +112,8 @@ export interface CheckContext {
    * because reading logs is asynchronous and `evaluate` is not. Absent when nobody computed it.
    */
   signInSummary?: SignInSummary;
+  /** Every check of this run, for a check that reports on the others (licensing); set by runChecks. */
+  checks?: readonly CheckDefinition[];
 }
 
 export interface Remediation {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { tenantLicenses } from '../../src/entra/licenses.js';
 import { parseEngagement } from '../../src/engagement/load.js';
 import type { Engagement, engagementV1Schema } from '../../src/engagement/schema.js';
+import { CHECKS } from '../../src/checks/registry.js';
 import { runCheck } from '../../src/checks/run.js';
 import type { CheckDefinition, CheckResult, MessageData, ResultState, Severity, SkipReason } from '../../src/checks/types.js';
 import type { SignInSummary } from '../../src/signins/review.js';
@@ -89,7 +90,7 @@ export function runCase<M extends string>(check: CheckDefinition<M>, testCase: C
   const snapshot = isSnapshot(testCase.tenant) ? testCase.tenant : fragmentSnapshot(testCase);
   const engagement: Engagement | null = 
     testCase.engagement === undefined ? null : parseEngagement(JSON.stringify(testCase.engagement), 'engagement.json');
-  const context = { snapshot, engagement, now: new Date(testCase.now ?? DEFAULT_NOW), ...(testCase.signInSummary ? { signInSummary: testCase.signInSummary } : {}) };
+  const context = { snapshot, engagement, now: new Date(testCase.now ?? DEFAULT_NOW), ...(testCase.signInSummary ? { signInSummary: testCase.signInSummary } : {}), checks: CHECKS };
   let summaryMessageId: string | undefined;
   const spy: CheckDefinition = {
     ...(check as CheckDefinition),

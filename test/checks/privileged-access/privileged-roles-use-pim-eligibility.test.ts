@@ -4,6 +4,7 @@ import { privilegedRolesUsePimEligibility as check } from '../../../src/checks/p
 import { ROLE } from '../../../src/entra/roles.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
 import { group, idFor, roleAssignment, user } from '../../helpers/tenant.js';
+import { SKUS } from '../skus.js';
 
 const ana = user({ displayName: 'Ana' });
 const ben = user({ displayName: 'Ben' });
@@ -25,12 +26,7 @@ function instance(principalId: string, roleId: string, overrides: Partial<Graph.
   };
 }
 
-function sku(planName: string, planId: string): Graph.SubscribedSku {
-  return { skuId: idFor(`sku:${planName}`), skuPartNumber: planName, capabilityStatus: 'Enabled', servicePlans: [{ servicePlanId: planId, servicePlanName: planName, provisioningStatus: 'Success' }] };
-}
-const P1 = sku('AAD_PREMIUM', '41781fb2-bc02-4b7c-bd55-b576c07bb09d');
-const P2 = sku('AAD_PREMIUM_P2', 'eec0eb4f-6444-4f95-aba0-50c24d67f998');
-const GOVERNANCE = sku('Entra_Identity_Governance', 'e866a266-3cff-43a3-acca-0c90a7e00c8b');
+const { entraIdP1: P1, entraIdP2: P2, entraIdGovernance: GOVERNANCE } = SKUS;
 
 runCheckCases(check, [
   {
