@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 
 import { InputError } from '../errors.js';
@@ -54,6 +55,16 @@ export function decodeText(buffer: Uint8Array, file: string): string {
 
   const { encoding, bomLength } = detectEncoding(buffer);
   const body = buffer.subarray(bomLength);
+  const maxChars = bufferConstants.MAX_STRING_LENGTH;
+  // A decoded file must fit in one JavaScript string: about 512 Mi UTF-16 code units in Node 20.
+  if ((encoding === 'utf-8' ? body.length : body.length / 2) > maxChars) {
+    throw new InputError(
+      { file },
+      `the file is too large to read whole (${Math.round(buffer.length / 2 ** 20)} MiB)`,
+      `at most ${Math.floor(maxChars / 2 ** 20)} Mi characters per file`,
+      'split the export into several files in a folder named after the resource (one Graph page per file)',
+    );
+  }
   if (encoding !== 'utf-8' && body.length % 2 !== 0) {
     throw new InputError(
       { file },

@@ -31,7 +31,7 @@ export interface LoadSnapshotOptions {
 const SIGN_IN_EXTENSIONS = ['.json', '.ndjson', '.jsonl', '.gz'];
 const MAX_DUPLICATE_WARNINGS = 5;
 
-/** Where a resource's data sits in the folder: `<name>.json`, a folder `<name>/`, or both. */
+/** Location of a resource's data in the folder: `<name>.json`, a folder `<name>/`, or both. */
 interface ResourceEntry {
   file?: string;
   folder?: string;
@@ -75,7 +75,7 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
     }
     const files = await resourceFiles(entry, warn);
     sources[name] = files;
-    resources[name] = await readResource(name, files, entry.file, warn);
+    resources[name] = await readResource(name, files, entry, warn);
   }
 
   const organization = resources.organization as SnapshotResources['organization'] | undefined;
@@ -129,7 +129,9 @@ async function scanFolder(root: string, warn: WarningSink): Promise<FolderLayout
     if (kind === 'folder' && extension === '.json' && byLowerName.has(lower.slice(0, -5))) {
       throw new InputError({ file: path }, 'this is a folder, not a file', 'a JSON file', `move its files into ${entry.name.slice(0, -5)}/ or replace it with the exported file`);
     }
-    const resource = kind === 'folder' ? byLowerName.get(lower) : extension === '.json' ? byLowerName.get(lower.slice(0, -5)) : undefined;
+    let resource: ResourceName | undefined;
+    if (kind === 'folder') resource = byLowerName.get(lower);
+    else if (extension === '.json') resource = byLowerName.get(lower.slice(0, -5));
     if (resource && (kind === 'folder' || resource !== 'signIns')) {
       const slot = layout.resources.get(resource) ?? {};
       if (kind === 'folder') slot.folder = path;
@@ -289,7 +291,7 @@ async function resourceFiles(entry: ResourceEntry, warn: WarningSink): Promise<s
       if (kind === 'file' && extname(child.name).toLowerCase() === '.json') files.push(path);
       else warn({ file: path, message: `${kind === 'folder' ? 'subfolder' : 'file'} ignored: only .json files directly in ${basename(entry.folder)}/ are read` });
     }
-    if (files.length === 0) warn({ file: entry.folder, message: `${basename(entry.folder)}/ holds no .json file; read as an empty list` });
+    if (files.length === 0) warn({ file: entry.folder, message: `${basename(entry.folder)}/ contains no .json file; read as an empty list` });
   }
   return files;
 }
@@ -309,17 +311,19 @@ async function listSignInFiles(folder: string, warn: WarningSink): Promise<strin
     }
   };
   await walk(folder);
-  if (files.length === 0) warn({ file: folder, message: 'signIns/ holds no sign-in log file' });
+  if (files.length === 0) warn({ file: folder, message: 'signIns/ contains no sign-in log file' });
   return files;
 }
 
 /** Reads, normalises and validates all files of one resource. */
-async function readResource(name: LoadedResourceName, files: string[], topLevelFile: string | undefined, warn: WarningSink): Promise<unknown> {
+async function readResource(name: LoadedResourceName, files: string[], entry: ResourceEntry, warn: WarningSink): Promise<unknown> {
   if (name === 'groupMembers') return readGroupMembers(files, warn);
 
   const schema = RESOURCE_SCHEMAS[name];
   if (SINGLETON_RESOURCES.has(name)) {
-    if (files.length === 0) throw new InputError({ file: name }, `no file holds ${name}`, `${name}.json`, `export ${name} from Graph into ${name}.json`);
+    if (files.length === 0) {
+      throw new InputError({ file: entry.folder ?? name }, `the folder contains no file for ${name}`, `one .json file with the ${name} object`, `export ${name} from Graph into ${name}.json`);
+    }
     for (const extra of files.slice(1)) warn({ file: extra, message: `${name} is a single object; only ${files[0]} is read` });
     const item = singleItem(await readJsonFile(files[0]!), files[0]!, name, warn);
     return normaliseItem(item, name, schema, warn, new Set());
@@ -330,7 +334,7 @@ async function readResource(name: LoadedResourceName, files: string[], topLevelF
   let duplicates = 0;
   for (const file of files) {
     const converted = new Set<string>();
-    for (const item of listItems(await readJsonFile(file), file, name, warn, file !== topLevelFile)) {
+    for (const item of listItems(await readJsonFile(file), file, name, warn, file !== entry.file)) {
       const value = normaliseItem(item, name, schema, warn, converted) as { id?: unknown };
       const id = typeof value.id === 'string' ? value.id.toLowerCase() : undefined;
       const first = id === undefined ? undefined : seen.get(id);

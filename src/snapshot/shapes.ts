@@ -3,9 +3,10 @@ import { InputError } from '../errors.js';
 import type { LoadWarning } from './types.js';
 
 /**
- * Turning the JSON shapes that real exports take into lists of items with their JSON paths:
- * Graph pages, arrays of pages, bare arrays, a list that PowerShell collapsed into one object,
- * OData annotations, and PowerShell Graph SDK object dumps with PascalCase property names.
+ * Normalisation of the JSON shapes that real exports take into lists of items with their JSON
+ * paths. The shapes are Graph pages, arrays of pages, bare arrays and lists that PowerShell
+ * collapsed into one object. Items may carry OData annotations or come from PowerShell Graph SDK
+ * object dumps with PascalCase property names.
  */
 
 /** One item of a list resource, with where it came from for messages and evidence. */
@@ -22,7 +23,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * A Graph response page: an object with a `value` array and otherwise only OData control
+ * Tells whether a value is a Graph response page: an object with a `value` array and otherwise only OData control
  * properties such as `@odata.context`, `@odata.nextLink` or `@odata.count`.
  */
 export function isGraphPage(value: unknown): value is { value: unknown[] } {
@@ -54,12 +55,12 @@ export function listItems(data: unknown, file: string, resource: string, warn: W
     warn({
       file,
       jsonPath: '$',
-      message: `${resource} holds one object rather than a list; read as a list of one (PowerShell's ConvertTo-Json collapses one-element arrays, use -AsArray or Invoke-MgGraphRequest -OutputType Json)`,
+      message: `${resource} contains one object rather than a list; read as a list of one (PowerShell's ConvertTo-Json collapses one-element arrays, use -AsArray or Invoke-MgGraphRequest -OutputType Json)`,
     });
     return [{ value: data, file, jsonPath: '$' }];
   }
 
-  throw new InputError({ file, jsonPath: '$' }, `the file holds ${describeJsonType(data)}`, `a Graph page { "value": [...] }, an array of ${resource}, or one object`, `export ${resource} again from Graph`);
+  throw new InputError({ file, jsonPath: '$' }, `the file contains ${describeJsonType(data)}`, `a Graph page { "value": [...] }, an array of ${resource}, or one object`, `export ${resource} again from Graph`);
 }
 
 /**
@@ -70,12 +71,12 @@ export function singleItem(data: unknown, file: string, resource: string, warn: 
   const candidates = isGraphPage(data) ? data.value : Array.isArray(data) ? data : undefined;
   if (candidates === undefined) {
     if (isPlainObject(data)) return { value: data, file, jsonPath: '$' };
-    throw new InputError({ file, jsonPath: '$' }, `the file holds ${describeJsonType(data)}`, `one ${resource} object`, `export ${resource} again from Graph (GET returns one object)`);
+    throw new InputError({ file, jsonPath: '$' }, `the file contains ${describeJsonType(data)}`, `one ${resource} object`, `export ${resource} again from Graph (GET returns one object)`);
   }
   if (candidates.length !== 1) {
     throw new InputError(
       { file, jsonPath: '$' },
-      `the file holds a list of ${candidates.length} objects`,
+      `the file contains a list of ${candidates.length} objects`,
       `one ${resource} object`,
       `keep the tenant's one ${resource} object in the file`,
     );
@@ -96,8 +97,8 @@ export function describeJsonType(value: unknown): string {
 }
 
 /**
- * Removes OData annotations in place, keeping `@odata.type`, which tells named-location,
- * directory-object and authentication-method kinds apart. Beta exports pair every property with
+ * Removes OData annotations in place, keeping `@odata.type`, which distinguishes named-location,
+ * directory-object and authentication-method kinds. Beta exports pair every property with
  * `<name>@odata.type` and add `@odata.context`, `@odata.id`, `@odata.editLink` and `@odata.etag`.
  */
 export function stripODataAnnotations(value: unknown): void {
@@ -148,7 +149,7 @@ export function convertPascalCaseDump(value: unknown): unknown {
   }
   const extra = value.AdditionalProperties;
   if (isPlainObject(extra)) {
-    // The bag holds properties the SDK model lacks, already in Graph's own spelling.
+    // The bag contains properties the SDK model lacks, already in Graph's own spelling.
     for (const [key, child] of Object.entries(extra)) {
       if (!(key in converted)) converted[key] = child;
     }

@@ -65,7 +65,7 @@ export async function writeSnapshot(dir: string, input: WriteSnapshotInput): Pro
   }
 }
 
-/** A resource is present exactly when its status is `collected`; anything else is a caller bug. */
+/** Rejects data without a `collected` status and `collected` without data, which are caller bugs. */
 function assertConsistent(input: WriteSnapshotInput): void {
   for (const name of RESOURCE_NAMES) {
     const status = input.manifest.resources[name]?.status;

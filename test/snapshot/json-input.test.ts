@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { constants } from 'node:buffer';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,4 +125,12 @@ test('readJsonFile rejects an unreadable file', { skip: process.getuid?.() === 0
   await writeFile(path, '{}');
   await chmod(path, 0o000);
   await assert.rejects(readJsonFile(path), (error: unknown) => error instanceof InputError && /permission denied/.test(error.problem));
+});
+
+test('decodeText rejects a file too large for one string', () => {
+  const bytes = Buffer.allocUnsafe(constants.MAX_STRING_LENGTH + 16);
+  bytes.fill(0x20, 0, 4096);
+  const error = catchInputError(() => decodeText(bytes, 'users.json'));
+  assert.match(error.problem, /too large to read whole/);
+  assert.match(error.fix ?? '', /split the export/);
 });

@@ -99,7 +99,7 @@ const cases: MalformedCase[] = [
     files: { 'users.json': '"users"' },
     file: 'users.json',
     jsonPath: '$',
-    problem: /holds a string/,
+    problem: /contains a string/,
     expected: /Graph page/,
   },
   { name: 'empty file', files: { 'users.json': '' }, file: 'users.json', problem: /the file is empty/, expected: /a JSON document/ },
@@ -200,6 +200,13 @@ const cases: MalformedCase[] = [
     jsonPath: '$["g1"].value[0].id',
     problem: /"id" is missing/,
     expected: /a string/,
+  },
+  {
+    name: 'empty singleton folder',
+    files: { 'authorizationPolicy/': null },
+    file: 'authorizationPolicy',
+    problem: /folder contains no file for authorizationPolicy/,
+    expected: /one \.json file/,
   },
   {
     name: 'singleton written as a list of two',
