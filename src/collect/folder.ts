@@ -66,23 +66,22 @@ export class SnapshotFolder {
     }
   }
 
-  async appendLines(name: string, lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    await appendFile(this.path(name), `${lines.join('\n')}\n`, { mode: FILE_MODE });
+  /** Appends lines to a file and returns the bytes written. */
+  async appendLines(name: string, lines: string[]): Promise<number> {
+    if (lines.length === 0) return 0;
+    const text = `${lines.join('\n')}\n`;
+    await appendFile(this.path(name), text, { mode: FILE_MODE });
+    return Buffer.byteLength(text);
   }
 
-  /** Cuts a partly written last line left by a crash; returns the size kept. */
-  async trimToLastLine(name: string): Promise<void> {
+  /** Cuts a file back to `size` bytes, creating it empty when missing. */
+  async truncate(name: string, size: number): Promise<void> {
     const file = this.path(name);
-    let text: Buffer;
-    try {
-      text = await readFile(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+    if (!existsSync(file)) {
+      await writeFile(file, '', { mode: FILE_MODE });
+      return;
     }
-    const end = text.lastIndexOf(0x0a) + 1;
-    if (end !== text.length) await truncate(file, end);
+    if ((await stat(file)).size !== size) await truncate(file, size);
   }
 
   async remove(name: string): Promise<void> {

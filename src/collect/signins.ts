@@ -16,6 +16,8 @@ export const SIGN_IN_FILES: Record<SignInStreamName, string> = {
 export interface SignInStreamState {
   done: boolean;
   count: number;
+  /** Size of the stream's file when the state was saved; a resumed run cuts the file back to it. */
+  bytes: number;
   /** `createdDateTime` of the oldest record written so far. */
   oldest?: string;
   /** Ids of the records written with exactly `oldest`, skipped when the resumed read repeats them. */
@@ -32,7 +34,7 @@ export interface SignInCollectionState {
 export const STATE_FILE = 'collect-state.json';
 
 export function newSignInState(tenantId: string, from: string, to: string): SignInCollectionState {
-  const stream = (): SignInStreamState => ({ done: false, count: 0, idsAtOldest: [] });
+  const stream = (): SignInStreamState => ({ done: false, count: 0, bytes: 0, idsAtOldest: [] });
   return { tenantId, from, to, streams: { interactiveUser: stream(), nonInteractiveUser: stream() } };
 }
 
@@ -51,9 +53,11 @@ export async function collectSignInStream(
   onItems: (count: number) => void,
 ): Promise<void> {
   const progress = state.streams[stream];
-  if (progress.done) return;
   const file = `signIns/${SIGN_IN_FILES[stream]}`;
-  await folder.trimToLastLine(file);
+  // A crash between an append and the save of the state leaves records the state does not
+  // count, or half a line; cutting the file back to the saved size drops both.
+  await folder.truncate(file, progress.bytes);
+  if (progress.done) return;
 
   const upper = progress.oldest ?? state.to;
   const filter = `createdDateTime ge ${state.from} and createdDateTime le ${upper} and signInEventTypes/any(t: t eq '${stream}')`;
@@ -76,7 +80,7 @@ export async function collectSignInStream(
         progress.idsAtOldest.push(id);
       }
     }
-    await folder.appendLines(file, lines);
+    progress.bytes += await folder.appendLines(file, lines);
     progress.count += lines.length;
     onItems(lines.length);
     await folder.writeJson(STATE_FILE, state);

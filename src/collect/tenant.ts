@@ -95,7 +95,14 @@ export async function collectTenant(options: CollectTenantOptions): Promise<Coll
     ...(options.reportsRate === null ? {} : { reportsRate: options.reportsRate ?? REPORTS_RATE }),
   });
 
-  const folder = await SnapshotFolder.open(options.out);
+  let folder: SnapshotFolder;
+  try {
+    await client.authenticate();
+    folder = await SnapshotFolder.open(options.out);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
   try {
     const run = new TenantRun(options, client, folder, clock, logger);
     const manifest = await run.collect();
@@ -162,7 +169,7 @@ class TenantRun {
   private setStatus(resource: ResourceName, status: ResourceStatus): void {
     this.manifest.resources[resource] = status;
     if (status.status !== 'collected') {
-      this.logger.warn({ resource, status: status.status, permission: status.permission, license: status.license, code: status.error?.code, requestId: status.requestId }, 'resource not collected');
+      this.logger.info({ resource, status: status.status, permission: status.permission, license: status.license, code: status.error?.code, requestId: status.requestId }, 'resource not collected');
     }
   }
 

@@ -61,20 +61,44 @@ export class TenantTokenProvider {
     this.scope = `${options.graphRoot.replace(/\/+$/, '')}/.default`;
   }
 
+  private pending: Promise<AccessToken> | undefined;
+
   async token(): Promise<string> {
     // The identity library refreshes a token some minutes before expiry; this extra cache keeps
-    // the per-request cost to one comparison.
+    // the per-request cost to one comparison, and `pending` makes concurrent requests share one
+    // token request.
     if (this.cached && this.cached.expiresOnTimestamp - Date.now() > 120_000) return this.cached.token;
-    this.credential ??= await this.createCredential();
-    const token = await this.credential.getToken(this.scope);
-    if (!token) throw new UserError(`no access token for tenant ${this.options.tenantId}`, 'check the app registration and its consent');
-    this.cached = token;
-    return token.token;
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = undefined;
+    });
+    return (await this.pending).token;
   }
 
-  invalidate(): void {
+  /**
+   * Drops the token Graph rejected, and the credential that cached it, so the next call gets a
+   * new token. A token other than `rejected` is kept: a parallel request already replaced it.
+   */
+  invalidate(rejected: string | undefined): void {
+    if (rejected !== undefined && this.cached !== undefined && this.cached.token !== rejected) return;
     this.cached = undefined;
     this.credential = undefined;
+  }
+
+  private async fetchToken(): Promise<AccessToken> {
+    this.credential ??= await this.createCredential();
+    let token: AccessToken | null;
+    try {
+      token = await this.credential.getToken(this.scope);
+    } catch (error) {
+      // The identity library's messages carry the Entra error code (AADSTS...) and no secret.
+      throw new UserError(
+        `sign-in as app ${this.options.clientId} in tenant ${this.options.tenantId} failed: ${(error as Error).message.split('\n')[0]}`,
+        'check the tenant id, the client id, the secret or certificate, and that an admin consented the app in this tenant',
+      );
+    }
+    if (!token) throw new UserError(`no access token for tenant ${this.options.tenantId}`, 'check the app registration and its consent');
+    this.cached = token;
+    return token;
   }
 
   private async createCredential(): Promise<TokenCredential> {

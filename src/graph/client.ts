@@ -59,10 +59,11 @@ export class GraphClient {
   private readonly sdk: Client;
   private readonly transport: Transport;
   private readonly reportsLimiter: SlidingWindowLimiter | undefined;
+  private readonly tokens: TenantTokenProvider;
 
   constructor(private readonly options: GraphClientOptions) {
     this.transport = new Transport({ ...(options.ca ? { ca: options.ca } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-    const tokens = new TenantTokenProvider({
+    const tokens = (this.tokens = new TenantTokenProvider({
       tenantId: options.tenantId,
       clientId: options.clientId,
       secret: options.secret,
@@ -70,7 +71,7 @@ export class GraphClient {
       graphRoot: options.graphRoot,
       disableInstanceDiscovery: options.disableInstanceDiscovery,
       transport: this.transport,
-    });
+    }));
     const retry = new RetryMiddleware(options.retry, options.clock, tokens, this.stats, options.logger);
     const auth = new AuthMiddleware(tokens);
     const send = new TransportMiddleware(this.transport, this.stats, options.logger, options.clock);
@@ -86,6 +87,11 @@ export class GraphClient {
     this.reportsLimiter = options.reportsRate
       ? new SlidingWindowLimiter(options.reportsRate.limit, options.reportsRate.windowMs, options.clock)
       : undefined;
+  }
+
+  /** Gets a first token, so bad credentials or consent fail before any file is written. */
+  async authenticate(): Promise<void> {
+    await this.tokens.token();
   }
 
   /** Absolute URL of a path such as `/users?$top=999` on the given version. */

@@ -80,7 +80,8 @@ export class RetryMiddleware implements Middleware {
       if (response?.status === 401 && !refreshedToken && (await isExpiredToken(response))) {
         refreshedToken = true;
         this.stats.tokenRefreshes++;
-        this.tokens.invalidate();
+        const sent = new Headers(attemptContext.options?.headers).get('authorization')?.replace(/^Bearer /, '');
+        this.tokens.invalidate(sent);
         this.logger.info({ url: pathOf(context) }, 'Graph rejected the access token; requesting a new one');
         attempt--;
         continue;

@@ -68,8 +68,8 @@ export interface FakeStats {
   tokenRequests: number;
   faultsFired: Partial<Record<FaultKind, number>>;
   throttledByLimit: number;
-  /** Path and query of each Graph request, in arrival order. */
-  log: { tenantId: string; method: string; path: string; status: number }[];
+  /** Each Graph request in arrival order: tenant served, path with query, status and Prefer header. */
+  log: { tenantId: string; method: string; path: string; status: number; prefer: string | undefined }[];
 }
 
 interface GraphAnswer {
@@ -107,6 +107,11 @@ export class FakeGraphServer {
     this.certificate = options.certificate ?? createTestCertificate();
     this.tenants = new Map(options.tenants.map((tenant) => [tenant.tenantId, tenant]));
     this.faultCounters = (options.faults ?? []).map(() => ({ seen: 0, fired: 0 }));
+  }
+
+  /** Access tokens issued so far, for tests that scan output for leaks. */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
   }
 
   /** Base URL, e.g. `https://127.0.0.1:8443`; Graph and the authority both live under it. */
@@ -168,7 +173,7 @@ export class FakeGraphServer {
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
       issuer: `${this.origin}/{tenantid}/v2.0`,
-      jwks_uri: `${this.origin}/${tenant}/discovery/v2.0/keys`,
+      jwks_uri: `${base}/discovery/v2.0/keys`,
       token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt'],
       response_types_supported: ['code', 'id_token', 'token'],
       tenant_region_scope: 'WW',
@@ -215,7 +220,7 @@ export class FakeGraphServer {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const record = token === undefined ? undefined : this.tokens.get(token);
     const logStatus = (tenantId: string, status: number): void => {
-      this.stats.log.push({ tenantId, method: req.method ?? 'GET', path: `${path}${url.search}`, status });
+      this.stats.log.push({ tenantId, method: req.method ?? 'GET', path: `${path}${url.search}`, status, prefer: req.headers.prefer?.toString() });
     };
     if (!record || record.revoked || record.expiresAt <= Date.now()) {
       logStatus('', 401);
@@ -327,13 +332,13 @@ export class FakeGraphServer {
       if (refusal) return refusal;
       const list = data.groupMembers?.[members[1]!];
       if (!list) return errorAnswer(404, 'Request_ResourceNotFound', `Resource '${members[1]}' does not exist or one of its queried reference-property objects are not present.`, requestId);
-      return this.pageOf(`members:${members[1]}`, list, version, path, query, MEMBERS_MAX_TOP, requestId);
+      return this.pageOf(`${tenant.tenantId}:members:${members[1]}`, list, version, path, query, MEMBERS_MAX_TOP, requestId);
     }
 
     if (path === SIGN_INS.path) {
       const refusal = this.refusal(tenant, 'signIns', requestId) ?? this.reportThrottle(tenant, requestId);
       if (refusal) return refusal;
-      return this.pageOf('signIns', data.signIns ?? [], version, path, query, SIGN_INS.maxTop, requestId);
+      return this.pageOf(`${tenant.tenantId}:signIns`, data.signIns ?? [], version, path, query, SIGN_INS.maxTop, requestId);
     }
 
     const endpoint = RESOURCE_ENDPOINTS.find((candidate) => candidate.path === path);
@@ -354,7 +359,7 @@ export class FakeGraphServer {
     }
     let cap = endpoint.maxTop ?? MAX_PAGE_WITHOUT_DOCUMENTED_CAP;
     if (endpoint.resource === 'users' && selected?.includes('signInActivity')) cap = USERS_MAX_TOP_WITH_SIGN_IN_ACTIVITY;
-    return this.pageOf(endpoint.resource, data.collections[endpoint.resource] ?? [], version, path, query, cap, requestId);
+    return this.pageOf(`${tenant.tenantId}:${endpoint.resource}`, data.collections[endpoint.resource] ?? [], version, path, query, cap, requestId);
   }
 
   /** Answers as Graph does when the snapshot's manifest says the resource was refused or is absent. */
@@ -392,7 +397,7 @@ export class FakeGraphServer {
   }
 
   /**
-   * Serves one page: filters (cached per query), orders sign-ins newest first, applies
+   * Serves one page: filters (cached per tenant, resource and filter), orders sign-ins newest first, applies
    * `$select`, and links the next page with an opaque `$skiptoken` in an absolute URL.
    */
   private pageOf(
@@ -415,7 +420,7 @@ export class FakeGraphServer {
         if (error instanceof FilterSyntaxError) return errorAnswer(400, 'BadRequest', `Invalid filter clause: ${error.message}`, requestId);
         throw error;
       }
-      if (cacheKey === 'signIns') items = [...items].sort((a, b) => String(b.createdDateTime).localeCompare(String(a.createdDateTime)));
+      if (cacheKey.endsWith(':signIns')) items = [...items].sort((a, b) => String(b.createdDateTime).localeCompare(String(a.createdDateTime)));
       this.queryCache.set(key, items);
     }
 
