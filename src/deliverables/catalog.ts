@@ -48,10 +48,10 @@ export interface WorkItemDefinition {
   baseHours: HoursRange;
   /** Hours added per object the findings name. */
   perObjectHours: HoursRange;
-  /** Where the work belongs commercially, whatever the current contract says. */
+  /** Commercial class the work belongs in, independent of the current contract. */
   betterScope: ScopeClass;
   /**
-   * What the per-object hours count: the people and groups the findings name (`principals`, the
+   * Objects the per-object hours count: the people and groups the findings name (`principals`, the
    * default) or the Conditional Access policies they name (`policies`).
    */
   unit?: 'principals' | 'policies';
@@ -60,7 +60,7 @@ export interface WorkItemDefinition {
 
 export interface ScopeWorkItemDefinition extends WorkItemDefinition {
   id: ScopeWorkItem;
-  /** Why the better scope is the right one, shown in the scope boundaries table. */
+  /** Reason for the better scope, shown in the scope boundaries table. */
   scopeReason: string;
 }
 

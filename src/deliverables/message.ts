@@ -6,7 +6,7 @@ import type { LicenseLine } from './licenses.js';
 import type { Roadmap } from './roadmap.js';
 import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
 
-/** What each area covers, in words for the client's owner or office manager. */
+/** Scope of each area, in words for the client's owner or office manager. */
 const AREA_PLAIN: Record<ControlArea, string> = {
   'privileged-access': 'who holds admin roles',
   'mfa-strength': 'how your admins prove who they are when they sign in',
@@ -37,7 +37,9 @@ function gapSentence(result: CheckResult, findings: readonly OpenFinding[]): str
   // Many texts usually mean one per object ("Alex signs in with SMS only"): show the first and
   // name the other objects after it instead of repeating the sentence.
   const manyTexts = texts.length > 2;
-  let sentence = texts.length === 0 ? result.summary : manyTexts ? texts[0]! : texts.join(' ');
+  let sentence = texts.join(' ');
+  if (texts.length === 0) sentence = result.summary;
+  else if (manyTexts) sentence = texts[0]!;
 
   const objects = namedObjects(findings.map((entry) => entry.finding)).filter((object) => !isNamedIn(sentence, object));
   const label = (object: EvidenceObject) => object.displayName ?? object.id;
@@ -113,8 +115,9 @@ export function buildClientMessage(
   for (const project of roadmap.projects) {
     const fromAllowance = project.lines.some((line) => line.funding === 'emergency-allowance');
     const covered = fromAllowance ? 'covered by the emergency-response allowance' : 'covered by your monthly support';
-    const cost =
-      project.unpriced > 0 ? 'price to follow' : project.billable.max === 0 ? covered : `estimated ${formatMoneyRange(currency, project.billable)}`;
+    let cost = `estimated ${formatMoneyRange(currency, project.billable)}`;
+    if (project.unpriced > 0) cost = 'price to follow';
+    else if (project.billable.max === 0) cost = covered;
     decisions.push(`Approve the project "${PROJECT_TITLES[project.project]}" (${formatHours(project.hours)}, ${cost}).`);
   }
   for (const license of licenses) {

@@ -6,7 +6,7 @@ import type { LicenseLine } from './licenses.js';
 import { isUnpriced, round2, type RoadmapLine } from './roadmap.js';
 import type { RiskEntry } from './risks.js';
 
-/** What an attacker with a stolen token gains when the area has a gap. */
+/** Consequence of a gap in each area for a client whose token is stolen. */
 const AREA_RISK: Record<ControlArea, string> = {
   'privileged-access': 'a stolen admin session controls the whole tenant',
   'mfa-strength': 'a phishing kit can relay an admin MFA prompt and take the session',

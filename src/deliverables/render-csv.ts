@@ -5,8 +5,8 @@ import type { Funding } from './roadmap.js';
 
 /**
  * Columns of work-items.csv, chosen to map onto the import fields of ConnectWise PSA project
- * tickets, Autotask project phases and tasks, and HaloPSA tickets; docs/deliverables.md gives the
- * mapping per tool. Hours and amounts are plain numbers with a dot for decimals.
+ * tickets, Autotask project phases and tasks, and HaloPSA tickets. docs/deliverables.md gives the
+ * mapping per tool.
  */
 export const CSV_COLUMNS = [
   'Client',
@@ -37,7 +37,7 @@ const BILLING: Record<Funding, string> = {
 };
 
 /**
- * Quotes a cell as RFC 4180 asks, and defuses spreadsheet formulas: a cell that starts with
+ * Quotes a cell as RFC 4180 specifies, and defuses spreadsheet formulas: a cell that starts with
  * = + - @ (tenant data can contain such display names) gets a leading apostrophe.
  */
 export function csvCell(value: string | number): string {

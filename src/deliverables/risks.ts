@@ -86,7 +86,9 @@ export function matchAcceptedRisks(risks: readonly AcceptedRisk[], open: readonl
     const acceptedIds = risk.evidence?.objectIds ? new Set(risk.evidence.objectIds) : undefined;
     const newObjects = acceptedIds ? objects.filter((object) => !acceptedIds.has(object.id)) : [];
     const evidenceGrew = risk.evidence !== undefined && (objects.length > risk.evidence.objectCount || newObjects.length > 0);
-    const status: RiskStatus = evidenceGrew ? 'evidence-grew' : overdue ? 'review-overdue' : 'accepted';
+    let status: RiskStatus = 'accepted';
+    if (evidenceGrew) status = 'evidence-grew';
+    else if (overdue) status = 'review-overdue';
     return { risk, match, overdue, objectCount: objects.length, newObjects, evidenceGrew, status };
   });
 }

@@ -12,7 +12,7 @@ import {
 import { workItemForCheck } from './mapping.js';
 import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
 
-/** How the client pays for a roadmap line. */
+/** Source of payment for a roadmap line. */
 export type Funding = 'monthly-support' | 'confirm-coverage' | 'emergency-allowance' | 'quote';
 
 export interface EffectiveWorkItem<T extends WorkItemDefinition = WorkItemDefinition> {
@@ -40,9 +40,9 @@ export interface RoadmapLine {
   /** Hours drawn from the emergency allowance, for lines it funds. */
   allowanceHours: HoursRange;
   rate: number | null;
-  /** Price of all the hours at the rate, whoever pays. */
+  /** Price of all the hours at the rate, including hours the contract covers. */
   cost: HoursRange | null;
-  /** What the client pays beyond the monthly fee: zero for included lines. */
+  /** Amount the client pays beyond the monthly fee: zero for included lines. */
   billable: HoursRange | null;
   license?: License;
   /** Accepted-risk notes for findings that stay in the roadmap. */
@@ -84,6 +84,8 @@ function addRange(a: HoursRange, b: HoursRange): HoursRange {
 }
 
 const ZERO: HoursRange = { min: 0, max: 0 };
+
+const FUNDING_BY_INCLUSION: Record<Inclusion, Funding> = { yes: 'monthly-support', maybe: 'confirm-coverage', no: 'quote' };
 
 /** Applies the engagement's effortDefaults to tokengap's estimate for a work item. */
 export function effectiveWorkItem<T extends WorkItemDefinition>(definition: T, engagement: Engagement): EffectiveWorkItem<T> {
@@ -151,7 +153,7 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
     const inclusion = inclusionOf(engagement, id, definition.scopeItem);
     const rate = engagement.rates[workItem.role] ?? null;
 
-    let funding: Funding = inclusion === 'yes' ? 'monthly-support' : inclusion === 'maybe' ? 'confirm-coverage' : 'quote';
+    let funding: Funding = FUNDING_BY_INCLUSION[inclusion];
     let allowanceHours = ZERO;
     let billableHours = inclusion === 'yes' ? ZERO : hours;
     if (funding === 'quote' && definition.betterScope === 'capped-emergency-allowance' && allowanceLeft > 0) {

@@ -25,7 +25,7 @@ export interface ScopeRow {
   advice: string;
 }
 
-/** Builds the scope boundaries table: the eight services, what the contract says and where each belongs. */
+/** Builds the scope boundaries table: the eight services, the contract's inclusion and where each belongs. */
 export function buildScope(engagement: Engagement, lines: readonly RoadmapLine[]): ScopeRow[] {
   return SCOPE_WORK_ITEMS.map((id) => {
     const workItem = effectiveWorkItem(SCOPE_ITEM_DEFINITIONS[id], engagement);
