@@ -29,8 +29,8 @@ body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, 
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 32px 0 8px; border-bottom: 2px solid #e5e7eb; padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 20px 0 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
-th, td { border: 1px solid #d1d5db; padding: 6px 8px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; table-layout: fixed; }
+th, td { border: 1px solid #d1d5db; padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #f3f4f6; font-weight: 600; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
 pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 8px; white-space: pre-wrap; word-break: break-word; }
@@ -47,7 +47,7 @@ pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 8px; white-space:
 .figure { border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px; min-width: 120px; }
 .figure strong { display: block; font-size: 22px; }
 .badge { display: inline-block; border-radius: 4px; padding: 0 6px; color: #ffffff; font-size: 12px; font-weight: 600; white-space: nowrap; }
-.finding { border: 1px solid #e5e7eb; border-left: 6px solid #9ca3af; border-radius: 4px; padding: 8px 12px; margin: 12px 0; page-break-inside: avoid; }
+.finding { overflow-wrap: break-word; border: 1px solid #e5e7eb; border-left: 6px solid #9ca3af; border-radius: 4px; padding: 8px 12px; margin: 12px 0; page-break-inside: avoid; }
 .finding h3 { margin-top: 4px; }
 .muted { color: #6b7280; }
 ul.objects { margin: 4px 0; padding-left: 20px; }

@@ -30,7 +30,7 @@ const CHART_STATES: readonly ResultState[] = ['fail', 'warn', 'manual', 'pass', 
 export function areaChart(report: AssessmentReport): string {
   const areas = areasWithResults(report);
   const labelWidth = 190;
-  const barWidth = 420;
+  const barWidth = 600;
   const rowHeight = 26;
   const top = 8;
   const legendHeight = 28;
@@ -66,7 +66,7 @@ export function areaChart(report: AssessmentReport): string {
 
   const legendY = top + areas.length * rowHeight + 10;
   CHART_STATES.forEach((state, index) => {
-    const x = labelWidth + index * 90;
+    const x = labelWidth + index * 120;
     parts.push(`<rect x="${x}" y="${legendY}" width="12" height="12" fill="${STATE_COLORS[state]}"/>`);
     parts.push(`<text x="${x + 16}" y="${legendY + 10}" class="chart-legend">${escapeHtml(STATE_LABELS[state])}</text>`);
   });
