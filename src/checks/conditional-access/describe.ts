@@ -22,7 +22,7 @@ const APP_KEYWORDS: Readonly<Record<string, string>> = {
   microsoftadminportals: 'Microsoft admin portals',
 };
 
-/** Name of an app id or keyword in a policy's application condition. */
+/** Returns the name of an app id or keyword in a policy's application condition. */
 export function appName(snapshot: Snapshot, value: string): string {
   const keyword = APP_KEYWORDS[value.toLowerCase()];
   if (keyword) return keyword;
@@ -33,14 +33,14 @@ export function appName(snapshot: Snapshot, value: string): string {
   return servicePrincipal?.displayName ?? `app ${value}`;
 }
 
-/** Name of a location id or keyword in a policy's location condition. */
+/** Returns the name of a location id or keyword in a policy's location condition. */
 export function locationName(snapshot: Snapshot, value: string): string {
   if (value.toLowerCase() === 'all') return 'any location';
   if (value.toLowerCase() === 'alltrusted') return 'all trusted locations';
   return objectName(snapshot, value);
 }
 
-/** Name of a user id or keyword in a policy's user condition. */
+/** Returns the name of a user id or keyword in a policy's user condition. */
 export function userName(snapshot: Snapshot, value: string): string {
   const keyword = value.toLowerCase();
   if (keyword === 'all') return 'all users';
@@ -49,7 +49,7 @@ export function userName(snapshot: Snapshot, value: string): string {
   return objectName(snapshot, value);
 }
 
-/** Name of a group with its transitive user count, so a reader sees how many people it covers. */
+/** Returns a group's name with its transitive user count, so a reader sees how many people it covers. */
 export function groupName(snapshot: Snapshot, groupId: string): string {
   const count = snapshot.directory.transitiveUsersOf(groupId).size;
   const known = snapshot.directory.groupById(groupId) !== undefined;
@@ -57,8 +57,8 @@ export function groupName(snapshot: Snapshot, groupId: string): string {
 }
 
 /**
- * One line saying what a policy enforces, on whom, for what and under which conditions, e.g.
- * "block; users: all users except 1 group; resources: all resources; client apps: exchangeActiveSync, other".
+ * Describes in one line what a policy enforces, on whom, for what and under which conditions, e.g.
+ * "block; users: all users (1 exclusions); resources: all resources; client apps: exchangeActiveSync, other".
  */
 export function describePolicy(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy): string {
   const conditions = policy.conditions;
