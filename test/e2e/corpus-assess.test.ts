@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 
 import { assessSnapshot } from '../../src/assess.js';
 import type { CoverageSummary } from '../../src/conditional-access/summary.js';
+import type { CheckResult } from '../../src/checks/types.js';
 import type { AssessmentReport, ReportSection } from '../../src/report/schema.js';
 import { corpusPath, corpusSkip } from '../helpers/shared.js';
 
@@ -29,7 +31,10 @@ interface TestUser {
 
 /** Writes users, groups and groupMembers for the given users; each group lists its direct members. */
 function writeDirectory(dir: string, users: TestUser[]): void {
-  const userId = (key: string) => `00000000-0000-4000-8000-${key.padStart(12, '0').slice(-12)}`;
+  const userId = (key: string) => {
+    const hex = createHash('sha256').update(key).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  };
   const upn = (key: string) => `${key}@corpus-test.example`;
   writeFileSync(
     join(dir, 'users.json'),
@@ -46,6 +51,20 @@ function writeDirectory(dir: string, users: TestUser[]): void {
       .map((user) => ({ '@odata.type': '#microsoft.graph.user', id: userId(user.key), userPrincipalName: upn(user.key) }));
   }
   writeFileSync(join(dir, 'groupMembers.json'), JSON.stringify(members));
+}
+
+function resultOf(report: AssessmentReport, checkId: string): CheckResult {
+  const result = report.results.find((candidate) => candidate.checkId === checkId);
+  assert.ok(result, `check ${checkId} ran`);
+  return result;
+}
+
+/** Display names of the objects of one type that a check's findings name, sorted. */
+function namedBy(report: AssessmentReport, checkId: string, type: string): string[] {
+  const names = resultOf(report, checkId).findings.flatMap((finding) =>
+    finding.objects.filter((object) => object.type === type).map((object) => (object.displayName ?? object.id).replace(/ \([^()]*\)$/, '')),
+  );
+  return [...new Set(names)].sort();
 }
 
 function coverageOf(report: AssessmentReport): CoverageSummary {
@@ -98,6 +117,23 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
       'mfa:breakglass:suspected',
     ]);
 
+    // The device-code check fails for the excluded group's member and names CA004's exclusions.
+    const deviceCode = resultOf(report, 'device-code-flow-is-blocked');
+    assert.equal(deviceCode.state, 'fail');
+    assert.deepEqual(namedBy(report, 'device-code-flow-is-blocked', 'user'), ['flowexception']);
+    assert.ok(
+      deviceCode.findings.some((finding) => finding.key === 'device-code-flow-is-blocked:1bf06972-bd5c-4d06-98ce-6b5bf5f1959f/exclusions'),
+      'CA004 (id 1bf06972-...) is named for its exclusions',
+    );
+    // Five policies of the baseline are report-only: CA105 and the four agent policies CA502 to CA505.
+    assert.deepEqual(namedBy(report, 'conditional-access-policies-are-enforced', 'conditionalAccessPolicy'), [
+      'CA105-Admins-IdentityProtection-AnyApp-AnyPlatform-PhishingResistantMFA',
+      'CA502-Agents-AttackSurfaceReduction-AllAgentIdentities-AllAgentResources-BLOCK',
+      'CA503-Agents-BaseProtection-AllAgentUsers-RequireCompliantDevice',
+      'CA504-Agents-IdentityProtection-AllAgentUsers-AllResources-BlockRiskyAgents',
+      'CA505-Agents-AttackSurfaceReduction-AllAgentUsers-AllResources-RequireCompliantNetWork',
+    ]);
+
     const deviceCodeRow = coverage.rows.find((row) => row.kind === 'deviceCodeFlow' && row.exampleUser.startsWith('flowexception'));
     assert.ok(deviceCodeRow, 'a device-code gap for the excluded group member');
     assert.ok(
@@ -125,6 +161,11 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
     assert.deepEqual(usersWithGap(coverage, 'mfa'), ['excludedonly']);
     // Nothing blocks device code flow, so every user class has the gap.
     assert.deepEqual(usersWithGap(coverage, 'deviceCodeFlow'), ['excludedonly', 'excludedsales', 'plain']);
+
+    assert.equal(resultOf(report, 'mfa-required-for-all-users').state, 'fail');
+    assert.deepEqual(namedBy(report, 'mfa-required-for-all-users', 'user'), ['excludedonly']);
+    assert.deepEqual(namedBy(report, 'device-code-flow-is-blocked', 'user'), ['excludedonly', 'excludedsales', 'plain']);
+    assert.equal(resultOf(report, 'conditional-access-policies-are-enforced').state, 'pass');
   });
 
   test('graph docs example policies are both disabled', async () => {
@@ -139,5 +180,10 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
     assert.deepEqual(usersWithGap(coverage, 'mfa'), ['plain']);
     assert.deepEqual(usersWithGap(coverage, 'deviceCodeFlow'), ['plain']);
     assert.deepEqual(usersWithGap(coverage, 'legacyAuthentication'), ['plain']);
+
+    assert.equal(resultOf(report, 'conditional-access-policies-are-enforced').state, 'warn');
+    assert.deepEqual(namedBy(report, 'conditional-access-policies-are-enforced', 'conditionalAccessPolicy'), ['SimplePolicy1', 'SimplePolicy2']);
+    // The snapshot has no security defaults export, so that check is skipped, not failed.
+    assert.equal(resultOf(report, 'security-defaults-and-conditional-access-do-not-conflict').skip?.reason, 'resource-not-collected');
   });
 });
