@@ -24,6 +24,11 @@ export interface GraphErrorBody {
 /** Converts what the graph client or the transport threw into one error type. */
 export function toGraphRequestError(error: unknown, url: string): GraphRequestError {
   if (error instanceof GraphRequestError) return error;
+  if (error instanceof GraphError && error.code === 'TransportError') {
+    // The graph client wraps errors thrown by middleware and keeps only `name: message` in `body`.
+    const match = /^TransportError: (timeout|reset|truncated): (.*)$/s.exec(String(error.body));
+    return new GraphRequestError(undefined, match?.[1] ?? 'transport', match?.[2] ?? String(error.body), undefined, url);
+  }
   if (error instanceof GraphError) {
     const status = error.statusCode > 0 ? error.statusCode : undefined;
     const requestId = error.requestId ?? error.headers?.get('request-id') ?? undefined;

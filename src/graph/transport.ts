@@ -10,7 +10,7 @@ export class TransportError extends Error {
     readonly failure: TransportFailure,
     message: string,
   ) {
-    super(message);
+    super(`${failure}: ${message}`);
     this.name = 'TransportError';
   }
 }

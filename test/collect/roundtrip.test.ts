@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { SnapshotFolder } from '../../src/collect/folder.js';
 import { STATE_FILE } from '../../src/collect/signins.js';
+import { loadSnapshot } from '../../src/snapshot/load.js';
 import { repoRoot } from '../helpers/shared.js';
 import {
   FIXTURE_NOW,
@@ -70,6 +71,16 @@ describe('collect round trip through the fake Graph server', () => {
       // sign-ins 2 + 1 pages, and one page, object or refusal for each of the other 21 endpoints.
       assert.equal(result.stats.requests, 3 + 1 + 4 + 3 + 21);
       assert.equal(server.stats.graphRequests, result.stats.requests);
+
+      const loaded = await loadSnapshot(out);
+      assert.deepEqual(loaded.warnings, []);
+      assert.equal(loaded.resources.users?.length, 1_100);
+      assert.equal(loaded.signInFiles.length, 2);
+      assert.equal(loaded.statusOf('users', 'signInActivity').status, 'collected');
+      assert.equal(loaded.statusOf('servicePrincipals').status, 'forbidden');
+      // The big group lists 1,200 member references, which cycle over the 1,100 users.
+      const bigGroup = Object.keys(loaded.resources.groupMembers ?? {})[0]!;
+      assert.equal(loaded.directory.transitiveUsersOf(bigGroup).size, 1_100);
     } finally {
       await server.close();
     }
