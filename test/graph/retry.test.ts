@@ -130,7 +130,7 @@ describe('failure classification', () => {
     test(name, () => {
       const result = classifyFailure(failure, 'X.Read.All', name === 'no Intune' ? 'Microsoft Intune' : 'Entra ID P2');
       assert.equal(result.status, status);
-      for (const [key, value] of Object.entries(fields)) assert.equal((result as Record<string, unknown>)[key], value, key);
+      for (const [key, value] of Object.entries(fields)) assert.equal((result as unknown as Record<string, unknown>)[key], value, key);
       assert.equal(result.error?.code, failure.code);
     });
   }
