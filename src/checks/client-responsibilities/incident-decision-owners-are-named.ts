@@ -29,7 +29,7 @@ export const incidentDecisionOwnersAreNamed: CheckDefinition<Message> = {
   knownLimitations: ['The answers come from the engagement file; the check cannot confirm that the named people agreed to the role or can be reached.'],
   messages: {
     'all-named': { text: 'Users report to {channel}; {approver} approves disruptive actions; {legal} decides legal and breach questions.' },
-    'items-missing': { text: '{count} client responsibilities are not named in the engagement file.' },
+    'items-missing': { text: 'Client responsibilities not named in the engagement file: {count}.' },
     'no-engagement': {
       text: 'No engagement file was given, so the reporting channel and the owners of incident decisions are unknown; pass --engagement FILE.',
       client: 'We need to know where your staff report suspicious sign-ins and who decides during an incident.',

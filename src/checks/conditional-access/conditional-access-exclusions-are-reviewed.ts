@@ -57,7 +57,7 @@ export const conditionalAccessExclusionsAreReviewed: CheckDefinition<Message> = 
   ],
   messages: {
     'no-exclusions': { text: 'No enabled or report-only policy excludes anything beyond declared break-glass accounts.' },
-    'exclusions-summary': { text: '{count} policies have exclusions to review.' },
+    'exclusions-summary': { text: 'Policies with exclusions to review: {count}.' },
     'policy-exclusions': {
       text: 'Policy "{policy}" ({state}) excludes {exclusions}.',
       client: 'The sign-in rule "{policy}" leaves out: {exclusions}. Please confirm each is intended.',

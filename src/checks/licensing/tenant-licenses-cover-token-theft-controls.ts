@@ -51,8 +51,8 @@ export const tenantLicensesCoverTokenTheftControls: CheckDefinition<Message> = {
   ],
   messages: {
     'all-licensed': { text: 'The tenant\'s SKUs include {licenses}; every token-theft control tokengap checks is available.' },
-    'licenses-summary': { text: 'The tenant\'s SKUs include {licenses}; {count} groups of controls need a license the tenant lacks.' },
-    'no-licenses': { text: 'No SKU with a usable Entra ID or Intune service plan: {count} groups of controls need a license the tenant lacks.' },
+    'licenses-summary': { text: 'The tenant\'s SKUs include {licenses}; groups of controls that need a license the tenant lacks: {count}.' },
+    'no-licenses': { text: 'No SKU has a usable Entra ID or Intune service plan; groups of controls that need a license the tenant lacks: {count}.' },
     'feature-unavailable': {
       text: '{feature} needs {license}, which the tenant\'s SKUs do not include; checks skipped or limited for this reason: {checks}.',
       client: 'Your subscriptions do not include {license}, which is needed for {feature}.',

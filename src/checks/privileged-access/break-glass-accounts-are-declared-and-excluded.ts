@@ -13,6 +13,7 @@ type Message =
   | 'declared-not-found'
   | 'heuristic-candidate'
   | 'none-identified'
+  | 'too-few-accounts'
   | 'not-excluded'
   | 'not-global-admin'
   | 'synced-account'
@@ -60,6 +61,7 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
     'Without declared accounts the check guesses from names (break glass, emergency) and from cloud-only Global Administrators excluded from at least half of the enabled policies; a guess is reported as a warning to confirm, never as a pass.',
     'Only enabled policies count for lockout; report-only policies cannot block a sign-in.',
     'A policy that requires phishing-resistant MFA is still reported when it applies to a break-glass account, even if the account has a FIDO2 key; accept that finding if the key is stored safely.',
+    'Fewer than two declared accounts is a warning; a declared account missing from the tenant fails and is not counted.',
     'Whether sign-ins of these accounts raise an alert cannot be read from Graph configuration; the sign-in review covers their sign-ins.',
   ],
   messages: {
@@ -76,6 +78,10 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
     'none-identified': {
       text: 'No break-glass account is declared in the engagement file and none was recognised in the tenant; Microsoft recommends two cloud-only emergency access accounts.',
       client: 'We found no emergency account to get back into your tenant if normal sign-in breaks.',
+    },
+    'too-few-accounts': {
+      text: 'Only {count} break-glass account is declared; Microsoft recommends at least two, so one lost key or locked account still leaves a way in.',
+      client: 'Your organization has only one emergency account; Microsoft recommends two.',
     },
     'not-excluded': {
       text: 'Break-glass account {account} is not excluded from {count} enabled policies that block or require a grant control: {policies}.',
@@ -107,6 +113,7 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
         if (user) accounts.push(user);
         else findings.push({ key: `${ID}:${value}`, messageId: 'declared-not-found', data: { declared: value }, objects: [] });
       }
+      if (accounts.length === 1) findings.push({ key: ID, messageId: 'too-few-accounts', data: { count: 1 }, severity: 'low', objects: [] });
     } else {
       mode = 'found by heuristics, not declared';
       for (const user of snapshot.resources.users ?? []) {

@@ -47,7 +47,7 @@ export const guestsHoldNoAdminRoles: CheckDefinition<Message> = {
   ],
   messages: {
     'no-guest-admins': { text: 'No guest or external user holds an admin role.' },
-    'guest-admins': { text: '{count} guest or external users hold admin roles.' },
+    'guest-admins': { text: 'Guest or external users holding admin roles: {count}.' },
     'guest-admin': {
       text: '{account} is an external account ({kind}) and holds {roles}.',
       client: 'The outside account {account} has admin rights in your tenant.',

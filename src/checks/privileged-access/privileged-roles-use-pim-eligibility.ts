@@ -67,9 +67,9 @@ export const privilegedRolesUsePimEligibility: CheckDefinition<Message> = {
   ],
   messages: {
     'none-permanent': { text: 'No user or group holds a privileged role permanently (data source: {source}).' },
-    'permanent-summary': { text: '{count} users or groups hold privileged roles permanently (data source: {source}).' },
+    'permanent-summary': { text: 'Users or groups holding privileged roles permanently: {count} (data source: {source}).' },
     'no-pim-license-summary': {
-      text: '{count} users or groups hold privileged roles permanently. PIM needs Entra ID P2 or Entra ID Governance, which the tenant lacks (data source: {source}).',
+      text: 'Users or groups holding privileged roles permanently: {count}. PIM needs Entra ID P2 or Entra ID Governance, which the tenant lacks (data source: {source}).',
     },
     'permanent-assignment': {
       text: '{principal} holds {roles} permanently; make the assignment PIM-eligible so the role is active only when activated.',

@@ -40,7 +40,7 @@ export const sessionRevocationOwnersAreNamed: CheckDefinition<Message> = {
   ],
   messages: {
     'owners-named': { text: 'Session revocation: {revokers}; runbook owner {owner}, last tested {lastTested}.' },
-    'owners-incomplete': { text: '{count} session-revocation items are missing or out of date in the engagement file.' },
+    'owners-incomplete': { text: 'Session-revocation items missing or out of date in the engagement file: {count}.' },
     'no-engagement': {
       text: 'No engagement file was given, so who may revoke sessions and who owns the runbook is unknown; pass --engagement FILE.',
       client: 'We need to know who in your organization may cut off a stolen session.',

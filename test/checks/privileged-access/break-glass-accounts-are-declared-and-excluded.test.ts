@@ -85,7 +85,19 @@ runCheckCases(check, [
     name: 'declared account not in tenant',
     tenant: { users: [bg1, bg2], ...directory, conditionalAccessPolicies: [] },
     engagement: { client: { name: 'Contoso' }, breakGlassAccounts: [bg1.id!, 'ghost@contoso.com'] },
-    expect: { state: 'fail', findings: [{ messageId: 'declared-not-found', key: 'break-glass-accounts-are-declared-and-excluded:ghost@contoso.com', data: { declared: 'ghost@contoso.com' } }] },
+    expect: {
+      state: 'fail',
+      findings: [
+        { messageId: 'declared-not-found', key: 'break-glass-accounts-are-declared-and-excluded:ghost@contoso.com', data: { declared: 'ghost@contoso.com' } },
+        { messageId: 'too-few-accounts', key: 'break-glass-accounts-are-declared-and-excluded', severity: 'low', data: { count: 1 } },
+      ],
+    },
+  },
+  {
+    name: 'one declared account warns',
+    tenant: { users: [bg1, bg2], ...directory, conditionalAccessPolicies: [requireMfa] },
+    engagement: { client: { name: 'Contoso' }, breakGlassAccounts: [bg1.id!] },
+    expect: { state: 'warn', findings: [{ messageId: 'too-few-accounts' }] },
   },
   {
     name: 'synced and disabled accounts fail',
