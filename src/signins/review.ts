@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+
 import type { Severity } from '../checks/types.js';
 import { SEVERITIES, severityRank } from '../checks/types.js';
 import type { Engagement } from '../engagement/schema.js';
@@ -15,7 +17,9 @@ import {
   type UserActivity,
 } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
-import { newReadStats, readLogRecords, type LogRecord, type ReadOptions, type ReadStats } from './read.js';
+import { isGzip } from './input.js';
+import { reviewNdjsonInParallel } from './parallel.js';
+import { detectFormat, newReadStats, readLogRecords, type LogRecord, type ReadOptions, type ReadStats } from './read.js';
 
 /** Sign-ins kept by Entra ID P1/P2 tenants; the Graph API and the portal return at most this many days. */
 export const SIGN_IN_RETENTION_DAYS = 30;
@@ -35,6 +39,11 @@ export interface ReviewOptions extends ReadOptions {
   onProgress?: (records: number) => void;
   /** Users whose full timeline is returned; by default, users with at least one alert. */
   timelineUsers?: string[];
+  /**
+   * Plain NDJSON input of at least this many bytes in total is reviewed on worker threads with
+   * partitions spilled to disk (see parallel.ts); default 64 MiB. `Infinity` keeps it in memory.
+   */
+  parallelFromBytes?: number;
 }
 
 export interface DeviceCodeUser {
@@ -98,6 +107,7 @@ export interface ReviewResult {
 
 /** Reads, enriches and reviews sign-in and audit logs. Alerts do not depend on the order of events in the input. */
 export async function reviewSignIns(files: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  if (await suitsParallelReview(files, options)) return reviewNdjsonInParallel(files, options);
   const stats = options.stats ?? newReadStats();
   const enricher = options.enricher === false ? await createEnricher({ useDatabase: false }) : (options.enricher ?? (await createEnricher()));
   const collector = new ActivityCollector(options);
@@ -109,6 +119,27 @@ export async function reviewSignIns(files: string[], options: ReviewOptions = {}
   }
   for (const audit of options.audits ?? []) collector.add({ kind: 'audit', event: audit }, enricher);
   return collector.finish(stats, options);
+}
+
+const DEFAULT_PARALLEL_FROM_BYTES = 64 << 20;
+
+/** True for large plain NDJSON input that the in-memory review would hold whole. */
+async function suitsParallelReview(files: string[], options: ReviewOptions): Promise<boolean> {
+  const threshold = options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
+  if (files.length === 0 || !Number.isFinite(threshold)) return false;
+  if ((options.audits ?? []).length > 0 || (options.enricher !== undefined && options.enricher !== false)) return false;
+  if (options.format && options.format !== 'auto' && options.format !== 'ndjson') return false;
+  let total = 0;
+  for (const file of files) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return false;
+    total += info.size;
+  }
+  if (total < threshold) return false;
+  for (const file of files) {
+    if ((await isGzip(file)) || (options.format !== 'ndjson' && (await detectFormat(file)) !== 'ndjson')) return false;
+  }
+  return true;
 }
 
 /** Builds the review's summary from a snapshot's sign-in files, for the assessment report. */
@@ -136,7 +167,7 @@ export async function summarizeSignIns(
 }
 
 /** Groups events by user and keeps the running summary. */
-class ActivityCollector {
+export class ActivityCollector {
   private readonly byUser = new Map<string, UserActivity>();
   private readonly auditsByUser = new Map<string, AuditEvent[]>();
   private readonly userFilter: Set<string> | null;
@@ -154,7 +185,8 @@ class ActivityCollector {
     this.until = options.until ? options.until.toISOString() : null;
   }
 
-  add(record: LogRecord, enricher: Enricher | null): void {
+  /** Adds one record; `'keep'` keeps the `network` facts an earlier stage added. */
+  add(record: LogRecord, enricher: Enricher | 'keep'): void {
     if (record.kind === 'audit') {
       this.addAudit(record.event);
       return;
@@ -165,8 +197,7 @@ class ActivityCollector {
     const id = event.userId?.toLowerCase() || null;
     if (this.userFilter && !((upn && this.userFilter.has(upn)) || (id && this.userFilter.has(id)))) return;
     const key = id ?? upn ?? '(unknown user)';
-    if (enricher) enricher.enrich(event);
-    else event.network = { country: event.location?.countryOrRegion ?? null, asn: event.autonomousSystemNumber ?? null };
+    if (enricher !== 'keep') enricher.enrich(event);
 
     this.eventCount++;
     for (const field of BETA_ONLY_FIELDS) if (event[field] !== undefined) this.coverage[field]++;
@@ -240,7 +271,7 @@ class ActivityCollector {
       alertsByDetection[alert.detection]++;
       alertsBySeverity[alert.severity]++;
     }
-    const days = this.from && this.to ? Math.round(((Date.parse(this.to) - Date.parse(this.from)) / 86_400_000) * 10) / 10 : 0;
+    const days = periodDays(this.from, this.to);
     const summary: SignInSummary = {
       present: stats.files.length > 0,
       files: stats.files,
@@ -266,6 +297,54 @@ class ActivityCollector {
     };
     return { alerts: alerts.sort(bySeverityThenTime), summary, timelines };
   }
+}
+
+/**
+ * Combines the results of partitions that each hold all events of their users (the parallel
+ * review), with the read statistics and audit count of the whole input.
+ */
+export function mergeReviewResults(parts: ReviewResult[], stats: ReadStats, auditCount: number, filters: SignInSummary['filters']): ReviewResult {
+  const alerts = parts.flatMap((part) => part.alerts).sort(bySeverityThenTime);
+  const coverage = Object.fromEntries(BETA_ONLY_FIELDS.map((field) => [field, parts.reduce((sum, part) => sum + part.summary.betaFieldCoverage[field], 0)])) as SignInSummary['betaFieldCoverage'];
+  const froms = parts.map((part) => part.summary.period.from).filter((value): value is string => value !== null).sort();
+  const tos = parts.map((part) => part.summary.period.to).filter((value): value is string => value !== null).sort();
+  const from = froms[0] ?? null;
+  const to = tos[tos.length - 1] ?? null;
+  const alertsByDetection = Object.fromEntries(DETECTION_IDS.map((id) => [id, 0])) as Record<DetectionId, number>;
+  const alertsBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const alert of alerts) {
+    alertsByDetection[alert.detection]++;
+    alertsBySeverity[alert.severity]++;
+  }
+  const summary: SignInSummary = {
+    present: stats.files.length > 0,
+    files: stats.files,
+    skippedRecords: stats.files.reduce((sum, file) => sum + file.skipped, 0),
+    skippedExamples: stats.skippedExamples,
+    ignoredRecords: stats.ignoredByReason,
+    eventCount: parts.reduce((sum, part) => sum + part.summary.eventCount, 0),
+    auditCount,
+    userCount: parts.reduce((sum, part) => sum + part.summary.userCount, 0),
+    period: { from, to, days: periodDays(from, to) },
+    retentionDays: SIGN_IN_RETENTION_DAYS,
+    betaFieldCoverage: coverage,
+    missingBetaFields: BETA_ONLY_FIELDS.filter((field) => coverage[field] === 0),
+    carriesAuthenticationProtocol: coverage.authenticationProtocol > 0,
+    deviceCode: {
+      signIns: parts.reduce((sum, part) => sum + part.summary.deviceCode.signIns, 0),
+      blockedAttempts: parts.reduce((sum, part) => sum + part.summary.deviceCode.blockedAttempts, 0),
+      users: parts.flatMap((part) => part.summary.deviceCode.users).sort((a, b) => b.signIns - a.signIns || compareText(a.user, b.user)),
+    },
+    alertsByDetection,
+    alertsBySeverity,
+    filters,
+  };
+  const timelines = parts.flatMap((part) => part.timelines).sort((a, b) => compareText(a.user, b.user));
+  return { alerts, summary, timelines };
+}
+
+function periodDays(from: string | null, to: string | null): number {
+  return from && to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : 0;
 }
 
 function bySeverityThenTime(a: Alert, b: Alert): number {

@@ -51,3 +51,27 @@ describe('input order', () => {
     assert.deepEqual(withoutSources(backward.alerts), withoutSources(forward.alerts));
   });
 });
+
+describe('parallel review', () => {
+  it('gives the in-memory result', async () => {
+    const events = attackLog();
+    // Newest first, with an audit record and a blank line, split over two files.
+    const rows = [...events].reverse();
+    const first = writeInput(dir, 'parallel-1.ndjson', ndjson(rows.slice(0, 20)) + '\n');
+    const second = writeInput(
+      dir,
+      'parallel-2.ndjson',
+      ndjson([...rows.slice(20), { id: 'audit-1', activityDateTime: '2026-05-01T09:50:00Z', activityDisplayName: 'Register device', initiatedBy: { user: { userPrincipalName: 'ada@contoso.example' } }, targetResources: [] }]),
+    );
+    const inMemory = await reviewSignIns([first, second], { enricher: false, parallelFromBytes: Infinity });
+    const parallel = await reviewSignIns([first, second], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
+    assert.deepEqual(parallel.alerts, inMemory.alerts);
+    assert.deepEqual(parallel.summary, inMemory.summary);
+    assert.deepEqual(parallel.timelines, inMemory.timelines);
+  });
+
+  it('stops at a bad record with its line', async () => {
+    const file = writeInput(dir, 'parallel-bad.ndjson', ndjson(attackLog().slice(0, 10)) + '{"id": "x",\n' + ndjson(attackLog().slice(10, 20)));
+    await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), /parallel-bad\.ndjson:11 \(record 10\)/);
+  });
+});

@@ -1,0 +1,246 @@
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+
+import type { Engagement } from '../engagement/schema.js';
+import { compactAudit, compactSignIn, parseCompact } from './compact.js';
+import type { DetectionSettings } from './detections/types.js';
+import { createEnricher, type Enricher } from './enrich.js';
+import type { AuditEvent, SignInEvent } from './event.js';
+import { extractSignInFields } from './fast-extract.js';
+import { BadRecordError, fromGraphSignIn, normaliseRecord } from './normalise.js';
+import { ActivityCollector, type ReviewResult } from './review.js';
+import { newReadStats } from './read.js';
+
+/** A byte range of an NDJSON file that starts at a line start and ends after a newline (or at the end). */
+export interface ByteRange {
+  id: number;
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface ScanTask {
+  phase: 'scan';
+  worker: number;
+  ranges: ByteRange[];
+  spillDir: string;
+  partitions: number;
+  since: string | null;
+  until: string | null;
+  users: string[] | null;
+  useDatabase: boolean;
+  skipBadRecords: boolean;
+}
+
+export interface ScanResult {
+  /** Lines and records per range, to turn range-relative positions into file positions. */
+  ranges: { id: number; lines: number; records: number }[];
+  /** Per file: sign-ins, audits, ignored and skipped records read. */
+  files: Record<string, { signIns: number; audits: number; ignored: number; skipped: number }>;
+  audits: number;
+  ignored: Record<string, number>;
+  skipped: { range: number; line: number; record: number; problem: string }[];
+  /** Set when a bad record stops the review (no --skip-bad-records). */
+  error?: { range: number; line: number; record: number; problem: string; expected: string };
+}
+
+export interface DetectTask {
+  phase: 'detect';
+  partitions: number[];
+  workers: number;
+  spillDir: string;
+  engagement: Engagement | null;
+  settings: Partial<DetectionSettings> | undefined;
+  timelineUsers: string[] | undefined;
+}
+
+const CHUNK = 8 << 20;
+const FLUSH_AT = 1 << 20;
+
+/** Stable string hash (FNV-1a) so a user's events land in the same partition in every worker. */
+export function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % partitions;
+}
+
+function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent }): string[] {
+  if (record.kind === 'signIn') return [(record.event.userPrincipalName || record.event.userId || '(unknown user)').toLowerCase()];
+  const keys = new Set<string>();
+  for (const target of record.event.targets) {
+    if (target.type && target.type.toLowerCase() !== 'user') continue;
+    if (target.userPrincipalName) keys.add(target.userPrincipalName.toLowerCase());
+    if (target.id) keys.add(target.id.toLowerCase());
+  }
+  if (record.event.initiatedBy?.userPrincipalName) keys.add(record.event.initiatedBy.userPrincipalName.toLowerCase());
+  if (record.event.initiatedBy?.userId) keys.add(record.event.initiatedBy.userId.toLowerCase());
+  return [...keys];
+}
+
+async function scan(task: ScanTask): Promise<ScanResult> {
+  const enricher: Enricher = await createEnricher({ useDatabase: task.useDatabase });
+  const users = task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null;
+  const outputs = Array.from({ length: task.partitions }, (_, p) => ({ fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600), text: '' }));
+  const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
+  const write = (partition: number, line: string): void => {
+    const output = outputs[partition]!;
+    output.text += line + '\n';
+    if (output.text.length > FLUSH_AT) {
+      writeSync(output.fd, output.text);
+      output.text = '';
+    }
+  };
+
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  for (const range of task.ranges) {
+    const fd = openSync(range.file, 'r');
+    let position = range.start;
+    let carry = 0;
+    let line = 0;
+    let record = 0;
+    result.files[range.file] ??= { signIns: 0, audits: 0, ignored: 0, skipped: 0 };
+    try {
+      while (position < range.end || carry > 0) {
+        const toRead = Math.min(CHUNK - carry, range.end - position);
+        const read = toRead > 0 ? readSync(fd, buffer, carry, toRead, position) : 0;
+        position += read;
+        const filled = carry + read;
+        const atEnd = position >= range.end;
+        let lineStart = 0;
+        for (;;) {
+          let lineEnd = buffer.indexOf(0x0a, lineStart);
+          if (lineEnd === -1 || lineEnd >= filled) {
+            if (!atEnd) break;
+            if (lineStart >= filled) break;
+            lineEnd = filled;
+          }
+          line++;
+          const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
+          if (!isBlank(buffer, lineStart, contentEnd)) {
+            const outcome = handleLine(buffer, lineStart, contentEnd, range, line, record, task, enricher, users, result, write);
+            if (outcome === 'stop') return result;
+            record++;
+          }
+          lineStart = lineEnd + 1;
+        }
+        if (lineStart < filled && !atEnd) {
+          carry = filled - lineStart;
+          if (carry >= CHUNK) throw new Error(`a line of ${range.file} is longer than ${CHUNK} bytes`);
+          buffer.copy(buffer, 0, lineStart, filled);
+        } else {
+          carry = 0;
+        }
+        if (atEnd && carry === 0) break;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    result.ranges.push({ id: range.id, lines: line, records: record });
+  }
+  for (const output of outputs) {
+    if (output.text) writeSync(output.fd, output.text);
+    closeSync(output.fd);
+  }
+  return result;
+}
+
+function isBlank(buffer: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = buffer[i]!;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
+function handleLine(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  range: ByteRange,
+  line: number,
+  record: number,
+  task: ScanTask,
+  enricher: Enricher,
+  users: Set<string> | null,
+  result: ScanResult,
+  write: (partition: number, line: string) => void,
+): 'signIn' | 'other' | 'stop' {
+  const fileStats = result.files[range.file]!;
+  let normalised;
+  try {
+    const fields = extractSignInFields(buffer, start, end);
+    if (fields) normalised = { kind: 'signIn' as const, event: fromGraphSignIn(fields) };
+    else {
+      let value: unknown;
+      try {
+        value = JSON.parse(buffer.toString('utf8', start, end));
+      } catch (error) {
+        throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
+      }
+      normalised = normaliseRecord(value);
+    }
+  } catch (error) {
+    if (!(error instanceof BadRecordError)) throw error;
+    if (!task.skipBadRecords) {
+      result.error = { range: range.id, line, record, problem: error.problem, expected: error.expected };
+      return 'stop';
+    }
+    fileStats.skipped++;
+    if (result.skipped.length < 20) result.skipped.push({ range: range.id, line, record, problem: error.problem });
+    return 'other';
+  }
+  if (normalised.kind === 'ignored') {
+    fileStats.ignored++;
+    result.ignored[normalised.reason] = (result.ignored[normalised.reason] ?? 0) + 1;
+    return 'other';
+  }
+  // The file is resolved from the range id after the scan, when line offsets are known.
+  const source = { file: `\u0002${range.id}`, line, record };
+  if (normalised.kind === 'audit') {
+    fileStats.audits++;
+    if ((task.since && normalised.event.activityDateTime < task.since) || (task.until && normalised.event.activityDateTime > task.until)) return 'other';
+    normalised.event.source = source;
+    result.audits++;
+    const text = compactAudit(normalised.event);
+    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) write(partition, text);
+    return 'other';
+  }
+  const event = normalised.event;
+  fileStats.signIns++;
+  if ((task.since && event.createdDateTime < task.since) || (task.until && event.createdDateTime > task.until)) return 'signIn';
+  if (users) {
+    const upn = event.userPrincipalName?.toLowerCase();
+    const id = event.userId?.toLowerCase();
+    if (!((upn && users.has(upn)) || (id && users.has(id)))) return 'signIn';
+  }
+  event.source = source;
+  enricher.enrich(event);
+  write(partitionOf(partitionKeys(normalised)[0]!, task.partitions), compactSignIn(event));
+  return 'signIn';
+}
+
+function detect(task: DetectTask): ReviewResult[] {
+  const results: ReviewResult[] = [];
+  for (const partition of task.partitions) {
+    const collector = new ActivityCollector({ engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
+    for (let worker = 0; worker < task.workers; worker++) {
+      const text = readFileSync(join(task.spillDir, `w${worker}-p${partition}.tsv`), 'utf8');
+      let start = 0;
+      for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+        collector.add(parseCompact(text.slice(start, end)), 'keep');
+        start = end + 1;
+      }
+    }
+    results.push(collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) }));
+  }
+  return results;
+}
+
+parentPort?.on('message', (task: ScanTask | DetectTask) => {
+  const run = task.phase === 'scan' ? scan(task) : Promise.resolve(detect(task));
+  run.then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack }),
+  );
+});

@@ -1,0 +1,218 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import { InputError } from '../errors.js';
+import type { Alert } from './detections/types.js';
+import type { ByteRange, DetectTask, ScanResult, ScanTask } from './parallel-worker.js';
+import { newReadStats, type ReadStats } from './read.js';
+import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
+
+/**
+ * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
+ *
+ * Phase 1 (scan): each worker reads byte ranges of the files, reads only the fields the detections
+ * use (fast-extract), enriches them and appends each event in compact form to one of P partition
+ * files chosen by a hash of the user, in an owner-only temporary folder.
+ * Phase 2 (detect): each worker loads whole partitions, which hold every event of their users,
+ * sorts each user's events by time and runs the detections, exactly as the in-memory review does.
+ * So alerts do not depend on input order, and memory holds one partition per worker, about
+ * `PARTITION_BYTES` of input each. The temporary folder is removed at the end, also on errors.
+ */
+
+/** Input bytes per partition; a partition's compact events take roughly a tenth of this in memory. */
+const PARTITION_BYTES = 256 << 20;
+
+const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
+
+/**
+ * Starts a worker. Under tsx (tests, benchmarks) the worker is TypeScript, and `--import tsx` does
+ * not reach worker threads on Node 20, so a bootstrap registers tsx's loader before importing it.
+ */
+function startWorker(): Worker {
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
+  const api = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+interface WorkerReply<T> {
+  ok: boolean;
+  result?: T;
+  message?: string;
+}
+
+function runOnWorker<T>(worker: Worker, task: ScanTask | DetectTask): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: WorkerReply<T>): void => {
+      worker.off('error', onError);
+      if (reply.ok) resolve(reply.result as T);
+      else reject(new Error(`sign-in review worker failed: ${reply.message}`));
+    };
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(task);
+  });
+}
+
+/** Splits a file into about `parts` ranges that start at line starts. */
+function splitFile(file: string, size: number, parts: number, firstId: number): ByteRange[] {
+  const ranges: ByteRange[] = [];
+  const fd = openSync(file, 'r');
+  const probe = Buffer.allocUnsafe(1 << 16);
+  try {
+    let start = 0;
+    for (let part = 1; part <= parts && start < size; part++) {
+      let end = part === parts ? size : Math.floor((size * part) / parts);
+      if (end < size) {
+        // Move the cut to just after the next newline.
+        for (;;) {
+          const read = readSync(fd, probe, 0, probe.length, end);
+          if (read === 0) {
+            end = size;
+            break;
+          }
+          const newline = probe.subarray(0, read).indexOf(0x0a);
+          if (newline !== -1) {
+            end += newline + 1;
+            break;
+          }
+          end += read;
+        }
+      }
+      if (end > start) ranges.push({ id: firstId + ranges.length, file, start, end });
+      start = end;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return ranges;
+}
+
+export interface ParallelOptions extends ReviewOptions {
+  /** Number of worker threads; defaults to the cores available. */
+  workers?: number;
+}
+
+/** Reviews plain (not gzip) NDJSON files with worker threads. Same result as reviewSignIns. */
+export async function reviewNdjsonInParallel(files: string[], options: ParallelOptions = {}): Promise<ReviewResult> {
+  const workerCount = Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+  const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / PARTITION_BYTES / workerCount));
+
+  const ranges: ByteRange[] = [];
+  files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, workerCount, ranges.length)));
+  const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
+  const workers = Array.from({ length: workerCount }, startWorker);
+  try {
+    const scans = await Promise.all(
+      workers.map((worker, index) =>
+        runOnWorker<ScanResult>(worker, {
+          phase: 'scan',
+          worker: index,
+          ranges: ranges.filter((_, rangeIndex) => rangeIndex % workerCount === index),
+          spillDir,
+          partitions,
+          since: options.since?.toISOString() ?? null,
+          until: options.until?.toISOString() ?? null,
+          users: options.users && options.users.length > 0 ? options.users : null,
+          useDatabase: options.enricher !== false,
+          skipBadRecords: Boolean(options.skipBadRecords),
+        }),
+      ),
+    );
+    options.onProgress?.(scans.reduce((sum, scan) => sum + scan.ranges.reduce((count, range) => count + range.records, 0), 0));
+
+    // Line and record numbers of each range are relative to its start until the previous ranges of the file are counted.
+    const offsets = new Map<number, { file: string; lines: number; records: number }>();
+    const counts = new Map(scans.flatMap((scan) => scan.ranges).map((range) => [range.id, range]));
+    const running = new Map<string, { lines: number; records: number }>();
+    for (const range of ranges) {
+      const before = running.get(range.file) ?? { lines: 0, records: 0 };
+      offsets.set(range.id, { file: range.file, ...before });
+      const count = counts.get(range.id) ?? { lines: 0, records: 0 };
+      running.set(range.file, { lines: before.lines + count.lines, records: before.records + count.records });
+    }
+    const firstError = scans
+      .map((scan) => scan.error)
+      .filter((error) => error !== undefined)
+      .sort((a, b) => a.range - b.range || a.line - b.line)[0];
+    if (firstError) {
+      const offset = offsets.get(firstError.range)!;
+      throw new InputError(
+        { file: offset.file, line: offset.lines + firstError.line, record: offset.records + firstError.record },
+        firstError.problem,
+        firstError.expected,
+        'fix or remove the record, or run again with --skip-bad-records to count and skip such records',
+      );
+    }
+
+    const partitionLists = workers.map((_, index) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % workerCount === index));
+    const detected = await Promise.all(
+      workers.map((worker, index) =>
+        runOnWorker<ReviewResult[]>(worker, {
+          phase: 'detect',
+          partitions: partitionLists[index]!,
+          workers: workerCount,
+          spillDir,
+          engagement: options.engagement ?? null,
+          settings: options.settings,
+          timelineUsers: options.timelineUsers,
+        }),
+      ),
+    );
+
+    const stats = readStats(files, scans, offsets);
+    const result = mergeReviewResults(detected.flat(), stats, scans.reduce((sum, scan) => sum + scan.audits, 0), {
+      since: options.since?.toISOString() ?? null,
+      until: options.until?.toISOString() ?? null,
+      users: (options.users ?? []).map((user) => user.toLowerCase()),
+    });
+    for (const alert of result.alerts) resolveSources(alert, offsets);
+    return result;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    await rm(spillDir, { recursive: true, force: true });
+  }
+}
+
+function resolveSources(alert: Alert, offsets: Map<number, { file: string; lines: number; records: number }>): void {
+  for (const event of alert.events) {
+    if (!event.source?.file.startsWith('\u0002')) continue;
+    const offset = offsets.get(Number(event.source.file.slice(1)))!;
+    event.source = { file: offset.file, line: (event.source.line ?? 0) + offset.lines, record: (event.source.record ?? 0) + offset.records };
+  }
+}
+
+function readStats(files: string[], scans: ScanResult[], offsets: Map<number, { file: string; lines: number; records: number }>): ReadStats {
+  const stats = newReadStats();
+  for (const file of files) {
+    const entry = { file, format: 'ndjson' as const, records: 0, signIns: 0, audits: 0, ignored: 0, skipped: 0 };
+    for (const scan of scans) {
+      for (const range of scan.ranges) if (offsets.get(range.id)?.file === file) entry.records += range.records;
+      const counts = scan.files[file];
+      if (!counts) continue;
+      entry.signIns += counts.signIns;
+      entry.audits += counts.audits;
+      entry.ignored += counts.ignored;
+      entry.skipped += counts.skipped;
+    }
+    stats.files.push(entry);
+  }
+  for (const scan of scans) {
+    for (const [reason, count] of Object.entries(scan.ignored)) stats.ignoredByReason[reason] = (stats.ignoredByReason[reason] ?? 0) + count;
+    for (const skip of scan.skipped) {
+      if (stats.skippedExamples.length >= 20) break;
+      const offset = offsets.get(skip.range)!;
+      stats.skippedExamples.push({ location: { file: offset.file, line: offset.lines + skip.line, record: offset.records + skip.record }, problem: skip.problem });
+    }
+  }
+  return stats;
+}
