@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { CheckDefinition } from '../../src/checks/types.js';
-import { runCase, validateCheckCases, type CheckCase } from '../helpers/check-cases.js';
+import { assertCaseResult, runCase, validateCheckCases, type CheckCase } from '../helpers/check-cases.js';
+import { user } from '../helpers/tenant.js';
 
 const check: CheckDefinition<'none' | 'found'> = {
   id: 'sample-check-is-good',
@@ -63,5 +64,42 @@ describe('strict case table', () => {
   it('records the summary message id', () => {
     const result = runCase(check, { name: 'empty', tenant: { users: [] }, expect: { state: 'pass' } });
     assert.equal(result.summaryMessageId, 'none');
+  });
+
+  describe('comparing findings', () => {
+    const ana = user({ displayName: 'Ana' });
+    const ben = user({ displayName: 'Ben' });
+    const tenant = { users: [ana, ben] };
+    const result = runCase(check, { name: 'two users', tenant, expect: { state: 'fail', findings: [{ messageId: 'found' }] } });
+    const rejected: { name: string; expect: CheckCase<'none' | 'found'>['expect'] }[] = [
+      { name: 'a missing expected finding', expect: { state: 'fail', findings: [{ messageId: 'found' }] } },
+      { name: 'a wrong key', expect: { state: 'fail', findings: [{ messageId: 'found', key: 'sample-check-is-good:nobody' }, { messageId: 'found' }] } },
+      { name: 'wrong slot data', expect: { state: 'fail', findings: [{ messageId: 'found', data: { name: 'Cai' } }, { messageId: 'found' }] } },
+      { name: 'a wrong severity', expect: { state: 'fail', findings: [{ messageId: 'found', severity: 'critical' }, { messageId: 'found' }] } },
+      { name: 'a wrong state', expect: { state: 'warn', findings: [{ messageId: 'found' }, { messageId: 'found' }] } },
+      { name: 'an extra expected finding', expect: { state: 'fail', findings: [{ messageId: 'found' }, { messageId: 'found' }, { messageId: 'found' }] } },
+    ];
+    for (const testCase of rejected) {
+      it(`rejects ${testCase.name}`, () => {
+        assert.throws(() => assertCaseResult({ name: testCase.name, tenant, expect: testCase.expect }, result));
+      });
+    }
+
+    it('accepts matching findings in any order', () => {
+      assertCaseResult(
+        {
+          name: 'both',
+          tenant,
+          expect: {
+            state: 'fail',
+            findings: [
+              { messageId: 'found', key: `sample-check-is-good:${ben.id}`, data: { name: 'Ben' } },
+              { messageId: 'found', key: `sample-check-is-good:${ana.id}`, data: { name: 'Ana' }, severity: 'low' },
+            ],
+          },
+        },
+        result,
+      );
+    });
   });
 });

@@ -66,7 +66,7 @@ export function runCheckCases<M extends string>(check: CheckDefinition<M>, cases
         const result = runCase(check, testCase);
         if (result.error) assert.fail(`the check threw: ${result.error.message}`);
         recordUsed(result, used);
-        assertCase(testCase, result);
+        assertCaseResult(testCase, result);
         ran += 1;
       });
     }
@@ -150,7 +150,7 @@ function recordUsed(result: CaseResult, used: Set<string>): void {
   if (result.summaryMessageId !== undefined) used.add(result.summaryMessageId);
 }
 
-function assertCase(testCase: CheckCase, result: CaseResult): void {
+export function assertCaseResult(testCase: CheckCase, result: CaseResult): void {
   const { expect } = testCase;
   assert.equal(result.state, expect.state, `state (summary: ${result.summary})`);
   if (expect.skipReason !== undefined) assert.equal(result.skip?.reason, expect.skipReason, 'skip reason');
