@@ -177,12 +177,12 @@ function andInto(target: Mask, other: Mask): void {
   for (let i = 0; i < target.length; i++) target[i]! &= other[i]!;
 }
 
-function intersects(a: Mask, b: Mask): boolean {
-  for (let i = 0; i < a.length; i++) if ((a[i]! & b[i]!) !== 0) return true;
-  return false;
+/** A compact string key for a bit set: two UTF-16 code units per 32-bit word. */
+function maskKey(mask: Mask): string {
+  let key = '';
+  for (let i = 0; i < mask.length; i++) key += String.fromCharCode(mask[i]! & 0xffff, mask[i]! >>> 16);
+  return key;
 }
-
-const maskKey = (mask: Mask): string => Array.from(mask, (word) => word.toString(36)).join('.');
 
 /** Groups dimension values whose masks are equal; the first value of each group represents it. */
 function dedupe<T>(values: readonly T[], maskOf: (value: T) => Mask): { value: T; mask: Mask; equivalents: T[] }[] {
@@ -373,6 +373,8 @@ function userClassMasks(classes: readonly UserClass[], policies: readonly Compil
       if (minus) for (let i = 0; i < words; i++) excluded[i]! |= minus[i]!;
     }
     for (let i = 0; i < words; i++) included[i]! &= ~excluded[i]!;
+    // Guest conditions can only change the result for guests and external users.
+    if (userClass.externalUserType === null) return included;
     const user = { id: String(userClass.example.id).toLowerCase(), groups: userClass.groups, roles: userClass.roles, externalUserType: userClass.externalUserType };
     for (const index of guestPolicies) {
       const word = index >>> 5;
@@ -440,7 +442,8 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
   );
 
   const userClasses = buildUserClasses(resources.users ?? [], snapshot.directory, policies, options.breakGlassAccounts);
-  const classMasks = userClassMasks(userClasses.classes, policies, words);
+  const classes = userClasses.classes;
+  const classMasks = userClassMasks(classes, policies, words);
 
   const enabledMask = maskFor((policy) => policy.state === 'enabled');
   const reportOnlyMask = maskFor((policy) => policy.state !== 'enabled');
@@ -489,11 +492,50 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
       }
     }
 
+    // Per enforcing, closing policy: the cells in which it applies, as a bit set over all cells.
+    const allCells = combinations.flatMap((combination, combinationIndex) => combination.cells.map((cell) => ({ cell, combinationIndex })));
+    const cellWords = Math.max(1, Math.ceil(allCells.length / 32));
+    const cellsOfPolicy: (Mask | undefined)[] = [];
+    policies.forEach((_policy, index) => {
+      if (!hasBit(enabledCloses, index)) return;
+      const cells = newMask(cellWords);
+      allCells.forEach((entry, cellIndex) => {
+        if (hasBit(entry.cell.mask, index)) setBit(cells, cellIndex);
+      });
+      cellsOfPolicy[index] = cells;
+    });
+    const allCovered = newMask(cellWords);
+    for (let cellIndex = 0; cellIndex < allCells.length; cellIndex++) setBit(allCovered, cellIndex);
+    const failingCells = (applying: Mask): { combination: Combination; failing: Combination['cells'] }[] => {
+      const covered = newMask(cellWords);
+      for (let word = 0; word < applying.length; word++) {
+        let bits = applying[word]!;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          const cells = cellsOfPolicy[word * 32 + (31 - Math.clz32(low))];
+          if (cells) for (let i = 0; i < cellWords; i++) covered[i]! |= cells[i]!;
+          bits ^= low;
+        }
+      }
+      let complete = true;
+      for (let i = 0; i < cellWords && complete; i++) complete = covered[i] === allCovered[i];
+      if (complete) return [];
+      const byCombination = new Map<number, Combination['cells']>();
+      for (let cellIndex = 0; cellIndex < allCells.length; cellIndex++) {
+        if (hasBit(covered, cellIndex)) continue;
+        const { cell, combinationIndex } = allCells[cellIndex]!;
+        const list = byCombination.get(combinationIndex);
+        if (list) list.push(cell);
+        else byCombination.set(combinationIndex, [cell]);
+      }
+      return [...byCombination].map(([combinationIndex, failing]) => ({ combination: combinations[combinationIndex]!, failing }));
+    };
+
     // Classes to which the same enforcing policies apply fail in the same cells, so the cells
     // are tested once per distinct set of those policies.
     const failingBySet = new Map<string, { combination: Combination; failing: Combination['cells'] }[]>();
     let kept = 0;
-    userClasses.classes.forEach((userClass, classIndex) => {
+    classes.forEach((userClass, classIndex) => {
       if (!scope.users(userClass)) return;
       const userMask = classMasks[classIndex]!;
       const applying = userMask.slice();
@@ -501,11 +543,7 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
       const setKey = maskKey(applying);
       let failures = failingBySet.get(setKey);
       if (!failures) {
-        failures = [];
-        for (const combination of combinations) {
-          const failing = combination.cells.filter((cell) => !intersects(cell.mask, applying));
-          if (failing.length > 0) failures.push({ combination, failing });
-        }
+        failures = failingCells(applying);
         failingBySet.set(setKey, failures);
       }
       for (const { combination, failing } of failures) {
@@ -549,7 +587,7 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
   return {
     usersAnalysed: userClasses.usersAnalysed,
     disabledUsersSkipped: userClasses.disabledUsersSkipped,
-    userClasses: userClasses.classes.length,
+    userClasses: classes.length,
     policiesAnalysed: policies.length,
     gaps,
     breakGlassGaps,
