@@ -4,7 +4,7 @@ import { ROLE_NAMES } from '../entra/roles.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { EvidenceObject } from './types.js';
 
-/** A user as evidence: display name and id, with the UPN in the name so technicians can search for it. */
+/** Builds a user's evidence object; the UPN is part of the name so technicians can search for it. */
 export function userEvidence(user: Graph.User): EvidenceObject {
   return { type: 'user', id: user.id ?? '', displayName: userLabel(user) };
 }

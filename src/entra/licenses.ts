@@ -12,8 +12,8 @@ import type { Snapshot } from '../snapshot/types.js';
 export const LICENSE_SERVICE_PLANS: Readonly<Record<License, readonly { id: string; name: string }[]>> = {
   entraIdP1: [{ id: '41781fb2-bc02-4b7c-bd55-b576c07bb09d', name: 'AAD_PREMIUM' }],
   entraIdP2: [{ id: 'eec0eb4f-6444-4f95-aba0-50c24d67f998', name: 'AAD_PREMIUM_P2' }],
-  // NOTE: this plan id is listed in Microsoft's service plan table under "Entra Identity Governance"
-  // but was not checked against a live Governance tenant; the name match covers exports with ids removed.
+  // NOTE: Microsoft's service plan table lists this plan id as "Entra Identity Governance". It was not
+  // checked against a live Governance tenant. The name match covers exports without plan ids.
   entraIdGovernance: [{ id: 'e866a266-3cff-43a3-acca-0c90a7e00c8b', name: 'Entra_Identity_Governance' }],
   intune: [{ id: 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5', name: 'INTUNE_A' }],
 };

@@ -82,7 +82,7 @@ export const conditionalAccessExclusionsAreReviewed: CheckDefinition<Message> = 
   },
 };
 
-/** Every exclusion of a policy as "kind name" text, leaving out declared break-glass accounts and groups of only them. */
+/** Lists every exclusion of a policy as "kind name" text, leaving out declared break-glass accounts and groups of only them. */
 function exclusionsOf(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy, breakGlass: ReadonlySet<string>): string[] {
   const conditions = policy.conditions;
   const users = conditions?.users;

@@ -84,14 +84,16 @@ export const tokenProtectionPolicyIsEnabled: CheckDefinition<Message> = {
     }
 
     const findings: Finding<Message>[] = policies.map((policy) => {
-      const messageId: Message = policy.state === 'enabledForReportingButNotEnforced' ? 'report-only' : policy.state === 'enabled' ? 'targets-nobody' : 'disabled';
+      let messageId: Message = 'disabled';
+      if (policy.state === 'enabledForReportingButNotEnforced') messageId = 'report-only';
+      else if (policy.state === 'enabled') messageId = 'targets-nobody';
       return { key: `${ID}:${policy.id}`, messageId, data: { policy: policy.displayName ?? policy.id ?? '' }, objects: [policyEvidence(policy)] };
     });
     return { state: 'fail', summary: { messageId: 'not-enforced', data: {} }, findings };
   },
 };
 
-/** False when the user condition selects nobody (`includeUsers: ["None"]` and nothing else). */
+/** Returns false when the user condition selects no user (`includeUsers: ["None"]` and nothing else). */
 function targetsSomeone(policy: Graph.ConditionalAccessPolicy): boolean {
   const users = policy.conditions?.users;
   if (!users) return asList(policy.conditions?.clientApplications?.includeServicePrincipals).length > 0;

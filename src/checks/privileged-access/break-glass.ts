@@ -46,7 +46,7 @@ export function policiesExcluding(snapshot: Snapshot, user: Graph.User): Graph.C
   });
 }
 
-/** Why an undeclared account looks like a break-glass account; empty when it does not. */
+/** Lists why an undeclared account looks like a break-glass account; empty when it does not. */
 export function breakGlassSigns(snapshot: Snapshot, user: Graph.User): string[] {
   const signs: string[] = [];
   const names = [user.displayName, user.userPrincipalName, user.mailNickname].filter((name): name is string => typeof name === 'string');

@@ -2,7 +2,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import type { Snapshot } from '../../snapshot/types.js';
 
-/** How a user holds a role. `eligible` is a PIM eligibility that the user can activate at will. */
+/** Kind of role assignment: `active` (permanent or activated) or `eligible` (PIM, activated at will). */
 export type HoldingKind = 'active' | 'eligible';
 
 export interface RoleHolder {

@@ -91,7 +91,7 @@ export const sessionRevocationOwnersAreNamed: CheckDefinition<Message> = {
       const data = { revokers: owners.sessionRevocation.map((contact) => contact.name), owner: runbook!.owner.name, lastTested: runbook!.lastTested! };
       return { state: 'pass', summary: { messageId: 'owners-named', data }, findings };
     }
-    // Missing answers need a person to supply them; an answer that is known and stale is a warning.
+    // Missing entries need a person to supply them, so they are manual; a known but stale test date only warns.
     const onlyStale = fails && findings.length === 1;
     return { state: onlyStale ? 'warn' : 'manual', summary: { messageId: 'owners-incomplete', data: { count: findings.length } }, findings };
   },
