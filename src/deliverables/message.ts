@@ -44,7 +44,9 @@ function gapSentence(result: CheckResult, findings: readonly OpenFinding[]): str
   const objects = namedObjects(findings.map((entry) => entry.finding)).filter((object) => !isNamedIn(sentence, object));
   const label = (object: EvidenceObject) => object.displayName ?? object.id;
   const people = objects.filter((object) => !isPolicy(object)).map(label);
-  const policies = objects.filter(isPolicy).map(label);
+  // A sentence about one policy names it already; the other policies in its evidence are context.
+  const namesPolicy = namedObjects(findings.map((entry) => entry.finding)).some((object) => isPolicy(object) && isNamedIn(sentence, object));
+  const policies = namesPolicy ? [] : objects.filter(isPolicy).map(label);
   if (people.length > 0) sentence += manyTexts ? ` The same applies to ${listNames(people)}.` : ` Accounts and groups: ${listNames(people)}.`;
   if (policies.length > 0) sentence += ` Policies: ${listNames(policies)}.`;
   return sentence;
@@ -73,7 +75,9 @@ export function buildClientMessage(
     text: `On ${assessedOn} we reviewed how people sign in to ${clientName}'s Microsoft 365, looking at ${listNames(assessedAreas.map((area) => AREA_PLAIN[area]), 9)}.`,
   });
 
-  const openResults = [...new Set(open.filter((entry) => !suppressed.has(entry.finding.key)).map((entry) => entry.result))].sort(
+  // Client decisions (who approves, who reports) are listed once, under the decisions.
+  const isClientDecision = (result: CheckResult) => result.state === 'manual' && result.area === 'client-responsibilities';
+  const openResults = [...new Set(open.filter((entry) => !suppressed.has(entry.finding.key) && !isClientDecision(entry.result)).map((entry) => entry.result))].sort(
     (a, b) => severityRank(b.severity) - severityRank(a.severity),
   );
   if (openResults.length > 0) {
@@ -124,7 +128,7 @@ export function buildClientMessage(
     const price = license.monthly === null ? '' : `, ${formatMoney(currency, license.monthly)} per month for ${license.users} ${license.users === 1 ? 'user' : 'users'}`;
     decisions.push(`Decide whether to buy ${license.name}${price}; it adds ${license.features.split(',')[0]}.`);
   }
-  for (const entry of open.filter((item) => item.result.state === 'manual' && item.result.area === 'client-responsibilities')) {
+  for (const entry of open.filter((item) => isClientDecision(item.result) && !suppressed.has(item.finding.key))) {
     decisions.push(entry.finding.clientText || entry.result.title);
   }
   if (decisions.length > 0) paragraphs.push({ heading: 'What we need you to decide', items: [...new Set(decisions)] });

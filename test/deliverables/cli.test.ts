@@ -8,12 +8,11 @@ import { test } from 'node:test';
 import { repoRoot } from '../helpers/shared.js';
 import { tenantA } from './fixtures.js';
 
-const mainModule = join(repoRoot, 'src', 'cli', 'main.ts');
+// The built CLI, as users run it; `npm test` builds dist/ before the tests.
+const bin = join(repoRoot, 'bin', 'tokengap.js');
 
-/** Runs the CLI from source under tsx, so the test does not depend on a fresh build. */
 function runCli(...args: string[]) {
-  const script = `const { main } = await import(${JSON.stringify(mainModule)}); process.exitCode = await main(['node', 'tokengap', ...process.argv.slice(1)]);`;
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'tokengap-deliverables-cli-'));

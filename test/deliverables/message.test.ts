@@ -6,7 +6,7 @@ import { loadEngagement } from '../../src/engagement/load.js';
 import { buildDeliverables } from '../../src/deliverables/model.js';
 import type { ClientMessage } from '../../src/deliverables/message.js';
 import { repoRoot } from '../helpers/shared.js';
-import { tenantA, tenantB } from './fixtures.js';
+import { group, makeReport, policy, tenantA, tenantB } from './fixtures.js';
 
 const thin = () => loadEngagement(join(repoRoot, 'examples', 'engagements', 'thin.yaml'));
 
@@ -51,4 +51,28 @@ test('message lists what passed', async () => {
   const message = buildDeliverables(tenantB(), await thin()).message;
   const good = message.paragraphs.find((paragraph) => paragraph.heading === 'In good shape');
   assert.deepEqual(good?.items, ['Admins have a phishing-resistant method registered', 'Device code flow is blocked for all users']);
+});
+
+test('client decisions listed once', async () => {
+  const report = makeReport([
+    {
+      checkId: 'user-reporting-channel-named',
+      area: 'client-responsibilities',
+      state: 'manual',
+      title: 'Users have a named channel to report suspicious sign-in prompts',
+      findings: [{ key: 'user-reporting-channel-named', objects: [], clientText: 'Name where staff report a suspicious sign-in prompt.' }],
+    },
+    {
+      checkId: 'device-code-flow-blocked',
+      area: 'device-code-flow',
+      state: 'fail',
+      severity: 'high',
+      findings: [{ objects: [group('grp-rooms', 'Conference Rooms'), policy('pol-dcf', 'Block device code flow'), policy('pol-geo', 'Block other countries')], clientText: 'The policy "Block device code flow" leaves out the group Conference Rooms.' }],
+    },
+  ]);
+  const message = buildDeliverables(report, await thin()).message;
+  const gaps = message.paragraphs.find((paragraph) => paragraph.heading?.startsWith('What needs attention'))!;
+  const decisions = message.paragraphs.find((paragraph) => paragraph.heading === 'What we need you to decide')!;
+  assert.deepEqual(gaps.items, ['The policy "Block device code flow" leaves out the group Conference Rooms.']);
+  assert.ok(decisions.items!.includes('Name where staff report a suspicious sign-in prompt.'));
 });
