@@ -65,7 +65,9 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
     'Whether sign-ins of these accounts raise an alert cannot be read from Graph configuration; the sign-in review covers their sign-ins.',
   ],
   messages: {
-    'accounts-ready': { text: 'Break-glass accounts ({mode}): {accounts}; each is cloud-only, enabled and excluded from every enabled policy that could lock it out.' },
+    'accounts-ready': {
+      text: 'Break-glass accounts ({mode}): {accounts}; each is cloud-only, enabled and excluded from every enabled policy that could lock it out. Alerting on their sign-ins is not visible in the configuration; the sign-in review lists them.',
+    },
     'accounts-need-attention': { text: 'Break-glass accounts ({mode}): {accounts}; {count} problems found.' },
     'declared-not-found': {
       text: 'The engagement file declares {declared} as a break-glass account, but no such user is in the snapshot.',
