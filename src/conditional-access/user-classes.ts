@@ -65,45 +65,62 @@ export function buildUserClasses(
   }
   const declared = new Set(breakGlassAccounts.map((value) => value.toLowerCase()));
 
-  const tokens = new Map<string, string[]>();
-  const add = (userId: string, token: string): void => {
-    const id = userId.toLowerCase();
-    const list = tokens.get(id);
-    if (list) list.push(token);
-    else tokens.set(id, [token]);
+  // Users by id, so membership lists from the directory map to users without lower-casing
+  // every id: Entra ids are GUIDs and compare case-insensitively.
+  const userIndex = new Map<string, number>();
+  users.forEach((user, index) => {
+    if (typeof user.id !== 'string') return;
+    userIndex.set(user.id, index);
+    userIndex.set(user.id.toLowerCase(), index);
+  });
+  const tokenNames: string[] = [];
+  const tokensOf: (number[] | undefined)[] = new Array(users.length);
+  const addMembers = (token: string, members: Iterable<string>): void => {
+    const tokenIndex = tokenNames.push(token) - 1;
+    for (const member of members) {
+      const index = userIndex.get(member) ?? userIndex.get(member.toLowerCase());
+      if (index === undefined) continue;
+      const list = tokensOf[index];
+      // A user reached through two nested paths is listed once.
+      if (!list) tokensOf[index] = [tokenIndex];
+      else if (list[list.length - 1] !== tokenIndex) list.push(tokenIndex);
+    }
   };
-  for (const group of groupIds) for (const member of directory.transitiveUsersOf(group)) add(member, `g:${group}`);
-  for (const role of roleIds) for (const holder of directory.activeHoldersOf(role)) add(holder, `r:${role}`);
+  for (const group of groupIds) addMembers(`g:${group}`, directory.transitiveUsersOf(group));
+  for (const role of roleIds) addMembers(`r:${role}`, directory.activeHoldersOf(role));
 
   const byKey = new Map<string, UserClass>();
   let usersAnalysed = 0;
   let disabledUsersSkipped = 0;
-  for (const user of users) {
-    if (typeof user.id !== 'string') continue;
+  users.forEach((user, index) => {
+    if (typeof user.id !== 'string') return;
     // A disabled account cannot sign in, so no policy needs to cover it.
     if (user.accountEnabled === false) {
       disabledUsersSkipped++;
-      continue;
+      return;
     }
     usersAnalysed++;
     const id = user.id.toLowerCase();
-    const own = [...(tokens.get(id) ?? [])];
-    if (userIds.has(id)) own.push(`u:${id}`);
+    const numeric = tokensOf[index] ?? [];
+    numeric.sort((left, right) => left - right);
+    let key = numeric.join(',');
+    const extra: string[] = [];
+    if (userIds.has(id)) extra.push(`u:${id}`);
     const external = externalUserTypeOf(user);
-    if (external) own.push(`x:${external}`);
+    if (external) extra.push(`x:${external}`);
     const breakGlass: BreakGlassStatus =
       declared.has(id) || declared.has((user.userPrincipalName ?? '').toLowerCase()) ? 'declared' : isSuspectedBreakGlass(user) ? 'suspected' : null;
     // Break-glass accounts form their own classes, so their gaps can be reported apart.
-    if (breakGlass) own.push(`b:${breakGlass}:${id}`);
-    own.sort();
-    const key = own.join('|');
+    if (breakGlass) extra.push(`b:${breakGlass}:${id}`);
+    if (extra.length > 0) key += `|${extra.join('|')}`;
 
     const existing = byKey.get(key);
     if (existing) {
       existing.size++;
       if (existing.sampleIds.length < 5) existing.sampleIds.push(user.id);
-      continue;
+      return;
     }
+    const own = [...numeric.map((token) => tokenNames[token]!), ...extra];
     const groups = new Set<string>();
     const roles = new Set<string>();
     for (const token of own) {
@@ -122,6 +139,6 @@ export function buildUserClasses(
       breakGlass,
       holdsAdminRole: PHISHING_RESISTANT_ADMIN_ROLES.some((role) => roles.has(role.toLowerCase())),
     });
-  }
+  });
   return { classes: [...byKey.values()], usersAnalysed, disabledUsersSkipped };
 }
