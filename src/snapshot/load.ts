@@ -79,6 +79,7 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
   }
 
   const organization = resources.organization as SnapshotResources['organization'] | undefined;
+  assertOneTenant(organization, sources.organization ?? [], manifestFile);
   const manifest: SnapshotManifest = {
     schemaVersion: 1,
     tenantId: manifestFile?.data.tenantId ?? organization?.[0]?.id ?? null,
@@ -89,6 +90,32 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
     fields: (manifestFile?.data.fields ?? {}) as Record<string, ResourceStatus>,
   };
   return createSnapshot({ dir: root, manifest, resources: resources as Partial<SnapshotResources>, sources, signInFiles, warnings });
+}
+
+/**
+ * Rejects a snapshot whose organization data names more than one tenant, or another tenant than
+ * manifest.json, because a report must never mix two clients' data.
+ */
+function assertOneTenant(organization: SnapshotResources['organization'] | undefined, files: string[], manifest: ManifestFile | undefined): void {
+  const tenantIds = [...new Set((organization ?? []).map((org) => org.id?.toLowerCase()).filter((id): id is string => id !== undefined))];
+  const file = files[0] ?? 'organization.json';
+  if (tenantIds.length > 1) {
+    throw new InputError(
+      { file, jsonPath: '$' },
+      `organization data names ${tenantIds.length} tenants (${tenantIds.join(', ')})`,
+      "one tenant's organization object",
+      'keep one snapshot folder per tenant',
+    );
+  }
+  const manifestTenant = manifest?.data.tenantId?.toLowerCase();
+  if (manifestTenant && tenantIds[0] && tenantIds[0] !== manifestTenant) {
+    throw new InputError(
+      { file: manifest!.path, jsonPath: '$.tenantId' },
+      `tenantId ${manifestTenant} differs from the organization id ${tenantIds[0]} in ${file}`,
+      'the id of the tenant the files came from',
+      'keep one snapshot folder per tenant; correct tenantId or replace the organization file',
+    );
+  }
 }
 
 async function assertFolder(root: string): Promise<void> {

@@ -202,6 +202,23 @@ const cases: MalformedCase[] = [
     expected: /a string/,
   },
   {
+    name: 'organization of two tenants',
+    files: { 'organization/a.json': { id: 'tenant-a' }, 'organization/b.json': { id: 'tenant-b' } },
+    file: 'organization/a.json',
+    jsonPath: '$',
+    problem: /names 2 tenants \(tenant-a, tenant-b\)/,
+    expected: /one tenant/,
+    fix: /one snapshot folder per tenant/,
+  },
+  {
+    name: 'manifest of another tenant',
+    files: { 'manifest.json': { tenantId: 'tenant-a', resources: { organization: { status: 'collected' } } }, 'organization.json': { value: [{ id: 'tenant-b' }] } },
+    file: 'manifest.json',
+    jsonPath: '$.tenantId',
+    problem: /tenantId tenant-a differs from the organization id tenant-b/,
+    expected: /the id of the tenant/,
+  },
+  {
     name: 'empty singleton folder',
     files: { 'authorizationPolicy/': null },
     file: 'authorizationPolicy',
