@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import { runChecks, SKIP_REASON_FIXES } from '../../src/checks/run.js';
+import { log } from '../../src/log.js';
 import { SKIP_REASONS, type CheckContext, type CheckDefinition, type CheckOutcome, type ResourceNeed } from '../../src/checks/types.js';
 import type { ResourceName, ResourceStatus } from '../../src/snapshot/resources.js';
 import type { SnapshotResources } from '../../src/snapshot/types.js';
@@ -143,6 +144,16 @@ describe('runChecks skip decision', () => {
 });
 
 describe('runChecks evaluation', () => {
+  // The internal-error cases log on purpose; keep the test output readable.
+  let level = log.level;
+  before(() => {
+    level = log.level;
+    log.level = 'silent';
+  });
+  after(() => {
+    log.level = level;
+  });
+
   it('turns not-applicable into a skip', () => {
     const check = testCheck({ evaluate: () => ({ state: 'not-applicable', summary: { messageId: 'summary', data: { count: 0 } }, findings: [] }) });
     const [result] = runChecks(context({ users: [] }), [check]);
