@@ -248,3 +248,17 @@ test('ScubaGear policy list converts dates', skip, async () => {
   assert.equal(loaded[0]!.createdDateTime, new Date(1618315427741).toISOString());
   assert.deepEqual(loaded[0]!.conditions?.users?.includeUsers, ['All']);
 });
+
+test('AlexFilipin template without id is rejected', skip, async () => {
+  const dir = await tempDir();
+  const template = '307 - RING - Attack surface reduction - All apps Block Device Code Flow copy.json';
+  await copyInto(dir, corpusPath('alexfilipin-ca', 'PolicyRepository', 'Attack surface reduction', template), join('conditionalAccessPolicies', template));
+  await assert.rejects(loadSnapshot(dir), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.location.file, join(dir, 'conditionalAccessPolicies', template));
+    assert.equal(error.location.jsonPath, '$.id');
+    assert.match(error.problem, /"id" is missing/);
+    assert.match(error.fix ?? '', /Graph always returns it/);
+    return true;
+  });
+});

@@ -26,7 +26,7 @@ export async function writeFolder(files: FolderFiles): Promise<string> {
   return root;
 }
 
-/** A fresh empty temporary directory, removed when the test file ends. */
+/** Creates an empty temporary directory, removed when the test file ends. */
 export async function tempDir(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'tokengap-snapshot-'));
   roots.push(root);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -280,4 +280,22 @@ test('writeSnapshot rejects data that the manifest does not mark collected', asy
   const manifest = { schemaVersion: 1 as const, tenantId: null, tenantName: null, collectedAt: null, toolVersion: null, resources: {}, fields: {} };
   await assert.rejects(writeSnapshot(dir, { manifest, resources: { users: [alice] } }), /users has data but its manifest status is missing/);
   await assert.rejects(stat(dir), /ENOENT/);
+});
+
+test('writeSnapshot leaves nothing behind on failure', async () => {
+  const parent = await tempDir();
+  const dir = join(parent, 'contoso');
+  function* failingEvents() {
+    yield { id: 's1' };
+    throw new Error('sign-in stream broke');
+  }
+  await assert.rejects(
+    writeSnapshot(dir, {
+      manifest: { schemaVersion: 1, tenantId: null, tenantName: null, collectedAt: null, toolVersion: null, resources: { users: { status: 'collected' }, signIns: { status: 'collected' } }, fields: {} },
+      resources: { users: [alice] },
+      signIns: [{ name: 'interactive.ndjson', events: failingEvents() }],
+    }),
+    /sign-in stream broke/,
+  );
+  assert.deepEqual(await readdir(parent), []);
 });
