@@ -172,7 +172,10 @@ async function scanFolder(root: string, warn: WarningSink): Promise<FolderLayout
       continue;
     }
     const suggestion = closestResourceName(entry.name.replace(/\.[^.]*$/, ''));
-    const hint = suggestion ? `; did you mean ${suggestion}${kind === 'folder' ? '/' : '.json'}?` : `; resource files are named after the resources in docs/snapshot-format.md`;
+    let hint = suggestion ? `; did you mean ${suggestion}${kind === 'folder' ? '/' : '.json'}?` : `; resource files are named after the resources in docs/snapshot-format.md`;
+    if (/providersettingsexport/i.test(entry.name)) {
+      hint = '; this is a ScubaGear export, not a snapshot: save its conditional_access_policies array as conditionalAccessPolicies.json';
+    }
     warn({ file: path, message: `unknown ${kind === 'folder' ? 'folder' : 'file'} ${entry.name} ignored${hint}` });
   }
   return layout;

@@ -139,11 +139,12 @@ test('load with manifest applies statuses', async () => {
 });
 
 test('load warns about unknown files with a suggestion', async () => {
-  const { warnings } = await load({ 'conditionalAccessPolicy.json': [mfaPolicy], 'README.txt': 'notes', 'signIns.ndjson': '{}' });
+  const { warnings } = await load({ 'conditionalAccessPolicy.json': [mfaPolicy], 'README.txt': 'notes', 'signIns.ndjson': '{}', 'ProviderSettingsExport.json': {} });
   const messages = warnings.map((w) => w.message);
   assert.ok(messages.some((m) => /unknown file conditionalAccessPolicy\.json ignored; did you mean conditionalAccessPolicies\.json\?/.test(m)), messages.join('\n'));
   assert.ok(messages.some((m) => /unknown file README\.txt ignored/.test(m)));
   assert.ok(messages.some((m) => /sign-in logs belong in the folder signIns\//.test(m)));
+  assert.ok(messages.some((m) => /ScubaGear export, not a snapshot: save its conditional_access_policies array/.test(m)));
 });
 
 test('load accepts resource names in other casing', async () => {
