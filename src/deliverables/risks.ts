@@ -82,7 +82,8 @@ export function matchAcceptedRisks(risks: readonly AcceptedRisk[], open: readonl
     const overdue = assessedOn > risk.reviewBy;
     if (!match) return { risk, overdue, newObjects: [], evidenceGrew: false, status: 'not-found' };
 
-    const objects = namedObjects([match.finding]);
+    // Every object the finding names counts, as report.json lists them, so an MSP can copy the count.
+    const objects = [...new Map(match.finding.objects.map((object) => [object.id, object])).values()];
     const acceptedIds = risk.evidence?.objectIds ? new Set(risk.evidence.objectIds) : undefined;
     const newObjects = acceptedIds ? objects.filter((object) => !acceptedIds.has(object.id)) : [];
     const evidenceGrew = risk.evidence !== undefined && (objects.length > risk.evidence.objectCount || newObjects.length > 0);
