@@ -57,36 +57,36 @@ describe('j0eyv baseline', { skip: corpusSkip }, async () => {
   test('device code sign-in is blocked by CA004', () => {
     const evaluation = results(signIn(idFor('internal'), [INTERNALS], { clientAppType: 'mobileAppsAndDesktopClients', flow: 'deviceCodeFlow' }));
     assert.equal(evaluation.outcome.access, 'blocked');
-    assert.deepEqual(evaluation.outcome.blockedBy, [policy('CA004').id]);
+    assert.deepEqual(evaluation.outcome.blockedBy, [policy('CA004').id!]);
   });
 
   test('CA004 exception group gets MFA instead of a block', () => {
     const evaluation = results(signIn(idFor('exception'), [INTERNALS, DEVICE_CODE_EXCEPTIONS], { clientAppType: 'mobileAppsAndDesktopClients', flow: 'deviceCodeFlow' }));
-    assert.deepEqual(evaluation.policies.find((entry) => entry.id === policy('CA004').id)?.reasons, ['users']);
+    assert.deepEqual(evaluation.policies.find((entry) => entry.id === policy('CA004').id!)?.reasons, ['users']);
     assert.equal(evaluation.outcome.access, 'requirements');
-    assert.ok(evaluation.outcome.requirements.some((tree) => tree.policyId === policy('CA000').id));
+    assert.ok(evaluation.outcome.requirements.some((tree) => tree.policyId === policy('CA000').id!));
   });
 
   test('legacy other client is blocked by CA002', () => {
     const evaluation = results(signIn(idFor('internal'), [INTERNALS], { clientAppType: 'other' }));
-    assert.ok(evaluation.outcome.blockedBy.includes(policy('CA002').id));
+    assert.ok(evaluation.outcome.blockedBy.includes(policy('CA002').id!));
   });
 
   test('sign-in from outside the allowed countries is blocked by CA001', () => {
-    assert.ok(results(signIn(idFor('internal'), [INTERNALS], { country: 'US' })).outcome.blockedBy.includes(policy('CA001').id));
-    assert.ok(!results(signIn(idFor('internal'), [INTERNALS], { country: 'BE' })).outcome.blockedBy.includes(policy('CA001').id));
+    assert.ok(results(signIn(idFor('internal'), [INTERNALS], { country: 'US' })).outcome.blockedBy.includes(policy('CA001').id!));
+    assert.ok(!results(signIn(idFor('internal'), [INTERNALS], { country: 'BE' })).outcome.blockedBy.includes(policy('CA001').id!));
   });
 
   test('an IP with no known country is outside ALLOWED COUNTRIES', () => {
     const evaluation = results(signIn(idFor('internal'), [INTERNALS], { country: undefined, ip: '198.51.100.9' }));
-    assert.ok(evaluation.outcome.blockedBy.includes(policy('CA001').id));
+    assert.ok(evaluation.outcome.blockedBy.includes(policy('CA001').id!));
   });
 
   test('linux and unknown platforms are blocked by CA204', () => {
     for (const platform of ['linux', 'unknown'] as const) {
-      assert.ok(results(signIn(idFor('internal'), [INTERNALS], { platform })).outcome.blockedBy.includes(policy('CA204').id), platform);
+      assert.ok(results(signIn(idFor('internal'), [INTERNALS], { platform })).outcome.blockedBy.includes(policy('CA204').id!), platform);
     }
-    assert.ok(!results(signIn(idFor('internal'), [INTERNALS], { platform: 'macOS' })).outcome.blockedBy.includes(policy('CA204').id));
+    assert.ok(!results(signIn(idFor('internal'), [INTERNALS], { platform: 'macOS' })).outcome.blockedBy.includes(policy('CA204').id!));
   });
 
   test('report-only CA105 would require phishing-resistant MFA of a Global Administrator', () => {
