@@ -113,3 +113,13 @@ test('QBR asks for a decision on an overdue risk', () => {
   const row = deliverables.qbr.find((candidate) => candidate.area === 'device-code-flow')!;
   assert.match(row.decision, /Review the accepted risk device-code-flow-blocked:grp-rooms \(review date 2026-09-01 has passed\)/);
 });
+
+test('tenant-wide key suppresses a finding-less result', () => {
+  const risk = '  - findingKey: revocation-runbook-tested\n    reason: Runbook test booked for January\n    approver: Lena Ortiz\n    acceptedOn: 2026-09-01\n    reviewBy: 2027-01-31\n';
+  const deliverables = buildDeliverables(tenantA(), withRisk(risk));
+  assert.equal(deliverables.risks[0]!.status, 'accepted');
+  assert.deepEqual(
+    deliverables.roadmap.lines.map((line) => line.workItem.definition.id),
+    allItems.filter((item) => item !== 'prepare-session-revocation-runbook'),
+  );
+});
