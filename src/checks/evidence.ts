@@ -1,6 +1,7 @@
 import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { ROLE_NAMES } from '../entra/roles.js';
+import type { ResourceName } from '../snapshot/resources.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { EvidenceObject } from './types.js';
 
@@ -30,8 +31,12 @@ export function roleName(snapshot: Snapshot, templateId: string): string {
   return definition?.displayName ?? ROLE_NAMES[id] ?? `role ${templateId}`;
 }
 
-/** Display name of a user, group, service principal or named location id, for exclusion lists. */
-export function objectName(snapshot: Snapshot, id: string): string {
+/**
+ * Display name of a user, group, service principal or named location id, for exclusion lists.
+ * When the id is not found and `expected` names the resource it should be in, the text says
+ * whether that resource was collected, so "missing from the tenant" is not confused with "not read".
+ */
+export function objectName(snapshot: Snapshot, id: string, expected?: ResourceName): string {
   const user = snapshot.directory.userById(id);
   if (user) return userLabel(user);
   const group = snapshot.directory.groupById(id);
@@ -43,6 +48,7 @@ export function objectName(snapshot: Snapshot, id: string): string {
   if (servicePrincipal) return servicePrincipal.displayName ?? id;
   const location = snapshot.resources.namedLocations?.find((candidate) => candidate.id?.toLowerCase() === lower);
   if (location) return location.displayName ?? id;
+  if (expected !== undefined && snapshot.statusOf(expected).status !== 'collected') return `${id} (${expected} not collected)`;
   return `${id} (not found in the snapshot)`;
 }
 

@@ -2,7 +2,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { asList } from '../../conditional-access/policy.js';
 import type { Snapshot } from '../../snapshot/types.js';
-import { policyEvidence, roleName } from '../evidence.js';
+import { objectName, policyEvidence, roleName } from '../evidence.js';
 import { declaredBreakGlassIds } from '../privileged-access/break-glass.js';
 import type { CheckDefinition, CheckOutcome, Finding } from '../types.js';
 import { appName, groupName, locationName, stateName, userName } from './describe.js';
@@ -103,7 +103,7 @@ function exclusionsOf(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy,
   for (const id of asList(conditions?.applications?.excludeApplications)) exclusions.push(`resource ${appName(snapshot, id)}`);
   for (const id of asList(conditions?.locations?.excludeLocations)) exclusions.push(`location ${locationName(snapshot, id)}`);
   for (const platform of asList(conditions?.platforms?.excludePlatforms)) exclusions.push(`platform ${platform}`);
-  for (const id of asList(conditions?.clientApplications?.excludeServicePrincipals)) exclusions.push(`workload identity ${userName(snapshot, id)}`);
+  for (const id of asList(conditions?.clientApplications?.excludeServicePrincipals)) exclusions.push(`workload identity ${objectName(snapshot, id, 'servicePrincipals')}`);
   const filter = conditions?.devices?.deviceFilter;
   if (filter?.rule && String(filter.mode).toLowerCase() === 'exclude') exclusions.push(`devices matching ${filter.rule}`);
   return exclusions;

@@ -37,7 +37,7 @@ export function appName(snapshot: Snapshot, value: string): string {
 export function locationName(snapshot: Snapshot, value: string): string {
   if (value.toLowerCase() === 'all') return 'any location';
   if (value.toLowerCase() === 'alltrusted') return 'all trusted locations';
-  return objectName(snapshot, value);
+  return objectName(snapshot, value, 'namedLocations');
 }
 
 /** Returns the name of a user id or keyword in a policy's user condition. */
@@ -46,14 +46,14 @@ export function userName(snapshot: Snapshot, value: string): string {
   if (keyword === 'all') return 'all users';
   if (keyword === 'none') return 'no users';
   if (keyword === 'guestsorexternalusers') return 'all guests and external users';
-  return objectName(snapshot, value);
+  return objectName(snapshot, value, 'users');
 }
 
 /** Returns a group's name with its transitive user count, so a reader sees how many people it covers. */
 export function groupName(snapshot: Snapshot, groupId: string): string {
   const count = snapshot.directory.transitiveUsersOf(groupId).size;
   const known = snapshot.directory.groupById(groupId) !== undefined;
-  return known ? `${objectName(snapshot, groupId)} (${count} users)` : objectName(snapshot, groupId);
+  return known ? `${objectName(snapshot, groupId)} (${count} users)` : objectName(snapshot, groupId, 'groups');
 }
 
 /**

@@ -80,6 +80,34 @@ runCheckCases(check, [
     expect: { state: 'manual', findings: [{ messageId: 'policy-exclusions', data: { exclusions: ['user 11111111-2222-4333-8444-555555555555 (not found in the snapshot)'] } }] },
   },
   {
+    name: 'uncollected users are said so',
+    tenant: {
+      conditionalAccessPolicies: [
+        policy({
+          conditions: {
+            users: { excludeUsers: [ana.id!], excludeGroups: [bgGroup.id!] },
+            clientApplications: { excludeServicePrincipals: ['22222222-3333-4444-8555-666666666666'] },
+          },
+        }),
+      ],
+    },
+    expect: {
+      state: 'manual',
+      findings: [
+        {
+          messageId: 'policy-exclusions',
+          data: {
+            exclusions: [
+              `user ${ana.id} (users not collected)`,
+              `group ${bgGroup.id} (groups not collected)`,
+              'workload identity 22222222-3333-4444-8555-666666666666 (servicePrincipals not collected)',
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
     name: 'disabled policy is ignored',
     tenant: { ...directory, conditionalAccessPolicies: [policy({ state: 'disabled', conditions: { users: { excludeUsers: [ana.id!] } } })] },
     expect: { state: 'pass' },
