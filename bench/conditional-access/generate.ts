@@ -1,11 +1,11 @@
 /**
  * Synthetic tenant generator for the Conditional Access benchmark. Deterministic for a seed.
  *
- * Shape: N users (5% guests, 1% disabled, two break-glass accounts), 2,000 groups nested to depth
- * three (100 top groups hold 4 mid groups each, 400 mid groups hold 4 leaf groups each, 1,500 leaf
- * groups hold users), each user in 3 to 15 leaf groups chosen with a skew toward large groups,
- * 50 named locations, 500 role assignments and 300 policies that mix All-users baselines with
- * group, role and guest targeting and their exclusions.
+ * The tenant has N users (5% guests, 1% disabled) and two break-glass accounts. Its 2,000 groups
+ * nest to depth three: 100 top groups contain 4 mid groups each, 400 mid groups contain 4 leaf
+ * groups each, and 1,500 leaf groups contain users. Each user is in 3 to 15 leaf groups, skewed
+ * toward large groups. There are 50 named locations, 500 role assignments and 300 policies that
+ * mix All-users baselines with group, role and guest targeting and their exclusions.
  */
 import { mkdirSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,7 +129,9 @@ export function generateTenant(options: GeneratorOptions): GeneratedTenant {
   const randomGroup = (): string => guid(GROUP, Math.floor(rand() * groupCount));
   const state = (): Graph.ConditionalAccessPolicyState => {
     const roll = rand();
-    return roll < 0.1 ? 'enabledForReportingButNotEnforced' : roll < 0.15 ? 'disabled' : 'enabled';
+    if (roll < 0.1) return 'enabledForReportingButNotEnforced';
+    if (roll < 0.15) return 'disabled';
+    return 'enabled';
   };
   const grant = (): Graph.ConditionalAccessGrantControls => {
     const roll = rand();

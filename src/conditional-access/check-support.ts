@@ -50,7 +50,7 @@ function factsOf(snapshot: Snapshot): EvaluationFacts {
 
 const unique = (values: string[]): string[] => [...new Set(values)];
 
-/** One finding per user class: the rows of that class merged, apps and locations listed. */
+/** Builds one finding per user class, merging that class's rows and listing apps and locations. */
 function gapFindings<M extends string>(id: string, gaps: CoverageGap[], messageId: M, snapshot: Snapshot): Finding<M>[] {
   const byUser = new Map<string, CoverageGap[]>();
   for (const gap of gaps) {

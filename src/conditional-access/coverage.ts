@@ -177,7 +177,7 @@ function andInto(target: Mask, other: Mask): void {
   for (let i = 0; i < target.length; i++) target[i]! &= other[i]!;
 }
 
-/** A compact string key for a bit set: two UTF-16 code units per 32-bit word. */
+/** Builds a compact string key for a bit set: two UTF-16 code units per 32-bit word. */
 function maskKey(mask: Mask): string {
   let key = '';
   for (let i = 0; i < mask.length; i++) key += String.fromCharCode(mask[i]! & 0xffff, mask[i]! >>> 16);
@@ -336,9 +336,9 @@ interface Combination {
 }
 
 /**
- * The policies whose user condition matches each class. Include and exclude lists are turned
- * into one bit set per group, role and user token, so a class costs one OR per token; policies
- * with guest conditions are tested with the full user matcher.
+ * Computes, per class, the policies whose user condition matches. Include and exclude lists
+ * become one bit set per group, role and user token, so a class costs one OR per token.
+ * Policies with guest conditions are tested with the full user matcher.
  */
 function userClassMasks(classes: readonly UserClass[], policies: readonly CompiledPolicy[], words: number): Mask[] {
   const includeAll = newMask(words);
@@ -393,9 +393,9 @@ function describeUser(user: Graph.User): CounterexampleSignIn['user'] {
 /**
  * Finds Conditional Access gaps over classes of users and representative sign-ins.
  *
- * Every condition other than users depends on one dimension of the sign-in, so the analysis
- * computes, per dimension value, the set of policies whose condition matches (a bit set), merges
- * values with equal sets, and tests each user class against each combination with word-wide ANDs.
+ * Every condition other than users depends on one dimension of the sign-in. So the analysis
+ * computes, per dimension value, the bit set of policies whose condition matches, and merges
+ * values with equal sets. It then tests each user class against each combination with word-wide ANDs.
  * Time follows the number of user classes and distinct combinations, not the number of users.
  */
 export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): CoverageReport {
@@ -534,7 +534,7 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
     // Classes to which the same enforcing policies apply fail in the same cells, so the cells
     // are tested once per distinct set of those policies.
     const failingBySet = new Map<string, { combination: Combination; failing: Combination['cells'] }[]>();
-    let kept = 0;
+    let gapsOfKind = 0;
     classes.forEach((userClass, classIndex) => {
       if (!scope.users(userClass)) return;
       const userMask = classMasks[classIndex]!;
@@ -547,11 +547,11 @@ export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): C
         failingBySet.set(setKey, failures);
       }
       for (const { combination, failing } of failures) {
-        if (kept >= maxPerKind) {
+        if (gapsOfKind >= maxPerKind) {
           truncated[kind] = (truncated[kind] ?? 0) + 1;
           continue;
         }
-        kept++;
+        gapsOfKind++;
         const first = failing[0]!;
         const example: CounterexampleSignIn = {
           user: describeUser(userClass.example),
@@ -629,7 +629,7 @@ function explainGap(
   scope: KindScope,
 ): Omit<CoverageGap, 'key' | 'apps' | 'locations' | 'equivalentPlatforms' | 'equivalentClientAppTypes' | 'equivalentDevices' | 'reportOnlyWouldClose'> {
   // A policy for other client app types or other flows could never close this kind of gap
-  // (a legacy-authentication block is no answer to device code flow), so it is not named.
+  // (a legacy-authentication block does not stop device code flow), so it is not named.
   const relevant = (policy: CompiledPolicy): boolean =>
     scope.clients.some((client) => matchClientApp(policy, client).matched) && scope.flows.some((flow) => matchFlow(policy, flow ?? undefined).matched);
   const closing = policies.filter((policy, index) => hasBit(closes, index) && relevant(policy));

@@ -59,12 +59,14 @@ export function externalUserTypeOf(user: Graph.User | undefined): ExternalUserTy
 
 export function resolveUser(user: SignInUser, facts: EvaluationFacts): ResolvedUser {
   const directory = facts.directory;
-  const resolved: ResolvedUser = {
-    id: user.id.toLowerCase(),
-    groups: user.groups ? lowerSet(user.groups) : directory ? lowerSet(directory.transitiveGroupsOf(user.id)) : EMPTY,
-    roles: user.roles ? lowerSet(user.roles) : directory ? lowerSet(directory.activeTenantRolesOf(user.id)) : EMPTY,
-    externalUserType: user.externalUserType !== undefined ? user.externalUserType : externalUserTypeOf(directory?.userById(user.id)),
-  };
+  let groups: ReadonlySet<string> = EMPTY;
+  if (user.groups) groups = lowerSet(user.groups);
+  else if (directory) groups = lowerSet(directory.transitiveGroupsOf(user.id));
+  let roles: ReadonlySet<string> = EMPTY;
+  if (user.roles) roles = lowerSet(user.roles);
+  else if (directory) roles = lowerSet(directory.activeTenantRolesOf(user.id));
+  const externalUserType = user.externalUserType !== undefined ? user.externalUserType : externalUserTypeOf(directory?.userById(user.id));
+  const resolved: ResolvedUser = { id: user.id.toLowerCase(), groups, roles, externalUserType };
   if (user.externalTenantId !== undefined) resolved.externalTenantId = user.externalTenantId;
   return resolved;
 }

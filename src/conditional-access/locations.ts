@@ -11,7 +11,7 @@ export interface CompiledLocation {
   ranges?: BlockList;
   countries?: ReadonlySet<string>;
   includeUnknownCountries?: boolean;
-  /** Why the location cannot be evaluated offline, for `unsupported` ones. */
+  /** Reason the location cannot be evaluated offline, for `unsupported` ones. */
   problem?: string;
 }
 

@@ -6,13 +6,13 @@ import { externalUserTypeOf } from './evaluate.js';
 import type { CompiledPolicy } from './policy.js';
 import type { ExternalUserType } from './types.js';
 
-/** How a user relates to the declared emergency-access accounts. */
+/** Break-glass status of a user: declared in the engagement file, suspected from its name, or none. */
 export type BreakGlassStatus = 'declared' | 'suspected' | null;
 
 /**
  * Users whose policy-relevant facts are identical: the same referenced groups (transitively),
  * the same referenced roles, the same direct mentions, the same guest type and break-glass status.
- * Every policy treats all of them alike, so the analysis asks about one example user per class.
+ * Every policy treats all of them alike, so the analysis tests one example user per class.
  */
 export interface UserClass {
   key: string;

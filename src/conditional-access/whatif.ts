@@ -53,8 +53,8 @@ const USER_ACTIONS: Readonly<Record<string, 'urn:user:registersecurityinfo' | 'u
 };
 
 function resolveTarget(options: WhatifOptions): SignInTarget {
-  const given = [options.app, options.userAction, options.authContext].filter((value) => value !== undefined);
-  if (given.length !== 1) {
+  const targets = [options.app, options.userAction, options.authContext].filter((value) => value !== undefined);
+  if (targets.length !== 1) {
     throw new UserError('give exactly one of --app, --user-action and --auth-context', 'for example --app exchange or --app 00000003-0000-0ff1-ce00-000000000000');
   }
   if (options.userAction !== undefined) {

@@ -53,7 +53,7 @@ export const compliantDeviceForM365 = policy({
 
 export const BASELINE_POLICIES: Graph.ConditionalAccessPolicy[] = [mfaForAll, blockDeviceCode, blockTransfer, blockLegacy, phishingResistantAdmins, compliantDeviceForM365];
 
-/** The tenant with `policies` in place of the baseline ones. */
+/** Builds the tenant with `policies` in place of the baseline ones. */
 export function tenant(policies: Graph.ConditionalAccessPolicy[] = BASELINE_POLICIES, extra: Partial<SnapshotResources> = {}): Partial<SnapshotResources> {
   return {
     users: [alice, bob, carol, breakGlass, guest, disabledUser],
@@ -72,13 +72,16 @@ export function tenant(policies: Graph.ConditionalAccessPolicy[] = BASELINE_POLI
 
 /** Replaces one baseline policy, keeping the others. */
 export function withPolicy(replaced: Graph.ConditionalAccessPolicy, replacement: Graph.ConditionalAccessPolicy | null): Graph.ConditionalAccessPolicy[] {
-  return BASELINE_POLICIES.flatMap((existing) => (existing === replaced ? (replacement ? [replacement] : []) : [existing]));
+  return BASELINE_POLICIES.flatMap((existing) => {
+    if (existing !== replaced) return [existing];
+    return replacement ? [replacement] : [];
+  });
 }
 
 /** An engagement file that declares the tenant's break-glass account. */
 export const DECLARED = { client: { name: 'Contoso' }, breakGlassAccounts: ['ea1@contoso.onmicrosoft.com'] };
 
-/** The tenant without its break-glass account, for cases that need no exclusions at all. */
+/** Builds the tenant without its break-glass account, for cases that need no exclusions at all. */
 export function tenantWithoutBreakGlass(policies: Graph.ConditionalAccessPolicy[] = BASELINE_POLICIES): Partial<SnapshotResources> {
   const fragment = tenant(policies);
   fragment.users = fragment.users!.filter((entry) => entry.id !== breakGlass.id);
