@@ -21,7 +21,7 @@ export function registerDeliverables(program: Command): void {
     .summary('write the scope, quote, QBR gap analysis, roadmap and client message')
     .description(
       'Assess a snapshot (or read a report.json) and write the MSP deliverables from an engagement file:\n' +
-        'deliverables.html, deliverables.md, deliverables.pdf and work-items.csv for PSA import.',
+        'deliverables.html, deliverables.md, deliverables.pdf, work-items.csv for PSA import and client-message.txt.',
     )
     .argument('[SNAPSHOT_DIR]', 'snapshot folder to assess; leave out when --report is given')
     .requiredOption('--engagement <FILE>', 'engagement file (YAML or JSON), version 2 for rates, contract scope and accepted risks')

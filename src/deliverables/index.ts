@@ -7,7 +7,7 @@ import { buildDocument } from './document.js';
 import { buildDeliverables, type Deliverables } from './model.js';
 import { renderWorkItemsCsv } from './render-csv.js';
 import { renderDeliverablesPdf } from './render-pdf.js';
-import { renderDeliverablesHtml, renderDeliverablesMarkdown } from './render-text.js';
+import { renderClientMessageText, renderDeliverablesHtml, renderDeliverablesMarkdown } from './render-text.js';
 
 export { buildDeliverables, type Deliverables } from './model.js';
 
@@ -17,11 +17,13 @@ export const DELIVERABLE_FILES = {
   markdown: 'deliverables.md',
   pdf: 'deliverables.pdf',
   csv: 'work-items.csv',
+  message: 'client-message.txt',
 } as const;
 
 /**
  * Builds the scope, roadmap and quote, license upgrades, QBR gap analysis, accepted-risk register
- * and client message, and writes them as HTML, Markdown, PDF and a PSA import CSV into `outDir`
+ * and client message, and writes them as HTML, Markdown, PDF, a PSA import CSV and the client
+ * message as plain text into `outDir`
  * (owner-only, each file written to a temporary name then renamed). Returns the paths written.
  */
 export async function writeDeliverables(report: AssessmentReport, engagement: Engagement, outDir: string): Promise<string[]> {
@@ -35,6 +37,7 @@ export async function writeDeliverables(report: AssessmentReport, engagement: En
     [DELIVERABLE_FILES.markdown, renderDeliverablesMarkdown(document)],
     [DELIVERABLE_FILES.pdf, pdf],
     [DELIVERABLE_FILES.csv, renderWorkItemsCsv(deliverables)],
+    [DELIVERABLE_FILES.message, renderClientMessageText(deliverables.message)],
   ];
   const written: string[] = [];
   for (const [name, content] of outputs) {

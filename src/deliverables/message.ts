@@ -107,7 +107,7 @@ export function buildClientMessage(
     paragraphs.push({
       heading: 'Risks you accepted',
       items: accepted.map((entry) => {
-        const what = entry.match!.finding.clientText || entry.match!.result.title;
+        const what = (entry.match!.finding.clientText || entry.match!.result.title).replace(/[.\s]+$/, '');
         if (entry.status === 'evidence-grew') return `${what}: accepted by ${entry.risk.approver} on ${entry.risk.acceptedOn} for ${entry.risk.evidence?.objectCount} item(s), but it now covers ${entry.objectCount}. We need your decision again.`;
         if (entry.status === 'review-overdue') return `${what}: accepted by ${entry.risk.approver}; the agreed review date (${entry.risk.reviewBy}) has passed.`;
         return `${what}: accepted by ${entry.risk.approver} until ${entry.risk.reviewBy}.`;

@@ -1,5 +1,6 @@
 import { escapeHtml, escapeMarkdown } from '../report/escape.js';
 import type { DeliverablesDocument, DocBlock, DocTable } from './document.js';
+import type { ClientMessage } from './message.js';
 
 function markdownTable(table: DocTable): string {
   const row = (cells: string[], bold = false) =>
@@ -20,6 +21,19 @@ function markdownBlock(block: DocBlock): string {
     case 'table':
       return markdownTable(block.table);
   }
+}
+
+/** Renders the client message as plain text, ready to paste into an email. */
+export function renderClientMessageText(message: ClientMessage): string {
+  const parts = [`Subject: ${message.subject}`];
+  for (const paragraph of message.paragraphs) {
+    const lines: string[] = [];
+    if (paragraph.heading) lines.push(`${paragraph.heading}:`);
+    if (paragraph.text) lines.push(paragraph.text);
+    for (const item of paragraph.items ?? []) lines.push(`- ${item}`);
+    parts.push(lines.join('\n'));
+  }
+  return `${parts.join('\n\n')}\n`;
 }
 
 /** Renders the deliverables as Markdown for a PSA note, a wiki or a ticket. */

@@ -24,7 +24,7 @@ test('report.json input writes the deliverables', () => {
   const result = runCli('deliverables', '--report', reportPath, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'), '--out', out);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /Deliverables for Contoso Dental Group written to/);
-  assert.deepEqual(readdirSync(out).sort(), ['deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv']);
+  assert.deepEqual(readdirSync(out).sort(), ['client-message.txt', 'deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv']);
 });
 
 test('invalid engagement exits 2 before writing', () => {

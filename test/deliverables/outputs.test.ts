@@ -31,9 +31,9 @@ async function writeAll(report = tenantA()) {
   return { dir, written };
 }
 
-test('writes four owner-only files', async () => {
+test('writes five owner-only files', async () => {
   const { dir, written } = await writeAll();
-  assert.deepEqual(written.map((path) => path.slice(dir.length + 1)), ['deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv']);
+  assert.deepEqual(written.map((path) => path.slice(dir.length + 1)), ['deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv', 'client-message.txt']);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
   for (const path of written) assert.equal(statSync(path).mode & 0o777, 0o600, path);
   assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
@@ -126,4 +126,12 @@ test('output path that is a file rejected', async () => {
   const file = join(dir, 'taken');
   writeFileSync(file, 'x');
   await assert.rejects(writeDeliverables(tenantA(), await loadEngagement(thinPath), file), /is a file, not a folder/);
+});
+
+test('client message text names the gaps', async () => {
+  const { dir } = await writeAll();
+  const text = readFileSync(join(dir, 'client-message.txt'), 'utf8');
+  assert.match(text, /^Subject: Contoso Dental Group: Microsoft 365 sign-in security review, 2026-09-15\n/);
+  assert.match(text, /\nWhat needs attention \(5\):\n- Alex Wilber signs in/);
+  assert.doesNotMatch(text, /[<>|*]/);
 });
