@@ -53,7 +53,7 @@ function organizationOnlySnapshot(name: string, tenantId = '0f0f0f0f-1111-4222-8
 }
 
 const REPORT_FILES = ['report.html', 'report.json', 'report.md'];
-const DELIVERABLE_FILES = ['deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv'];
+const DELIVERABLE_FILES = ['client-message.txt', 'deliverables.html', 'deliverables.md', 'deliverables.pdf', 'work-items.csv'];
 
 test('demo writes owner-only reports and deliverables', () => {
   const out = join(work, 'demo-out');
