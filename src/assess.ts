@@ -4,6 +4,7 @@ import type { CheckDefinition, CheckResult } from './checks/types.js';
 import { loadEngagement } from './engagement/load.js';
 import type { Engagement } from './engagement/schema.js';
 import { InputError } from './errors.js';
+import { addEvidencePaths } from './report/evidence-paths.js';
 import { buildSections } from './report/sections.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION, type AssessmentReport, type CheckMetadata } from './report/schema.js';
@@ -48,6 +49,7 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
   const signInSummary = hasSignInLogs(snapshot) ? await summarizeSignIns(snapshot, { engagement, now }) : undefined;
   const context = { snapshot, engagement, now, ...(signInSummary ? { signInSummary } : {}) };
   const results = runChecks(context, checks);
+  await addEvidencePaths(results, snapshot);
   const sections = buildSections({ snapshot, engagement, results, ...(signInSummary ? { signInSummary } : {}) });
 
   const report: AssessmentReport = {

@@ -125,6 +125,10 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
       deviceCode.findings.some((finding) => finding.key === 'device-code-flow-is-blocked:1bf06972-bd5c-4d06-98ce-6b5bf5f1959f/exclusions'),
       'CA004 (id 1bf06972-...) is named for its exclusions',
     );
+    // Each exported policy is one object in its own UTF-16 file, so the pointer is the whole file.
+    const ca004 = deviceCode.findings.flatMap((finding) => finding.objects).find((object) => object.id === '1bf06972-bd5c-4d06-98ce-6b5bf5f1959f');
+    assert.equal(ca004?.path, 'conditionalAccessPolicies/CA004-Global-IdentityProtection-AnyApp-AnyPlatform-AuthenticationFlows.json#');
+
     // Five policies of the baseline are report-only: CA105 and the four agent policies CA502 to CA505.
     assert.deepEqual(namedBy(report, 'conditional-access-policies-are-enforced', 'conditionalAccessPolicy'), [
       'CA105-Admins-IdentityProtection-AnyApp-AnyPlatform-PhishingResistantMFA',
@@ -164,6 +168,9 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
 
     assert.equal(resultOf(report, 'mfa-required-for-all-users').state, 'fail');
     assert.deepEqual(namedBy(report, 'mfa-required-for-all-users', 'user'), ['excludedonly']);
+    // A bare JSON array: pointers index the array itself. Baseline is the first policy.
+    const baseline = resultOf(report, 'mfa-required-for-all-users').findings.flatMap((finding) => finding.objects).find((object) => object.displayName === 'Baseline');
+    assert.equal(baseline?.path, 'conditionalAccessPolicies.json#/0');
     assert.deepEqual(namedBy(report, 'device-code-flow-is-blocked', 'user'), ['excludedonly', 'excludedsales', 'plain']);
     assert.equal(resultOf(report, 'conditional-access-policies-are-enforced').state, 'pass');
   });

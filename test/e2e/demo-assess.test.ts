@@ -112,6 +112,19 @@ test('demo admins and guests are named', () => {
   assert.ok(named('admin-roles-require-phishing-resistant-mfa', 'conditionalAccessPolicy').includes('CA03 - Require phishing-resistant MFA for admins'));
 });
 
+test('demo evidence points into the snapshot', () => {
+  // Jordan Lee is the seventh user the generator writes to users.json, a Graph page.
+  const guest = result('guests-hold-no-admin-roles').findings[0]!.objects.find((object) => object.type === 'user');
+  assert.equal(guest?.path, 'users.json#/value/6');
+  const policies = result('conditional-access-policies-are-enforced').findings.flatMap((finding) => finding.objects);
+  assert.equal(policies.find((object) => object.displayName === 'CA05 - Require compliant or hybrid joined device for Office 365')?.path, 'conditionalAccessPolicies.json#/value/4');
+  for (const checkResult of report.results) {
+    for (const finding of checkResult.findings) {
+      for (const object of finding.objects) assert.ok(object.path, `${checkResult.checkId}: ${object.type} ${object.id} has a path`);
+    }
+  }
+});
+
 test('demo device code gap is the excluded group', () => {
   // CA02 excludes CA-Exclude-DeviceCode, which nests Meeting Room Devices and Field Audit Tablets.
   const classMembers = ['Boardroom Teams Room', 'Kevin Osei', 'Omar Siddiqui', 'Training Room Teams Room'];
