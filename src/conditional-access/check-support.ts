@@ -23,20 +23,9 @@ export type CoverageMessage =
 
 export type CoverageMessages = Record<CoverageMessage, MessageTemplate>;
 
-const reports = new WeakMap<Snapshot, Map<string, CoverageReport>>();
-
-/** Runs (once per snapshot and break-glass list) the coverage analysis the checks share. */
+/** Returns the coverage analysis the checks share; analyzeCoverage keeps it per snapshot. */
 export function coverageFor(context: CheckContext): CoverageReport {
-  const breakGlassAccounts = context.engagement?.breakGlassAccounts ?? [];
-  const key = breakGlassAccounts.map((value) => value.toLowerCase()).sort().join('|');
-  let perSnapshot = reports.get(context.snapshot);
-  if (!perSnapshot) reports.set(context.snapshot, (perSnapshot = new Map()));
-  let report = perSnapshot.get(key);
-  if (!report) {
-    report = analyzeCoverage(context.snapshot, { breakGlassAccounts });
-    perSnapshot.set(key, report);
-  }
-  return report;
+  return analyzeCoverage(context.snapshot, { breakGlassAccounts: context.engagement?.breakGlassAccounts ?? [] });
 }
 
 function factsOf(snapshot: Snapshot): EvaluationFacts {

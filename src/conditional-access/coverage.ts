@@ -399,6 +399,21 @@ function describeUser(user: Graph.User): CounterexampleSignIn['user'] {
  * Time follows the number of user classes and distinct combinations, not the number of users.
  */
 export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): CoverageReport {
+  // The checks and the report section ask for the same analysis; a snapshot does not change
+  // once loaded, so the report is kept per snapshot and option set.
+  const key = `${options.maxGapsPerKind ?? ''}|${options.breakGlassAccounts.map((value) => value.toLowerCase()).sort().join('|')}`;
+  let cached = reportCache.get(snapshot);
+  if (!cached) reportCache.set(snapshot, (cached = new Map()));
+  const known = cached.get(key);
+  if (known) return known;
+  const report = computeCoverage(snapshot, options);
+  cached.set(key, report);
+  return report;
+}
+
+const reportCache = new WeakMap<Snapshot, Map<string, CoverageReport>>();
+
+function computeCoverage(snapshot: Snapshot, options: CoverageOptions): CoverageReport {
   const resources = snapshot.resources;
   const allPolicies = resources.conditionalAccessPolicies ?? [];
   // Disabled policies never apply, so they are left out of the bit sets.
