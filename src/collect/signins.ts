@@ -42,7 +42,7 @@ export function newSignInState(tenantId: string, from: string, to: string): Sign
  * Reads one stream of sign-in logs, newest first as Graph returns them, appending each page to
  * its NDJSON file. A resumed stream asks again for records at or before the oldest one written
  * and skips those already written at that instant, because a saved `$skiptoken` may have
- * expired by the time the run resumes.
+ * expired by the time the run resumes. `stop` is set when the other stream fails.
  */
 export async function collectSignInStream(
   client: GraphClient,
@@ -51,6 +51,7 @@ export async function collectSignInStream(
   stream: SignInStreamName,
   logger: Logger,
   onItems: (count: number) => void,
+  stop: { requested: boolean },
 ): Promise<void> {
   const progress = state.streams[stream];
   const file = `signIns/${SIGN_IN_FILES[stream]}`;
@@ -66,22 +67,32 @@ export async function collectSignInStream(
   if (progress.oldest) logger.info({ stream, written: progress.count, oldest: progress.oldest }, 'resuming sign-in collection');
 
   for await (const page of client.pages<Record<string, unknown>>(firstUrl)) {
+    // The other stream failed: stop at a page boundary so the saved state matches the file.
+    if (stop.requested) return;
     const lines: string[] = [];
     const skip = new Set(progress.idsAtOldest);
+    // The position moves in local variables and is stored only after the append, with no await
+    // in between, because the other stream may save the shared state at any await.
+    let oldest = progress.oldest;
+    let idsAtOldest = progress.idsAtOldest;
     for (const record of page.items) {
       const id = String(record.id ?? '');
       const created = String(record.createdDateTime ?? '');
       if (created === progress.oldest && skip.has(id)) continue;
       lines.push(JSON.stringify(withoutAnnotations(record)));
-      if (progress.oldest === undefined || Date.parse(created) < Date.parse(progress.oldest)) {
-        progress.oldest = created;
-        progress.idsAtOldest = [id];
-      } else if (created === progress.oldest) {
-        progress.idsAtOldest.push(id);
+      if (oldest === undefined || Date.parse(created) < Date.parse(oldest)) {
+        oldest = created;
+        idsAtOldest = [id];
+      } else if (created === oldest) {
+        if (idsAtOldest === progress.idsAtOldest) idsAtOldest = [...idsAtOldest];
+        idsAtOldest.push(id);
       }
     }
-    progress.bytes += await folder.appendLines(file, lines);
+    const written = await folder.appendLines(file, lines);
+    progress.bytes += written;
     progress.count += lines.length;
+    progress.oldest = oldest;
+    progress.idsAtOldest = idsAtOldest;
     onItems(lines.length);
     await folder.writeJson(STATE_FILE, state);
   }

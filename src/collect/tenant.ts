@@ -143,13 +143,14 @@ class TenantRun {
   async collect(): Promise<SnapshotManifest> {
     const startedAt = this.options.now ?? new Date(this.clock.now());
     const tasks: (() => Promise<void>)[] = [];
+    // Sign-ins are the longest chain of pages, so they start first.
+    if (this.wanted.has('signIns')) tasks.push(() => this.collectSignIns(startedAt));
     for (const endpoint of RESOURCE_ENDPOINTS) {
       if (!this.wanted.has(endpoint.resource)) continue;
       if (endpoint.resource === 'groups') tasks.push(() => this.collectGroups(endpoint));
       else if (endpoint.resource === 'users') tasks.push(() => this.collectUsers(endpoint));
       else tasks.push(() => this.collectEndpoint(endpoint, startedAt));
     }
-    if (this.wanted.has('signIns')) tasks.push(() => this.collectSignIns(startedAt));
     await runPool(tasks, this.options.concurrency ?? DEFAULT_CONCURRENCY);
 
     const organization = await this.folder.readJson<{ value?: { id?: string; displayName?: string }[] }>('organization.json');
@@ -312,12 +313,18 @@ class TenantRun {
     state ??= newSignInState(this.options.tenantId, this.fromDate(startedAt), startedAt.toISOString());
     await this.folder.mkdir('signIns');
     await this.folder.writeJson(STATE_FILE, state);
+    const stop = { requested: false };
+    const outcomes = await Promise.allSettled(
+      SIGN_INS.eventTypes.map((stream) =>
+        collectSignInStream(this.client, this.folder, state, stream, this.logger, (count) => this.progress('signIns', count), stop).catch((error: unknown) => {
+          stop.requested = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     try {
-      await Promise.all(
-        SIGN_INS.eventTypes.map((stream) =>
-          collectSignInStream(this.client, this.folder, state, stream, this.logger, (count) => this.progress('signIns', count)),
-        ),
-      );
+      if (failure) throw failure.reason;
     } catch (error) {
       if (!(error instanceof GraphRequestError)) throw error;
       // A resource is present in a snapshot exactly when it is collected, so partial logs go.

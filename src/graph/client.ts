@@ -41,8 +41,19 @@ export interface BatchResult {
   error?: GraphRequestError;
 }
 
+/** State of one round of batches: final results, attempts per member, and members to retry. */
+interface BatchRound {
+  results: Map<string, BatchResult>;
+  attempts: Map<string, number>;
+  retryLater: [string, string][];
+  waitMs: number;
+}
+
 /** Graph allows at most 20 requests in one `$batch` (https://learn.microsoft.com/graph/json-batching). */
 export const BATCH_LIMIT = 20;
+
+/** Batches in flight at once for one tenant; each counts as one request against throttling. */
+const BATCH_CONCURRENCY = 4;
 
 /**
  * Graph client for one tenant. It owns its credential, token cache, keep-alive agent and
@@ -130,59 +141,67 @@ export class GraphClient {
   }
 
   /**
-   * Runs GETs (paths relative to `version`) through `$batch`, 20 per batch. A member answered
-   * with 429, 503 or 504 is sent again in a later batch after its own Retry-After or backoff,
-   * so one throttled member never repeats the others. Returns each request's final result.
+   * Runs GETs (paths relative to `version`) through `$batch`, 20 per batch and a few batches at
+   * once. A member answered with 429, 503 or 504 is sent again in a later batch after its own
+   * Retry-After or backoff, so one throttled member never repeats the others. Returns each
+   * request's final result.
    */
   async batchGet(paths: Map<string, string>, version: GraphVersion = 'v1.0'): Promise<Map<string, BatchResult>> {
     const results = new Map<string, BatchResult>();
-    let pending = [...paths.entries()];
     const attempts = new Map<string, number>();
+    let pending = [...paths.entries()];
     while (pending.length > 0) {
-      const retryLater: [string, string][] = [];
-      let wait = 0;
-      for (let start = 0; start < pending.length; start += BATCH_LIMIT) {
-        const chunk = pending.slice(start, start + BATCH_LIMIT);
-        const batchUrl = this.url('/$batch', version);
-        let response: { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
-        try {
-          response = (await this.sdk
-            .api(batchUrl)
-            .post({ requests: chunk.map(([id, url]) => ({ id, method: 'GET', url, headers: { prefer: 'include-unknown-enum-members' } })) })) as typeof response;
-        } catch (error) {
-          const failure = toGraphRequestError(error, batchUrl);
-          for (const [id] of chunk) results.set(id, { status: failure.httpStatus ?? 0, body: undefined, error: failure });
-          continue;
-        }
-        const byId = new Map((response.responses ?? []).map((member) => [member.id, member]));
-        for (const [id, path] of chunk) {
-          const member = byId.get(id);
-          const url = this.url(path, version);
-          if (!member) {
-            results.set(id, { status: 0, body: undefined, error: new GraphRequestError(undefined, 'missingBatchResponse', 'no response for this batch member', undefined, url) });
-            continue;
-          }
-          const attempt = (attempts.get(id) ?? 1);
-          if (RETRYABLE_STATUSES.has(member.status) && attempt < this.options.retry.maxAttempts) {
-            attempts.set(id, attempt + 1);
-            if (member.status === 429) this.stats.throttled++;
-            this.stats.retries++;
-            const retryAfter = parseRetryAfter(headerValue(member.headers, 'retry-after'), this.options.clock.now());
-            wait = Math.max(wait, retryDelay(this.options.retry, attempt, retryAfter));
-            retryLater.push([id, path]);
-            continue;
-          }
-          if (member.status >= 200 && member.status < 300) results.set(id, { status: member.status, body: member.body });
-          else results.set(id, { status: member.status, body: member.body, error: memberError(member.status, member.body, member.headers, url) });
-        }
-      }
-      pending = retryLater;
+      const round: BatchRound = { results, attempts, retryLater: [], waitMs: 0 };
+      const chunks: [string, string][][] = [];
+      for (let start = 0; start < pending.length; start += BATCH_LIMIT) chunks.push(pending.slice(start, start + BATCH_LIMIT));
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < chunks.length) await this.sendBatch(chunks[next++]!, version, round);
+      };
+      await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, chunks.length) }, worker));
+      pending = round.retryLater;
       if (pending.length > 0) {
-        this.options.logger.info({ members: pending.length, waitMs: wait }, 'retrying throttled batch members');
-        await this.options.clock.sleep(wait);
+        this.options.logger.info({ members: pending.length, waitMs: round.waitMs }, 'retrying throttled batch members');
+        await this.options.clock.sleep(round.waitMs);
       }
     }
     return results;
+  }
+
+  private async sendBatch(chunk: [string, string][], version: GraphVersion, round: BatchRound): Promise<void> {
+    const batchUrl = this.url('/$batch', version);
+    let response: { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
+    try {
+      const requests = chunk.map(([id, url]) => ({ id, method: 'GET', url, headers: { prefer: 'include-unknown-enum-members' } }));
+      response = (await this.sdk.api(batchUrl).post({ requests })) as typeof response;
+    } catch (error) {
+      const failure = toGraphRequestError(error, batchUrl);
+      for (const [id] of chunk) round.results.set(id, { status: failure.httpStatus ?? 0, body: undefined, error: failure });
+      return;
+    }
+
+    const byId = new Map((response.responses ?? []).map((member) => [member.id, member]));
+    for (const [id, path] of chunk) {
+      const member = byId.get(id);
+      const url = this.url(path, version);
+      if (!member) {
+        const error = new GraphRequestError(undefined, 'missingBatchResponse', 'no response for this batch member', undefined, url);
+        round.results.set(id, { status: 0, body: undefined, error });
+        continue;
+      }
+      const attempt = round.attempts.get(id) ?? 1;
+      if (RETRYABLE_STATUSES.has(member.status) && attempt < this.options.retry.maxAttempts) {
+        round.attempts.set(id, attempt + 1);
+        if (member.status === 429) this.stats.throttled++;
+        this.stats.retries++;
+        const retryAfter = parseRetryAfter(headerValue(member.headers, 'retry-after'), this.options.clock.now());
+        round.waitMs = Math.max(round.waitMs, retryDelay(this.options.retry, attempt, retryAfter));
+        round.retryLater.push([id, path]);
+        continue;
+      }
+      if (member.status >= 200 && member.status < 300) round.results.set(id, { status: member.status, body: member.body });
+      else round.results.set(id, { status: member.status, body: member.body, error: memberError(member.status, member.body, member.headers, url) });
+    }
   }
 
   /** Path of an absolute Graph URL relative to its version root, for use inside `$batch`. */
