@@ -2,7 +2,7 @@
  * Writes examples/demo-tenant/, the snapshot `tokengap assess --demo` reads: a fictional
  * 25-person accounting firm with the gaps a token-theft assessment should find. The output is
  * deterministic (ids come from hashes of names, times from fixed dates), so regenerating it
- * changes nothing unless this script changes. The story is told in examples/README.md.
+ * changes nothing unless this script changes. examples/README.md describes the tenant.
  *
  *   node --import tsx scripts/make-demo-tenant.ts [OUT_DIR]
  *
@@ -26,7 +26,7 @@ const SIGN_IN_TO = '2026-11-20T07:59:59Z';
 const DOMAIN = 'harborpoint.example';
 const INITIAL_DOMAIN = 'harborpointcpa.onmicrosoft.com';
 
-/** A GUID derived from a name, so ids are stable across runs. */
+/** Derives a GUID from a name, so ids are stable across runs. */
 function guid(name: string): string {
   const hex = createHash('sha256').update(`tokengap-demo:${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -782,10 +782,12 @@ const POLICY_GRANTS: Record<keyof typeof POLICY, string[]> = {
 /** Applied-policy results Entra would log for a sign-in, filled with the policy states' defaults. */
 function appliedPolicies(spec: SignInSpec) {
   const isAdmin = ROLE_ASSIGNMENTS.some(([key, role]) => key === spec.user && PHISHING_RESISTANT_ADMIN_ROLES.includes(role));
+  let adminResult: AppliedResult = 'reportOnlyNotApplied';
+  if (isAdmin) adminResult = who(spec.user).methods.includes('fido2SecurityKey') ? 'reportOnlySuccess' : 'reportOnlyFailure';
   const defaults: Record<keyof typeof POLICY, AppliedResult> = {
     mfaAll: 'success',
     blockDeviceCode: 'notApplied',
-    adminPhishingResistant: isAdmin ? (who(spec.user).methods.includes('fido2SecurityKey') ? 'reportOnlySuccess' : 'reportOnlyFailure') : 'reportOnlyNotApplied',
+    adminPhishingResistant: adminResult,
     blockLegacy: 'notApplied',
     compliantDevice: 'notEnabled',
     countryBlock: 'reportOnlyNotApplied',
@@ -807,6 +809,8 @@ function signInJson(spec: SignInSpec) {
   const entry = who(spec.user);
   const failed = spec.errorCode !== 0;
   const enforcedFailure = appliedPolicies(spec).some((item) => item.result === 'failure');
+  let additionalDetails: string | null = null;
+  if (!failed && spec.requirement === 'multiFactorAuthentication') additionalDetails = 'MFA requirement satisfied by claim in the token';
   return {
     id: guid(`sign-in:${spec.name}`),
     createdDateTime: spec.time,
@@ -840,7 +844,7 @@ function signInJson(spec: SignInSpec) {
     status: {
       errorCode: spec.errorCode,
       failureReason: failed ? spec.failureReason : 'Other.',
-      additionalDetails: failed ? null : spec.requirement === 'multiFactorAuthentication' ? 'MFA requirement satisfied by claim in the token' : null,
+      additionalDetails,
     },
     deviceDetail: spec.device
       ? {
@@ -941,7 +945,7 @@ function backgroundSignIns(): SignInSpec[] {
   return specs;
 }
 
-/** The events the demo is about: device-code phishing, its refresh abroad, a blocked attempt, legacy authentication. */
+/** Builds the sign-ins the demo is about: device-code phishing, its refresh abroad, a blocked attempt, legacy authentication. */
 function storySignIns(): SignInSpec[] {
   const base = {
     asn: 64502,
@@ -953,7 +957,7 @@ function storySignIns(): SignInSpec[] {
   };
   const kevinDevice = { name: null, os: 'Android', browser: 'Chrome Mobile 130.0.0', trustType: null, compliant: false, managed: false };
   const specs: SignInSpec[] = [
-    // A phishing email asks Ben to enter a code at microsoft.com/devicelogin; CA02 blocks it.
+    // A phishing email gets Ben to enter a code at microsoft.com/devicelogin, and CA02 blocks it.
     {
       ...base,
       name: 'phish:ben',

@@ -18,10 +18,10 @@ export function escapeHtml(value: unknown): string {
 }
 
 /**
- * Escapes text for Markdown inline content and table cells: HTML is neutralised (many Markdown
- * viewers render raw HTML), emphasis, code and link punctuation is backslash-escaped, `|` cannot
- * split a table cell, and line breaks become spaces so a value cannot start a new block. Callers
- * place values after a list marker, heading marker or cell border, never at the start of a line.
+ * Escapes text for Markdown inline content and table cells. HTML is neutralised, because many
+ * Markdown viewers render raw HTML. Emphasis, code and link punctuation is backslash-escaped, and
+ * `|` cannot split a table cell. Line breaks become spaces so a value cannot start a new block.
+ * Callers place values after a list marker, heading marker or cell border, never at a line start.
  */
 export function escapeMarkdown(value: unknown): string {
   return String(value ?? '')

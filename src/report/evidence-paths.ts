@@ -7,7 +7,7 @@ import type { ResourceName } from '../snapshot/resources.js';
 import { readJsonFile } from '../snapshot/json-input.js';
 import type { Snapshot } from '../snapshot/types.js';
 
-/** The snapshot resource that holds objects of each evidence type, by Graph type name. */
+/** Snapshot resource that contains the objects of each evidence type, keyed by Graph type name. */
 const RESOURCE_OF_TYPE: Readonly<Record<string, ResourceName>> = {
   user: 'users',
   group: 'groups',
@@ -25,8 +25,8 @@ const RESOURCE_OF_TYPE: Readonly<Record<string, ResourceName>> = {
 };
 
 /**
- * Largest total size of a resource's files that is read again to locate evidence. The loader does
- * not keep item positions, so locating means parsing the files a second time; above this size the
+ * Maximum total size of a resource's files that is read again to locate evidence. The loader does
+ * not keep item positions, so locating means parsing the files a second time. Above this size the
  * path names the file (or folder) without the item.
  */
 const MAX_BYTES_TO_LOCATE = 8 * 1024 * 1024;

@@ -26,7 +26,7 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
 
 const CHART_STATES: readonly ResultState[] = ['fail', 'warn', 'manual', 'pass', 'skipped'];
 
-/** A stacked bar per control area showing how many checks ended in each state. */
+/** Draws a stacked bar per control area showing how many checks ended in each state. */
 export function areaChart(report: AssessmentReport): string {
   const areas = areasWithResults(report);
   const labelWidth = 190;
@@ -77,7 +77,7 @@ export function areaChart(report: AssessmentReport): string {
   );
 }
 
-/** One bar per severity showing how many findings the failing and warning checks raised. */
+/** Draws one bar per severity showing how many findings the failing and warning checks raised. */
 export function severityChart(report: AssessmentReport): string {
   const labelWidth = 80;
   const barWidth = 300;

@@ -55,12 +55,12 @@ export interface AssessmentRow {
   checkId: string;
   state: ResultState;
   severity: Severity;
-  /** What we checked, from the check's client text. */
+  /** Client-facing description of the check (its client text). */
   checked: string;
   /** The result summary, then the objects the findings name. */
   found: string;
   foundObjects: string[];
-  /** What to tell the client: the distinct client texts of the findings, or a state-based sentence. */
+  /** Advice for the client: the distinct client texts of the findings, or a sentence for the state. */
   advice: string[];
 }
 

@@ -45,7 +45,7 @@ function scratch(name: string): string {
   return dir;
 }
 
-/** A snapshot folder holding only the organization export: every check is skipped, so no findings. */
+/** Writes a snapshot folder with only the organization export: every check is skipped, so no findings. */
 function organizationOnlySnapshot(name: string, tenantId = '0f0f0f0f-1111-4222-8333-444444444444'): string {
   const dir = scratch(name);
   writeFileSync(join(dir, 'organization.json'), JSON.stringify({ value: [{ id: tenantId, displayName: 'Bare Tenant' }] }));

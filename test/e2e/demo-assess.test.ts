@@ -14,7 +14,7 @@ import type { AssessmentReport, ReportSection } from '../../src/report/schema.js
 import type { SignInSummary } from '../../src/signins/review.js';
 
 /*
- * The demo tenant was built with known gaps (examples/README.md tells its story). Each
+ * The demo tenant was built with known gaps (examples/README.md describes them). Each
  * expectation below follows from how scripts/make-demo-tenant.ts built the tenant.
  */
 

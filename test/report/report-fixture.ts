@@ -2,7 +2,7 @@ import { summarize } from '../../src/report/summary.js';
 import type { CheckResult } from '../../src/checks/types.js';
 import type { AssessmentReport, CheckMetadata } from '../../src/report/schema.js';
 
-/** A failing check with one finding naming one policy; override any part per test case. */
+/** Builds a failing result with one finding that names one policy; tests override any part. */
 export function failingResult(overrides: Partial<CheckResult> = {}): CheckResult {
   return {
     checkId: 'device-code-flow-blocked',
@@ -49,7 +49,7 @@ export function metadataFor(result: CheckResult, overrides: Partial<CheckMetadat
   };
 }
 
-/** A report of the given results with metadata for each, for renderer tests. */
+/** Builds a report of the given results with metadata for each, for renderer tests. */
 export function reportOf(results: CheckResult[], overrides: Partial<AssessmentReport> = {}): AssessmentReport {
   return {
     schemaVersion: 1,
