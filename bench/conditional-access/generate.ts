@@ -155,6 +155,13 @@ export function generateTenant(options: GeneratorOptions): GeneratedTenant {
     policies.push({ id: guid(POLICY, policies.length), displayName, state: policyState, conditions: { clientAppTypes: ['all'], ...conditions }, grantControls });
   };
   const allUsers = (extra: string[] = []) => ({ includeUsers: ['All'], excludeGroups: [breakGlassGroup, ...extra] });
+  // Real tenants block only under a condition (a location, platform, risk or legacy client); an
+  // unconditional block of everything for a whole group would lock it out.
+  const scopedGrant = (conditions: Partial<Graph.ConditionalAccessConditionSet>): Graph.ConditionalAccessGrantControls => {
+    const controls = grant();
+    const blocks = controls.builtInControls?.includes('block') ?? false;
+    return blocks && Object.keys(conditions).length === 0 ? { operator: 'OR', builtInControls: ['mfa'] } : controls;
+  };
 
   add('Baseline: require MFA for all users', { users: allUsers(someExclusions(2)), applications: { includeApplications: ['All'] } }, { operator: 'OR', builtInControls: ['mfa'] });
   add('Baseline: block legacy authentication', { users: allUsers(someExclusions(1)), applications: { includeApplications: ['All'] }, clientAppTypes: ['exchangeActiveSync', 'other'] }, { operator: 'OR', builtInControls: ['block'] });
@@ -166,17 +173,20 @@ export function generateTenant(options: GeneratorOptions): GeneratedTenant {
   while (policies.length < policyCount) {
     const roll = rand();
     const index = policies.length;
+    const extra = extraConditions();
     if (roll < 0.15) {
-      add(`All users ${index}`, { users: allUsers(someExclusions(2)), applications: { includeApplications: apps() }, ...extraConditions() }, grant(), state());
+      add(`All users ${index}`, { users: allUsers(someExclusions(2)), applications: { includeApplications: apps() }, ...extra }, scopedGrant(extra), state());
     } else if (roll < 0.65) {
       const include = Array.from({ length: 1 + Math.floor(rand() * 4) }, randomGroup);
-      add(`Groups ${index}`, { users: { includeGroups: include, excludeGroups: someExclusions(2) }, applications: { includeApplications: apps() }, ...extraConditions() }, grant(), state());
+      add(`Groups ${index}`, { users: { includeGroups: include, excludeGroups: someExclusions(2) }, applications: { includeApplications: apps() }, ...extra }, scopedGrant(extra), state());
     } else if (roll < 0.85) {
       const roles = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(ADMIN_ROLES));
-      add(`Roles ${index}`, { users: { includeRoles: roles, excludeGroups: [breakGlassGroup] }, applications: { includeApplications: apps() }, ...extraConditions() }, rand() < 0.5 ? { operator: 'OR', authenticationStrength: { id: '00000000-0000-0000-0000-000000000004' } } : grant(), state());
+      const strength: Graph.ConditionalAccessGrantControls = { operator: 'OR', authenticationStrength: { id: '00000000-0000-0000-0000-000000000004' } };
+      add(`Roles ${index}`, { users: { includeRoles: roles, excludeGroups: [breakGlassGroup] }, applications: { includeApplications: apps() }, ...extra }, rand() < 0.5 ? strength : scopedGrant(extra), state());
     } else {
       const types = pick(['b2bCollaborationGuest', 'internalGuest,b2bCollaborationGuest', 'b2bCollaborationGuest,b2bCollaborationMember,otherExternalUser']);
-      add(`Guests ${index}`, { users: { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: types, externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } } as Graph.ConditionalAccessGuestsOrExternalUsers }, applications: { includeApplications: apps() }, ...extraConditions() }, grant(), state());
+      const guests = { guestOrExternalUserTypes: types, externalTenants: { '@odata.type': '#microsoft.graph.conditionalAccessAllExternalTenants', membershipKind: 'all' } } as Graph.ConditionalAccessGuestsOrExternalUsers;
+      add(`Guests ${index}`, { users: { includeGuestsOrExternalUsers: guests }, applications: { includeApplications: apps() }, ...extra }, scopedGrant(extra), state());
     }
   }
 
