@@ -14,7 +14,11 @@ const hoursRange = z
   .refine((range) => range.max >= range.min, { message: 'a range whose max is at least its min', path: ['max'] });
 
 /** YAML and JSON writers may use booleans for yes and no. */
-const inclusion = z.preprocess((value) => (value === true ? 'yes' : value === false ? 'no' : value), z.enum(INCLUSION_VALUES));
+const BOOLEAN_INCLUSION = new Map<unknown, string>([
+  [true, 'yes'],
+  [false, 'no'],
+]);
+const inclusion = z.preprocess((value) => BOOLEAN_INCLUSION.get(value) ?? value, z.enum(INCLUSION_VALUES));
 
 const acceptedRiskSchema = z
   .strictObject({
@@ -25,7 +29,7 @@ const acceptedRiskSchema = z
     approver: z.string().min(1),
     acceptedOn: isoDate,
     reviewBy: isoDate,
-    /** What the finding named when the risk was accepted; a later finding naming more objects is flagged. */
+    /** Objects the finding named at acceptance; a later finding naming more objects is flagged. */
     evidence: z
       .strictObject({
         objectCount: z.number().int().min(0),

@@ -84,6 +84,14 @@ const badCases: BadCase[] = [
     fix: /indentation/,
   },
   {
+    name: 'duplicate key',
+    file: 'duplicate.yaml',
+    content: 'client:\n  name: A\nclient:\n  name: B\n',
+    line: 3,
+    message: /invalid YAML \(Map keys must be unique/,
+    fix: /YAML syntax/,
+  },
+  {
     name: 'truncated JSON',
     file: 'truncated.json',
     content: '{\n  "client": {\n    "name": "A"\n',
