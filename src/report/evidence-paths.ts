@@ -36,7 +36,7 @@ const MAX_BYTES_TO_LOCATE = 8 * 1024 * 1024;
  * file relative to the snapshot folder and a JSON pointer to the item, e.g.
  * `conditionalAccessPolicies.json#/value/3`. Objects of types without a resource file keep no path.
  */
-export async function addEvidencePaths(results: CheckResult[], snapshot: Snapshot): Promise<void> {
+export async function addEvidencePaths(results: CheckResult[], snapshot: Snapshot, maxBytes = MAX_BYTES_TO_LOCATE): Promise<void> {
   const wanted = new Map<ResourceName, Set<string>>();
   for (const result of results) {
     for (const finding of result.findings) {
@@ -51,7 +51,7 @@ export async function addEvidencePaths(results: CheckResult[], snapshot: Snapsho
 
   const located = new Map<string, string>();
   for (const [resource, ids] of wanted) {
-    for (const [id, path] of await locate(snapshot, resource, ids)) located.set(`${resource}:${id}`, path);
+    for (const [id, path] of await locate(snapshot, resource, ids, maxBytes)) located.set(`${resource}:${id}`, path);
   }
 
   for (const result of results) {
@@ -67,12 +67,12 @@ export async function addEvidencePaths(results: CheckResult[], snapshot: Snapsho
 }
 
 /** Maps each wanted id to its location, reading the resource's files in the loader's order. */
-async function locate(snapshot: Snapshot, resource: ResourceName, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+async function locate(snapshot: Snapshot, resource: ResourceName, ids: ReadonlySet<string>, maxBytes: number): Promise<Map<string, string>> {
   const files = snapshot.sources[resource] ?? [];
   const paths = new Map<string, string>();
   const sizes = await Promise.all(files.map(async (file) => (await stat(file).catch(() => null))?.size ?? Infinity));
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (total > MAX_BYTES_TO_LOCATE) {
+  if (total > maxBytes) {
     const where = files.length === 1 ? relative(snapshot.dir, files[0]!) : `${resource}/`;
     for (const id of ids) paths.set(id, where);
     return paths;
