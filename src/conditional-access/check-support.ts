@@ -133,8 +133,7 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
         }
       }
     }
-    const users = new Map(gaps.map((gap) => [gap.example.user.id, gap.classSize]));
-    const data = { users: [...users.values()].reduce((sum, size) => sum + size, 0), classes: users.size, policies: addressing.filter((policy) => policy.state === 'enabled').length };
+    const data = { users: report.affected[kind].users, classes: report.affected[kind].classes, policies: addressing.filter((policy) => policy.state === 'enabled').length };
     return { state: 'fail', summary: { messageId: 'gaps-found', data }, findings };
   }
 

@@ -116,12 +116,14 @@ export interface CoverageReport {
   limitations: string[];
   /** Gaps left out per kind because `maxGapsPerKind` was reached. */
   truncated: Partial<Record<GapKind, number>>;
+  /** Users and classes with at least one gap, per kind, counted before truncation; break-glass classes excluded. */
+  affected: Record<GapKind, { users: number; classes: number }>;
   appGroupTablesAsOf: Record<string, string>;
 }
 
 export interface CoverageOptions {
   breakGlassAccounts: string[];
-  /** Limit of gaps kept per kind; the rest are counted in `truncated`. Default 500. */
+  /** Limit of gaps kept (and explained) per kind; the rest are counted in `truncated`. Default 100. */
   maxGapsPerKind?: number;
 }
 
@@ -462,11 +464,12 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
 
   const enabledMask = maskFor((policy) => policy.state === 'enabled');
   const reportOnlyMask = maskFor((policy) => policy.state !== 'enabled');
-  const maxPerKind = options.maxGapsPerKind ?? 500;
+  const maxPerKind = options.maxGapsPerKind ?? 100;
 
   const gaps: CoverageGap[] = [];
   const breakGlassGaps: CoverageGap[] = [];
   const truncated: Partial<Record<GapKind, number>> = {};
+  const affected = Object.fromEntries(GAP_KINDS.map((kind) => [kind, { users: 0, classes: 0 }])) as CoverageReport['affected'];
 
   for (const kind of GAP_KINDS) {
     const scope = SCOPES[kind];
@@ -561,6 +564,10 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
         failures = failingCells(applying);
         failingBySet.set(setKey, failures);
       }
+      if (failures.length > 0 && !userClass.breakGlass) {
+        affected[kind].users += userClass.size;
+        affected[kind].classes += 1;
+      }
       for (const { combination, failing } of failures) {
         if (gapsOfKind >= maxPerKind) {
           truncated[kind] = (truncated[kind] ?? 0) + 1;
@@ -608,6 +615,7 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
     breakGlassGaps,
     limitations,
     truncated,
+    affected,
     appGroupTablesAsOf: { Office365: APP_GROUP_TABLES.Office365.asOf, MicrosoftAdminPortals: APP_GROUP_TABLES.MicrosoftAdminPortals.asOf },
   };
 }

@@ -24,7 +24,7 @@ export interface CoverageKindSummary {
   kind: GapKind;
   title: string;
   gaps: number;
-  /** Users in the classes with at least one gap of this kind. */
+  /** Users in the classes with at least one gap of this kind, including gaps left out by the limit. */
   affectedUsers: number;
   breakGlassGaps: number;
   truncated: number;
@@ -92,13 +92,11 @@ export function coverageRow(gap: CoverageGap): CoverageRow {
 export function summarizeCoverage(report: CoverageReport): CoverageSummary {
   const kinds = GAP_KINDS.map((kind): CoverageKindSummary => {
     const ofKind = report.gaps.filter((gap) => gap.kind === kind);
-    const classes = new Map<string, number>();
-    for (const gap of ofKind) classes.set(gap.example.user.id, gap.classSize);
     return {
       kind,
       title: GAP_TITLES[kind],
       gaps: ofKind.length,
-      affectedUsers: [...classes.values()].reduce((sum, size) => sum + size, 0),
+      affectedUsers: report.affected[kind].users,
       breakGlassGaps: report.breakGlassGaps.filter((gap) => gap.kind === kind).length,
       truncated: report.truncated[kind] ?? 0,
     };

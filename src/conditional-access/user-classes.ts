@@ -41,8 +41,10 @@ export interface UserClassResult {
 const BREAK_GLASS_NAME = /break[\s._-]?glass|emergency[\s._-]?access|\bbg[\s._-]?admin/i;
 
 export function isSuspectedBreakGlass(user: Graph.User): boolean {
-  return BREAK_GLASS_NAME.test(user.displayName ?? '') || BREAK_GLASS_NAME.test(user.userPrincipalName ?? '');
+  return BREAK_GLASS_NAME.test(`${user.displayName ?? ''}\n${user.userPrincipalName ?? ''}`);
 }
+
+const ADMIN_ROLE_IDS: ReadonlySet<string> = new Set(PHISHING_RESISTANT_ADMIN_ROLES.map((role) => role.toLowerCase()));
 
 /**
  * Partitions enabled users into classes. Work grows with the number of users times the number of
@@ -100,16 +102,18 @@ export function buildUserClasses(
       return;
     }
     usersAnalysed++;
-    const id = user.id.toLowerCase();
     const numeric = tokensOf[index] ?? [];
-    numeric.sort((left, right) => left - right);
+    if (numeric.length > 1) numeric.sort((left, right) => left - right);
     let key = numeric.join(',');
     const extra: string[] = [];
+    // Lower-casing is needed only when some policy or declaration names users directly.
+    const id = userIds.size > 0 || declared.size > 0 ? user.id.toLowerCase() : user.id;
     if (userIds.has(id)) extra.push(`u:${id}`);
     const external = externalUserTypeOf(user);
     if (external) extra.push(`x:${external}`);
-    const breakGlass: BreakGlassStatus =
-      declared.has(id) || declared.has((user.userPrincipalName ?? '').toLowerCase()) ? 'declared' : isSuspectedBreakGlass(user) ? 'suspected' : null;
+    let breakGlass: BreakGlassStatus = null;
+    if (declared.has(id) || (declared.size > 0 && declared.has((user.userPrincipalName ?? '').toLowerCase()))) breakGlass = 'declared';
+    else if (isSuspectedBreakGlass(user)) breakGlass = 'suspected';
     // Break-glass accounts form their own classes, so their gaps can be reported apart.
     if (breakGlass) extra.push(`b:${breakGlass}:${id}`);
     if (extra.length > 0) key += `|${extra.join('|')}`;
@@ -137,7 +141,7 @@ export function buildUserClasses(
       roles,
       externalUserType: external,
       breakGlass,
-      holdsAdminRole: PHISHING_RESISTANT_ADMIN_ROLES.some((role) => roles.has(role.toLowerCase())),
+      holdsAdminRole: [...roles].some((role) => ADMIN_ROLE_IDS.has(role)),
     });
   });
   return { classes: [...byKey.values()], usersAnalysed, disabledUsersSkipped };

@@ -191,6 +191,14 @@ describe('analyzeCoverage', () => {
     assert.deepEqual(bob.id !== undefined && carol.id !== undefined, true);
   });
 
+  test('gap limit keeps counts of affected users', () => {
+    const snapshot = makeSnapshot(tenant(withPolicy(blockDeviceCode, null)));
+    const report = analyzeCoverage(snapshot, { breakGlassAccounts: [breakGlass.id!], maxGapsPerKind: 1 });
+    assert.equal(report.gaps.filter((gap) => gap.kind === 'deviceCodeFlow').length, 1);
+    assert.equal(report.truncated.deviceCodeFlow, 3);
+    assert.deepEqual(report.affected.deviceCodeFlow, { users: 4, classes: 4 });
+  });
+
   test('group members not collected is a stated limitation', () => {
     const excluded = policy({ displayName: 'Require MFA for all users', conditions: { users: { excludeGroups: [staff.id!] } } });
     const fragment = tenant(withPolicy(mfaForAll, excluded));
