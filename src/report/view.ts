@@ -46,6 +46,9 @@ export const SKIP_REASON_LABELS: Record<string, string> = {
   'not-applicable': 'not applicable',
 };
 
+/** Client texts shown per row of the assessment table; the findings section lists every one. */
+const MAX_ADVICE_LINES = 4;
+
 /** States in the order the report lists them: what needs action first. */
 const STATE_ORDER: readonly ResultState[] = ['fail', 'warn', 'manual', 'pass', 'skipped'];
 
@@ -106,6 +109,10 @@ function adviceFor(result: CheckResult, metadata: CheckMetadata | undefined): st
   }
   if (result.state === 'pass') return ['No action needed.'];
   const texts = distinct(result.findings.map((finding) => finding.clientText));
+  if (texts.length > MAX_ADVICE_LINES) {
+    const more = texts.length - MAX_ADVICE_LINES;
+    return [...texts.slice(0, MAX_ADVICE_LINES), `And ${more} more like these; the findings section lists each one.`];
+  }
   if (texts.length > 0) return texts;
   return metadata ? [metadata.clientText] : [];
 }

@@ -204,3 +204,18 @@ test('report without metadata still renders', () => {
   assert.match(renderMarkdown(report), /Device code flow is blocked for all users/);
   assert.equal(metadataFor(failingResult()).id, 'device-code-flow-blocked');
 });
+
+test('client advice is capped per row', () => {
+  const findings = Array.from({ length: 6 }, (_, index) => ({
+    ...failingResult().findings[0]!,
+    key: `device-code-flow-blocked:user-${index}`,
+    clientText: `User ${index} can be phished with a device code.`,
+  }));
+  const html = renderHtml(reportOf([failingResult({ findings })]));
+  const table = html.slice(html.indexOf('<table class="assessment">'), html.indexOf('</table>', html.indexOf('<table class="assessment">')));
+  assert.match(table, /User 3 can be phished/);
+  assert.doesNotMatch(table, /User 4 can be phished/);
+  assert.match(table, /And 2 more like these; the findings section lists each one\./);
+  // The findings section still lists every finding.
+  assert.match(html.slice(html.indexOf('id="findings"')), /device-code-flow-blocked:user-5/);
+});
