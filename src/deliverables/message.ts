@@ -135,12 +135,18 @@ export function buildClientMessage(
 
   const contact = engagement.owners.sessionRevocation[0]?.name;
   const severe = openResults.filter((result) => result.severity === 'critical' || result.severity === 'high').length;
-  paragraphs.push({
-    text:
-      severe > 0
-        ? `${severe} of these ${severe === 1 ? 'gap is' : 'gaps are'} rated high or critical, so we suggest deciding on ${severe === 1 ? 'it' : 'them'} this month.${contact ? ` ${contact} can walk you through the details.` : ''}`
-        : `Nothing here is urgent; we can go through it at the next review.${contact ? ` ${contact} can answer questions before then.` : ''}`,
-  });
+  let closing: string;
+  if (severe > 0) {
+    const gaps = severe === 1 ? 'gap is' : 'gaps are';
+    closing = `${severe} of these ${gaps} rated high or critical, so we suggest deciding on ${severe === 1 ? 'it' : 'them'} this month.`;
+    if (contact) closing += ` ${contact} can walk you through the details.`;
+  } else if (decisions.length > 0) {
+    closing = 'Nothing here is urgent; we can go through it at the next review.';
+    if (contact) closing += ` ${contact} can answer questions before then.`;
+  } else {
+    closing = `Nothing needs a decision now; we will run the same ${results.length} checks again before the next review.`;
+  }
+  paragraphs.push({ text: closing });
 
   return { subject: `${clientName}: Microsoft 365 sign-in security review, ${assessedOn}`, paragraphs };
 }

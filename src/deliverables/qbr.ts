@@ -1,6 +1,6 @@
 import { CONTROL_AREAS, severityRank, type CheckResult, type ControlArea, type Severity } from '../checks/types.js';
 import type { Engagement } from '../engagement/schema.js';
-import { AREA_LABELS } from '../report/view.js';
+import { AREA_LABELS, SKIP_REASON_LABELS } from '../report/view.js';
 import { formatBillable, formatMoney, formatMoneyRange, listNames } from './format.js';
 import type { LicenseLine } from './licenses.js';
 import { isUnpriced, round2, type RoadmapLine } from './roadmap.js';
@@ -53,7 +53,8 @@ function describeState(results: readonly CheckResult[]): string {
   const open = results.filter((result) => result.state === 'fail' || result.state === 'warn' || result.state === 'manual');
   const parts = [`${passing} of ${results.length} checks pass.`];
   for (const result of open) parts.push(`${result.title}: ${result.summary}`);
-  if (skipped.length > 0) parts.push(`Not checked: ${listNames(skipped.map((result) => `${result.title} (${result.skip?.reason ?? 'skipped'})`), 3)}.`);
+  const reason = (result: CheckResult) => (result.skip ? (SKIP_REASON_LABELS[result.skip.reason] ?? result.skip.reason) : 'skipped');
+  if (skipped.length > 0) parts.push(`Not checked: ${listNames(skipped.map((result) => `${result.title} (${reason(result)})`), 3)}.`);
   return parts.join(' ');
 }
 

@@ -3,6 +3,7 @@ import type { Engagement } from '../engagement/schema.js';
 import { SCOPE_WORK_ITEMS, type Inclusion } from '../engagement/work-items.js';
 import { REMEDIATION_DEFINITIONS, ROLE_TITLES, SCOPE_ITEM_DEFINITIONS, type HoursRange, type ScopeWorkItemDefinition } from './catalog.js';
 import { formatMoney } from './format.js';
+import { isPolicy } from './risks.js';
 import { effectiveWorkItem, estimateHours, inclusionOf, round2, type EffectiveWorkItem, type RoadmapLine } from './roadmap.js';
 
 export const SCOPE_CLASS_LABELS: Record<ScopeClass, string> = {
@@ -31,7 +32,7 @@ export function buildScope(engagement: Engagement, lines: readonly RoadmapLine[]
     const workItem = effectiveWorkItem(SCOPE_ITEM_DEFINITIONS[id], engagement);
     const related = lines.filter((line) => REMEDIATION_DEFINITIONS[line.workItem.definition.id].scopeItem === id);
     // An admin named by two lines (methods and policy) counts once.
-    const objectCount = new Set(related.flatMap((line) => line.objects.map((object) => object.id))).size;
+    const objectCount = new Set(related.flatMap((line) => line.objects.filter((object) => !isPolicy(object)).map((object) => object.id))).size;
     const inclusion = inclusionOf(engagement, id);
     const betterScope = workItem.definition.betterScope;
     return {

@@ -76,3 +76,19 @@ test('client decisions listed once', async () => {
   assert.deepEqual(gaps.items, ['The policy "Block device code flow" leaves out the group Conference Rooms.']);
   assert.ok(decisions.items!.includes('Name where staff report a suspicious sign-in prompt.'));
 });
+
+test('clean tenant gets a short message', async () => {
+  const report = makeReport(
+    [
+      { checkId: 'device-code-flow-blocked', area: 'device-code-flow', state: 'pass', severity: 'high', title: 'Device code flow is blocked for all users' },
+      { checkId: 'mfa-required-for-all-users', area: 'conditional-access', state: 'pass', severity: 'high', title: 'MFA is required for all users on all resources' },
+    ],
+    { id: 'tenant-c', name: 'Tailspin' },
+    '2026-11-02T08:00:00Z',
+  );
+  const message = buildDeliverables(report, await thin()).message;
+  const text = sentences(message);
+  assert.ok(text.includes('We found no open gap in the 2 checks we ran.'));
+  assert.equal(message.paragraphs.find((paragraph) => paragraph.heading === 'What we need you to decide'), undefined);
+  assert.equal(text.at(-1), 'Nothing needs a decision now; we will run the same 2 checks again before the next review.');
+});
