@@ -49,6 +49,9 @@ export const SKIP_REASON_LABELS: Record<string, string> = {
 /** Client texts shown per row of the assessment table; the findings section lists every one. */
 const MAX_ADVICE_LINES = 4;
 
+/** Objects named per row of the assessment table; the findings section names every one. */
+const MAX_NAMED_OBJECTS = 10;
+
 /** States in the order the report lists them: what needs action first. */
 const STATE_ORDER: readonly ResultState[] = ['fail', 'warn', 'manual', 'pass', 'skipped'];
 
@@ -121,7 +124,8 @@ function adviceFor(result: CheckResult, metadata: CheckMetadata | undefined): st
 export function assessmentRows(report: AssessmentReport): AssessmentRow[] {
   return orderedResults(report).map((result) => {
     const metadata = report.checks[result.checkId];
-    const objects = namedObjects(result);
+    const named = namedObjects(result);
+    const objects = named.length > MAX_NAMED_OBJECTS ? [...named.slice(0, MAX_NAMED_OBJECTS), `and ${named.length - MAX_NAMED_OBJECTS} more`] : named;
     const found = result.state === 'skipped' && result.skip ? `Not checked: ${result.skip.detail}` : result.summary;
     return {
       area: result.area,

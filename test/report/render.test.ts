@@ -219,3 +219,12 @@ test('client advice is capped per row', () => {
   // The findings section still lists every finding.
   assert.match(html.slice(html.indexOf('id="findings"')), /device-code-flow-blocked:user-5/);
 });
+
+test('named objects are capped per row', () => {
+  const objects = Array.from({ length: 12 }, (_, index) => ({ type: 'user', id: `u${index}`, displayName: `Person ${index}` }));
+  const html = renderHtml(reportOf([failingResult({ findings: [{ ...failingResult().findings[0]!, objects }] })]));
+  const table = html.slice(html.indexOf('<table class="assessment">'), html.indexOf('</table>', html.indexOf('<table class="assessment">')));
+  assert.match(table, /<li>Person 9<\/li>/);
+  assert.doesNotMatch(table, /<li>Person 10<\/li>/);
+  assert.match(table, /<li>and 2 more<\/li>/);
+});
