@@ -35,7 +35,7 @@ export function signInSection(summary: SignInSummary): ReportSection {
   const alerts = SEVERITIES.filter((severity) => (summary.alertsBySeverity[severity] ?? 0) > 0).map(
     (severity) => `${summary.alertsBySeverity[severity]} ${severity}`,
   );
-  lines.push(alerts.length ? `Alerts: ${alerts.join(', ')}. Run \`tokengap signins\` on the snapshot for the alerts and timelines.` : 'No alerts.');
+  lines.push(alerts.length ? `Alerts: ${alerts.join(', ')}. Run \`tokengap signins --snapshot SNAPSHOT_DIR\` for the alerts and timelines.` : 'No alerts.');
 
   const detections = Object.entries(summary.alertsByDetection)
     .filter(([, count]) => count > 0)
