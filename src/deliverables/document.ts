@@ -1,3 +1,4 @@
+import { severityRank } from '../checks/types.js';
 import { LICENSE_NAMES } from '../entra/licenses.js';
 import { AREA_LABELS } from '../report/view.js';
 import { PROJECT_TITLES, ROLE_TITLES } from './catalog.js';
@@ -79,6 +80,7 @@ function lineRow(line: RoadmapLine, currency: string): string[] {
   const funding = [FUNDING_LABELS[line.funding], ...line.notes].join('. ');
   return [
     line.workItem.definition.title,
+    line.severity[0]!.toUpperCase() + line.severity.slice(1),
     findings,
     ROLE_TITLES[line.workItem.role],
     estimate,
@@ -103,9 +105,10 @@ function roadmapSection(deliverables: Deliverables): DocSection {
       kind: 'table',
       table: {
         caption: PROJECT_TITLES[project.project],
-        columns: ['Work item', 'Findings', 'Role', 'Hours (estimate)', 'Rate per hour', 'Client pays', 'Funding', 'License needed'],
-        rows: project.lines.map((line) => lineRow(line, currency)),
-        total: ['Project total', '', '', formatHours(project.hours), '', formatBillable(currency, project.billable, project.unpriced), '', ''],
+        columns: ['Work item', 'Priority', 'Findings', 'Role', 'Hours (estimate)', 'Rate per hour', 'Client pays', 'Funding', 'License needed'],
+        // Within a project, the most severe work comes first.
+        rows: [...project.lines].sort((a, b) => severityRank(b.severity) - severityRank(a.severity)).map((line) => lineRow(line, currency)),
+        total: ['Project total', '', '', '', formatHours(project.hours), '', formatBillable(currency, project.billable, project.unpriced), '', ''],
       },
     });
   }
