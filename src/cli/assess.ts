@@ -10,7 +10,7 @@ import { SEVERITIES, type Severity } from '../checks/types.js';
 import { writeDeliverables } from '../deliverables/index.js';
 import { EXIT, UserError } from '../errors.js';
 import type { AssessmentReport } from '../report/schema.js';
-import { parseFormats, prepareOutputDir, writeReportFiles } from '../report/write.js';
+import { checkOutputDir, parseFormats, writeReportFiles } from '../report/write.js';
 
 // Resolved from this module, not the working directory, so `--demo` works from any folder
 // both when run from dist/cli/ and from src/cli/ under tsx.
@@ -64,8 +64,9 @@ async function runAssess(snapshotArgument: string | undefined, options: AssessCo
   const now = parseNow(options.now);
 
   await assertFolder(snapshotDir);
-  // Checked before the assessment so a bad --out fails fast and nothing is half-written.
-  const outDir = await prepareOutputDir(options.out);
+  // Checked before the assessment so a bad --out fails fast; the folder is created only when
+  // the assessment succeeded, so an input error leaves nothing behind.
+  const { path: outDir } = await checkOutputDir(options.out);
 
   const { report, engagement } = await assess({
     snapshotDir,

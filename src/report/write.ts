@@ -37,10 +37,10 @@ export function parseFormats(value: string): ReportFormat[] {
 }
 
 /**
- * Creates the output folder (owner-only) or checks that an existing path is a folder, so that
- * `--out report.html` fails with a clear message before any work is done.
+ * Checks that the output path is a folder or does not exist yet, so that `--out report.html`
+ * fails with a clear message before any work is done; returns the absolute path and whether it exists.
  */
-export async function prepareOutputDir(outDir: string): Promise<string> {
+export async function checkOutputDir(outDir: string): Promise<{ path: string; exists: boolean }> {
   const absolute = resolve(outDir);
   const existing = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
@@ -52,7 +52,13 @@ export async function prepareOutputDir(outDir: string): Promise<string> {
       'give a folder for the report files with --out DIR; tokengap writes report.html, report.md and report.json inside it',
     );
   }
-  if (!existing) {
+  return { path: absolute, exists: existing !== null };
+}
+
+/** Creates the output folder (owner-only) unless it exists; rejects a path that is a file. */
+export async function prepareOutputDir(outDir: string): Promise<string> {
+  const { path: absolute, exists } = await checkOutputDir(outDir);
+  if (!exists) {
     try {
       await mkdir(absolute, { recursive: true, mode: 0o700 });
     } catch (error) {

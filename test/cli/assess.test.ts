@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -154,6 +154,15 @@ for (const { name, args, stderr } of badInputs) {
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   });
 }
+
+test('input error leaves no output folder', async () => {
+  const engagement = join(work, 'bad-engagement.yaml');
+  writeFileSync(engagement, 'version: 1\nclient: {}\n');
+  const out = join(work, 'never-created');
+  const result = await runInProcess('assess', organizationOnlySnapshot('bad-engagement'), '--engagement', engagement, '--out', out);
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(existsSync(out), false);
+});
 
 test('out that is a file is left untouched', async () => {
   const file = join(work, 'untouched.html');
