@@ -64,8 +64,8 @@ async function runAssess(snapshotArgument: string | undefined, options: AssessCo
   const now = parseNow(options.now);
 
   await assertFolder(snapshotDir);
-  // Checked before the assessment so a bad --out fails fast; the folder is created only when
-  // the assessment succeeded, so an input error leaves nothing behind.
+  // A bad --out fails before the assessment starts. The folder itself is created only after the
+  // assessment succeeded, so an input error leaves nothing behind.
   const { path: outDir } = await checkOutputDir(options.out);
 
   const { report, engagement } = await assess({

@@ -38,7 +38,7 @@ export function parseFormats(value: string): ReportFormat[] {
 
 /**
  * Checks that the output path is a folder or does not exist yet, so that `--out report.html`
- * fails with a clear message before any work is done; returns the absolute path and whether it exists.
+ * fails with a clear message before any work is done. Returns the absolute path and whether it exists.
  */
 export async function checkOutputDir(outDir: string): Promise<{ path: string; exists: boolean }> {
   const absolute = resolve(outDir);
