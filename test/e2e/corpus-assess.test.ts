@@ -86,6 +86,11 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
     mkdirSync(policies, { recursive: true });
     const source = corpusPath('j0eyv-ca-baseline', 'ConditionalAccess');
     for (const name of readdirSync(source)) copyFileSync(join(source, name), join(policies, basename(name)));
+    // The baseline's named locations (allowed countries, compliant network) as a folder too.
+    const locations = join(dir, 'namedLocations');
+    mkdirSync(locations);
+    const locationSource = corpusPath('j0eyv-ca-baseline', 'NamedLocations');
+    for (const name of readdirSync(locationSource)) copyFileSync(join(locationSource, name), join(locations, basename(name)));
     // CA004 blocks deviceCodeFlow and authenticationTransfer for all users except groups 2802b872
     // (excluded from every policy: the break-glass group) and f389fc8e (CA004's own exclusion group).
     writeDirectory(dir, [
@@ -96,6 +101,7 @@ describe('corpus policy sets', { skip: corpusSkip }, () => {
 
     const report = await assessSnapshot({ snapshotDir: dir, now: NOW });
     assert.equal(report.snapshot.resources.conditionalAccessPolicies?.status, 'collected');
+    assert.equal(report.snapshot.resources.namedLocations?.status, 'collected');
     const coverage = coverageOf(report);
     assert.equal(coverage.policiesAnalysed > 0, true);
 
