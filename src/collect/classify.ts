@@ -1,7 +1,7 @@
 import type { ResourceStatus } from '../snapshot/resources.js';
 import type { GraphRequestError } from '../graph/errors.js';
 
-/** Graph's answer on sign-in logs and signInActivity when the tenant has no Entra ID P1 or P2. */
+/** Graph's error code on sign-in logs and signInActivity when the tenant has no Entra ID P1 or P2. */
 export const NO_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 
 /**
@@ -19,7 +19,7 @@ export function classifyFailure(error: GraphRequestError, permission: string, li
     ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
   };
   if (error.code === NO_PREMIUM_CODE) return { status: 'unlicensed', license: 'Entra ID P1', ...detail };
-  // Intune endpoints on a tenant without Intune answer 400 "Request not applicable to target tenant."
+  // Intune endpoints on a tenant without Intune return 400 "Request not applicable to target tenant."
   if (error.httpStatus === 400 && /not applicable to target tenant/i.test(error.message)) {
     return { status: 'unlicensed', license: license ?? 'Microsoft Intune', ...detail };
   }

@@ -109,7 +109,7 @@ export async function loadTenantsConfig(file: string): Promise<{ config: Tenants
   return { config, tenants };
 }
 
-/** A secret in a file that is shared and versioned leaks; the file names variables instead. */
+/** Rejects secrets in the tenants file, which is shared and versioned; it names environment variables instead. */
 function rejectSecrets(data: unknown, file: string, path = '$'): void {
   if (Array.isArray(data)) {
     data.forEach((item, index) => rejectSecrets(item, file, `${path}[${index}]`));
@@ -130,9 +130,9 @@ function rejectSecrets(data: unknown, file: string, path = '$'): void {
 }
 
 /**
- * Folder name of a tenant's snapshot: the client's name lower-cased with every run of other
- * characters than a-z and 0-9 replaced by one hyphen, then a hyphen and the tenant id; the
- * tenant id alone when the entry has no name. The id keeps names unique and sortable by client.
+ * Returns the folder name of a tenant's snapshot. It is the client's name lower-cased, with every
+ * run of characters other than a-z and 0-9 replaced by one hyphen, then a hyphen and the tenant
+ * id. Without a name it is the tenant id alone. The id keeps names unique, the name sorts them.
  */
 export function tenantFolderName(tenant: { tenantId: string; name?: string | undefined }): string {
   const slug = (tenant.name ?? '')

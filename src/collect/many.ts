@@ -13,7 +13,7 @@ export interface TenantOutcome {
   name: string | null;
   dir: string;
   ok: boolean;
-  /** Why the tenant failed as a whole (bad consent, unreachable, bad credentials). */
+  /** Reason the tenant failed as a whole (bad consent, unreachable, bad credentials). */
   error?: string;
   /** Resource names per status, for the tenants that completed. */
   resources?: Partial<Record<ResourceStatusKind, string[]>>;
@@ -30,7 +30,7 @@ export interface CollectManyOptions {
 
 /**
  * Collects many tenants, at most `concurrency` at once. Each tenant gets its own client (and so
- * its own credential, token cache and connections) and its own folder; one tenant's failure is
+ * its own credential, token cache and connections) and its own folder. One tenant's failure is
  * recorded and the others go on.
  */
 export async function collectMany(options: CollectManyOptions): Promise<TenantOutcome[]> {

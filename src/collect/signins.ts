@@ -40,7 +40,7 @@ export function newSignInState(tenantId: string, from: string, to: string): Sign
 
 /**
  * Reads one stream of sign-in logs, newest first as Graph returns them, appending each page to
- * its NDJSON file. A resumed stream asks again for records at or before the oldest one written
+ * its NDJSON file. A resumed stream requests again the records at or before the oldest one written
  * and skips those already written at that instant, because a saved `$skiptoken` may have
  * expired by the time the run resumes. `stop` is set when the other stream fails.
  */
@@ -56,7 +56,7 @@ export async function collectSignInStream(
   const progress = state.streams[stream];
   const file = `signIns/${SIGN_IN_FILES[stream]}`;
   // A crash between an append and the save of the state leaves records the state does not
-  // count, or half a line; cutting the file back to the saved size drops both.
+  // count, or half a line. Cutting the file back to the saved size drops both.
   await folder.truncate(file, progress.bytes);
   if (progress.done) return;
 

@@ -84,8 +84,8 @@ export async function collectTenant(options: CollectTenantOptions): Promise<Coll
     secret: options.secret,
     graphRoot: options.graphBaseUrl ?? cloud.graph,
     authorityHost,
-    // Instance discovery asks login.microsoftonline.com about the authority; an authority that
-    // is not a Microsoft cloud (the fake server) would fail it.
+    // Instance discovery queries login.microsoftonline.com about the authority, so an authority
+    // that is not a Microsoft cloud (the fake server) would fail it.
     disableInstanceDiscovery: options.authorityHost !== undefined && !Object.values(CLOUD_ENDPOINTS).some((c) => c.login === options.authorityHost),
     clock,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
@@ -278,7 +278,7 @@ class TenantRun {
       const next = new Map<string, string>();
       for (const [groupId, result] of results) {
         if (result.error) {
-          // A group deleted between the two reads answers 404; it no longer has members.
+          // A group deleted between the two reads returns 404, and it no longer has members.
           if (result.status === 404) {
             delete members[groupId];
             continue;

@@ -7,7 +7,7 @@ import { ClientCertificateCredential, ClientSecretCredential } from '@azure/iden
 import { UserError } from '../errors.js';
 import type { Transport } from './transport.js';
 
-/** How the app authenticates: a secret read from an environment variable, or a certificate file. */
+/** App credential: a secret read from an environment variable, or a certificate file. */
 export type AppSecretSource = { kind: 'secretEnv'; variable: string } | { kind: 'certificate'; path: string };
 
 export interface AppCredentialOptions {
@@ -49,8 +49,8 @@ function transportHttpClient(transport: Transport): HttpClient {
 
 /**
  * Source of access tokens for one tenant. It wraps one credential object, which caches its
- * token in memory; `invalidate` drops that credential so the next call fetches a new token
- * (used when Graph rejects a token as expired before its stated expiry).
+ * token in memory. `invalidate` drops that credential, so the next call fetches a new token
+ * when Graph rejects a token as expired before its stated expiry.
  */
 export class TenantTokenProvider {
   private credential: TokenCredential | undefined;
@@ -64,8 +64,8 @@ export class TenantTokenProvider {
   private pending: Promise<AccessToken> | undefined;
 
   async token(): Promise<string> {
-    // The identity library refreshes a token some minutes before expiry; this extra cache keeps
-    // the per-request cost to one comparison, and `pending` makes concurrent requests share one
+    // The identity library refreshes a token some minutes before expiry. This extra cache keeps
+    // the per-request cost to one comparison, and `pending` lets concurrent requests share one
     // token request.
     if (this.cached && this.cached.expiresOnTimestamp - Date.now() > 120_000) return this.cached.token;
     this.pending ??= this.fetchToken().finally(() => {

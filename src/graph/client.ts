@@ -60,8 +60,8 @@ const BATCH_CONCURRENCY = 4;
  * counters, so two tenants collected at once share nothing.
  *
  * Requests go through `@microsoft/microsoft-graph-client` with a custom middleware chain
- * (retry, auth, transport) instead of the SDK's default chain: the SDK's RetryHandler sleeps on
- * the real clock and does not retry resets or truncated bodies, and its fetch transport cannot
+ * (retry, auth, transport) instead of the SDK's default chain. The SDK's RetryHandler sleeps on
+ * the real clock and does not retry resets or truncated bodies. Its fetch transport cannot
  * trust an extra CA (the fake server's) inside one process. The SDK still builds request URLs
  * and turns Graph's error bodies into errors with status, code and request id.
  */
@@ -130,19 +130,27 @@ export class GraphClient {
     return { items: body.value, nextLink: body['@odata.nextLink'] };
   }
 
-  /** Follows `@odata.nextLink` from `firstUrl` to the last page; never builds a skip token itself. */
+  /**
+   * Follows `@odata.nextLink` from `firstUrl` to the last page; never builds a skip token itself.
+   * The next page is requested as soon as its link arrives, so the caller's work on one page
+   * (parsing, writing to disk) overlaps the round trip of the next. A caller that stops early
+   * leaves at most one page read for nothing.
+   */
   async *pages<T>(firstUrl: string): AsyncGenerator<Page<T>> {
-    let url: string | undefined = firstUrl;
-    while (url !== undefined) {
-      const page: Page<T> = await this.page<T>(url);
+    let pending: Promise<Page<T>> | undefined = this.page<T>(firstUrl);
+    while (pending !== undefined) {
+      const page: Page<T> = await pending;
+      pending = page.nextLink === undefined ? undefined : this.page<T>(page.nextLink);
+      // The `await` above raises a rejection on the next turn. This handler only keeps Node from
+      // reporting it as unhandled when the caller stops before then.
+      pending?.catch(() => undefined);
       yield page;
-      url = page.nextLink;
     }
   }
 
   /**
    * Runs GETs (paths relative to `version`) through `$batch`, 20 per batch and a few batches at
-   * once. A member answered with 429, 503 or 504 is sent again in a later batch after its own
+   * once. A member that receives 429, 503 or 504 is sent again in a later batch after its own
    * Retry-After or backoff, so one throttled member never repeats the others. Returns each
    * request's final result.
    */
@@ -222,7 +230,7 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
   return undefined;
 }
 
-/** The identity and access reports that Graph throttles at 5 requests per 10 s per app per tenant. */
+/** Tells whether a path is an identity and access report, which Graph throttles at 5 requests per 10 s per app per tenant. */
 function isReportPath(pathname: string): boolean {
   return /^\/(v1\.0|beta)\/(auditLogs|reports)\//.test(pathname);
 }

@@ -1,7 +1,7 @@
 import type { ResourceName } from '../snapshot/resources.js';
 import type { GraphVersion } from './client.js';
 
-/** How collect reads one snapshot resource from Graph. */
+/** Graph endpoint, page size and permission of one snapshot resource. */
 export interface ResourceEndpoint {
   resource: Exclude<ResourceName, 'groupMembers' | 'signIns'>;
   version: GraphVersion;
@@ -67,7 +67,7 @@ export const GROUP_MEMBERS_PERMISSION = 'GroupMember.Read.All';
  * (https://learn.microsoft.com/graph/paging).
  *
  * NOTE: endpoints without `maxTop` are read at Graph's default page size, because their largest
- * `$top` is not documented; a tenant with many of those objects costs extra pages.
+ * `$top` is not documented. A tenant with many of those objects costs extra pages.
  */
 export const RESOURCE_ENDPOINTS: readonly ResourceEndpoint[] = [
   { resource: 'organization', version: 'v1.0', path: '/organization', permission: 'Organization.Read.All' },

@@ -2,7 +2,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 
 import { TransportError } from './transport.js';
 
-/** A Graph request that failed for good (after retries), with what Graph said about it. */
+/** A Graph request that failed for good (after retries), with Graph's status, error code and request id. */
 export class GraphRequestError extends Error {
   constructor(
     readonly httpStatus: number | undefined,

@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 /**
  * Sliding-window limiter: at most `limit` starts in any `windowMs`. Collect paces the
  * identity and access report endpoints with it, because Graph allows 5 requests per 10 seconds
- * per app per tenant there (https://learn.microsoft.com/graph/throttling-limits) and answers
+ * per app per tenant there (https://learn.microsoft.com/graph/throttling-limits) and rejects
  * more with 429 and a long Retry-After.
  */
 export class SlidingWindowLimiter {

@@ -4,9 +4,9 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** First backoff wait in milliseconds when Graph sends no Retry-After. */
   baseDelayMs: number;
-  /** Longest backoff wait in milliseconds. */
+  /** Maximum backoff wait in milliseconds. */
   maxDelayMs: number;
-  /** Longest Retry-After honoured; a longer value is cut to this. */
+  /** Maximum Retry-After honoured, in milliseconds. A longer value is cut to this. */
   maxRetryAfterMs: number;
   /** Source of randomness for jitter; tests replace it. */
   random: () => number;

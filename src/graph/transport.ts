@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 
-/** How a request failed below HTTP: all three are worth a retry for an idempotent request. */
+/** Failure below HTTP. All three are worth a retry for an idempotent request. */
 export type TransportFailure = 'timeout' | 'reset' | 'truncated';
 
 export class TransportError extends Error {
@@ -50,7 +50,9 @@ export class Transport {
     this.agent = new https.Agent({
       keepAlive: true,
       maxSockets: options.maxSockets ?? 16,
-      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      // One secure context built up front: passing `ca` instead would rebuild the trust store for
+      // every connection and hash the whole list into every request's agent key.
+      ...(extra.length > 0 ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...extra] }) } : {}),
     });
     this.timeoutMs = options.timeoutMs ?? 100_000;
   }

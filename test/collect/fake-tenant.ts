@@ -223,7 +223,7 @@ export function captureLogger(level = 'debug'): { logger: Logger; text: () => st
   return { logger: pino({ level }, sink), text: () => chunks.join('') };
 }
 
-/** Every file under `dir`, recursively. */
+/** Lists every file and folder under `dir`, recursively. */
 export function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);

@@ -38,7 +38,7 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** Asserts that the collected snapshot holds the same items as the served one, resource by resource. */
+/** Asserts that the collected snapshot contains the same items as the served one, resource by resource. */
 function assertSameItems(collectedDir: string, servedDir: string): void {
   const expected = normaliseSnapshot(servedDir, WINDOW);
   const actual = normaliseSnapshot(collectedDir);

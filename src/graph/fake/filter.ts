@@ -1,7 +1,7 @@
 /**
- * The `$filter` subset collect sends, parsed for the fake server: clauses joined by `and`, each
- * either `property op value` (op is eq, ne, ge, gt, le or lt; value an ISO date, a number or a
- * quoted string) or `property/any(x: x eq 'value')`.
+ * The `$filter` subset collect sends, parsed for the fake server. Clauses are joined by `and`.
+ * Each is either `property op value`, with op one of eq, ne, ge, gt, le, lt and the value an ISO
+ * date, a number or a quoted string, or `property/any(x: x eq 'value')`.
  */
 export type FilterClause =
   | { kind: 'compare'; property: string; op: 'eq' | 'ne' | 'ge' | 'gt' | 'le' | 'lt'; value: string | number }

@@ -88,7 +88,7 @@ const DEFAULT_PAGE = 100;
 const MAX_PAGE_WITHOUT_DOCUMENTED_CAP = 999;
 
 /**
- * HTTPS server on 127.0.0.1 that answers like Microsoft Graph and the Entra token endpoint for
+ * HTTPS server on 127.0.0.1 that responds like Microsoft Graph and the Entra token endpoint for
  * the tenants it serves. Each tenant's data comes from a snapshot folder.
  */
 export class FakeGraphServer {
@@ -362,7 +362,7 @@ export class FakeGraphServer {
     return this.pageOf(`${tenant.tenantId}:${endpoint.resource}`, data.collections[endpoint.resource] ?? [], version, path, query, cap, requestId);
   }
 
-  /** Answers as Graph does when the snapshot's manifest says the resource was refused or is absent. */
+  /** Builds Graph's error response for a resource the manifest records as not collected, or that is absent. */
   private refusal(tenant: FakeTenant, resource: ResourceName, requestId: string): GraphAnswer | undefined {
     const status = tenant.data.manifest.resources?.[resource];
     const present =
@@ -496,12 +496,12 @@ function forbiddenAnswer(requestId: string): GraphAnswer {
   return errorAnswer(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', requestId);
 }
 
-/** What Graph answers on sign-in logs and signInActivity for a tenant without Entra ID P1 or P2. */
+/** Builds Graph's error response on sign-in logs and signInActivity for a tenant without Entra ID P1 or P2. */
 function noPremiumAnswer(requestId: string): GraphAnswer {
   return errorAnswer(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license", requestId);
 }
 
-/** What Intune endpoints answer on a tenant without Intune. */
+/** Builds the error response of Intune endpoints on a tenant without Intune. */
 function notApplicableAnswer(requestId: string): GraphAnswer {
   return errorAnswer(400, 'BadRequest', 'Request not applicable to target tenant.', requestId);
 }
