@@ -17,22 +17,38 @@ function printable(text: string): string {
   return [...text].map((character) => (character.codePointAt(0)! <= 0xff || WIN_ANSI_EXTRAS.has(character) ? character : '?')).join('');
 }
 
-/** Splits the usable width between columns in proportion to their longest cell, within limits. */
-function columnWidths(table: DocTable, available: number): number[] {
-  const weights = table.columns.map((column, index) => {
-    const longest = Math.max(column.length, ...table.rows.map((row) => (row[index] ?? '').length), (table.total?.[index] ?? '').length);
-    return Math.min(Math.max(longest, 10), 50);
+/**
+ * Splits the usable width between columns: each gets at least the width of its longest word (so
+ * "Priority" is never broken), and the rest is shared in proportion to how much wider each
+ * column's longest cell is, up to a cap that makes long cells wrap.
+ */
+function columnWidths(pdf: PDFKit.PDFDocument, table: DocTable, available: number, fontSize: number, padding: number): number[] {
+  const measure = (text: string, font: string) => pdf.font(font).fontSize(fontSize).widthOfString(printable(text));
+  const minimums: number[] = [];
+  const desired: number[] = [];
+  table.columns.forEach((column, index) => {
+    const cells = [...table.rows.map((row) => row[index] ?? ''), table.total?.[index] ?? ''];
+    const words = [column, ...cells].flatMap((cell) => cell.split(/\s+/));
+    const longestWord = Math.max(...words.map((word) => measure(word, BOLD)));
+    const longestCell = Math.max(measure(column, BOLD), ...cells.map((cell) => measure(cell, FONT)));
+    minimums.push(Math.min(longestWord, 120) + 2 * padding + 1);
+    desired.push(Math.min(longestCell, 260) + 2 * padding + 1);
   });
-  const sum = weights.reduce((total, weight) => total + weight, 0);
-  return weights.map((weight) => (weight / sum) * available);
+
+  const minimumSum = minimums.reduce((total, width) => total + width, 0);
+  if (minimumSum >= available) return minimums.map((width) => (width / minimumSum) * available);
+  const slack = desired.map((width, index) => Math.max(0, width - minimums[index]!));
+  const slackSum = slack.reduce((total, width) => total + width, 0);
+  const extra = available - minimumSum;
+  return minimums.map((width, index) => width + (slackSum === 0 ? extra / minimums.length : (slack[index]! / slackSum) * extra));
 }
 
 function drawTable(pdf: PDFKit.PDFDocument, table: DocTable): void {
   const left = MARGIN;
   const available = pdf.page.width - 2 * MARGIN;
-  const widths = columnWidths(table, available);
   const padding = 3;
   const fontSize = 8;
+  const widths = columnWidths(pdf, table, available, fontSize, padding);
 
   const rowHeight = (cells: string[], font: string) => {
     pdf.font(font).fontSize(fontSize);
