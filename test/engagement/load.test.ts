@@ -92,6 +92,15 @@ const badCases: BadCase[] = [
     fix: /YAML syntax/,
   },
   {
+    name: 'wrong type in JSON',
+    file: 'wrong-type.json',
+    content: '{\n  "client": {\n    "name": 42\n  }\n}\n',
+    line: 3,
+    jsonPath: 'client.name',
+    message: /found number 42; expected a text/,
+    fix: /set `client\.name` to a text/,
+  },
+  {
     name: 'truncated JSON',
     file: 'truncated.json',
     content: '{\n  "client": {\n    "name": "A"\n',
