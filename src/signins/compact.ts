@@ -84,7 +84,10 @@ const FIELDS: [Getter, Setter][] = [
   }],
 ];
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function escape(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
 }
 

@@ -37,7 +37,8 @@ interface AsnTable {
   starts: Float64Array;
   ends: Float64Array;
   asns: Uint32Array;
-  names: string[];
+  /** One name per ASN: about 80,000 names for half a million ranges. */
+  names: Map<number, string>;
 }
 
 export interface Enricher {
@@ -116,37 +117,59 @@ let asnTable: AsnTable | undefined;
  */
 function loadAsnTable(): AsnTable {
   if (asnTable) return asnTable;
-  // The files are sorted by range start and IPv6 keys sit above IPv4 ones, so rows are appended in order.
-  const texts = ['asn-ipv4-num.csv', 'asn-ipv6-num.csv'].map((file) => readFileSync(require.resolve(`@ip-location-db/asn/${file}`), 'latin1'));
-  const capacity = texts.reduce((sum, text) => sum + countLines(text), 0);
-  const table: AsnTable = { starts: new Float64Array(capacity), ends: new Float64Array(capacity), asns: new Uint32Array(capacity), names: new Array<string>(capacity) };
-  let row = 0;
-  texts.forEach((text, fileIndex) => {
-    const v6 = fileIndex === 1;
-    let lineStart = 0;
-    while (lineStart < text.length) {
-      let lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd === -1) lineEnd = text.length;
-      const first = text.indexOf(',', lineStart);
-      const second = text.indexOf(',', first + 1);
-      const third = text.indexOf(',', second + 1);
-      if (first !== -1 && third !== -1 && third < lineEnd) {
-        const rawName = text.slice(third + 1, lineEnd).trim();
-        // IPv6 ranges are keyed by their value divided by 2^64, as a double past the IPv4 space.
-        // A double keeps 53 bits, which is enough because ASN ranges are routed at /48 or wider.
-        const start = Number(text.slice(lineStart, first));
-        const end = Number(text.slice(first + 1, second));
-        table.starts[row] = v6 ? IPV4_SPACE + start / 2 ** 64 : start;
-        table.ends[row] = v6 ? IPV4_SPACE + end / 2 ** 64 : end;
-        table.asns[row] = Number(text.slice(second + 1, third));
-        table.names[row] = rawName.startsWith('"') ? rawName.slice(1, -1).replace(/""/g, '"') : rawName;
-        row++;
-      }
-      lineStart = lineEnd + 1;
-    }
+  // The files are sorted by range start and IPv6 keys sit above IPv4 ones, so the two tables
+  // concatenate in order. One file's text is held at a time to keep the peak heap small.
+  const names = new Map<number, string>();
+  const parts = ['asn-ipv4-num.csv', 'asn-ipv6-num.csv'].map((file, fileIndex) => {
+    const text = readFileSync(require.resolve(`@ip-location-db/asn/${file}`), 'latin1');
+    return parseAsnRanges(text, fileIndex === 1, names);
   });
-  asnTable = { starts: table.starts.subarray(0, row), ends: table.ends.subarray(0, row), asns: table.asns.subarray(0, row), names: table.names.slice(0, row) };
-  return asnTable;
+  const total = parts.reduce((sum, part) => sum + part.rows, 0);
+  const table: AsnTable = { starts: new Float64Array(total), ends: new Float64Array(total), asns: new Uint32Array(total), names };
+  let offset = 0;
+  for (const part of parts) {
+    table.starts.set(part.starts.subarray(0, part.rows), offset);
+    table.ends.set(part.ends.subarray(0, part.rows), offset);
+    table.asns.set(part.asns.subarray(0, part.rows), offset);
+    offset += part.rows;
+  }
+  asnTable = table;
+  return table;
+}
+
+function parseAsnRanges(text: string, v6: boolean, names: Map<number, string>): { starts: Float64Array; ends: Float64Array; asns: Uint32Array; rows: number } {
+  const capacity = countLines(text);
+  const starts = new Float64Array(capacity);
+  const ends = new Float64Array(capacity);
+  const asns = new Uint32Array(capacity);
+  let rows = 0;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const first = text.indexOf(',', lineStart);
+    const second = text.indexOf(',', first + 1);
+    const third = text.indexOf(',', second + 1);
+    if (first !== -1 && third !== -1 && third < lineEnd) {
+      // IPv6 ranges are keyed by their value divided by 2^64, as a double past the IPv4 space.
+      // A double keeps 53 bits, which is enough because ASN ranges are routed at /48 or wider.
+      const start = Number(text.slice(lineStart, first));
+      const end = Number(text.slice(first + 1, second));
+      starts[rows] = v6 ? IPV4_SPACE + start / 2 ** 64 : start;
+      ends[rows] = v6 ? IPV4_SPACE + end / 2 ** 64 : end;
+      const asn = Number(text.slice(second + 1, third));
+      asns[rows] = asn;
+      if (!names.has(asn)) {
+        const rawName = text.slice(third + 1, lineEnd).trim();
+        const name = rawName.startsWith('"') ? rawName.slice(1, -1).replace(/""/g, '"') : rawName;
+        // A copy, because a slice would keep the whole file text alive.
+        names.set(asn, Buffer.from(name, 'latin1').toString('latin1'));
+      }
+      rows++;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return { starts, ends, asns, rows };
 }
 
 function countLines(text: string): number {
@@ -181,5 +204,6 @@ function findAsn(table: AsnTable, ip: string): { asn: number; name: string } | n
     else high = mid - 1;
   }
   if (high < 0 || table.ends[high]! < key) return null;
-  return { asn: table.asns[high]!, name: table.names[high]! };
+  const asn = table.asns[high]!;
+  return { asn, name: table.names.get(asn) ?? '' };
 }

@@ -56,21 +56,46 @@ const WANTED = new Set([
 /** Read only when the sign-in failed Conditional Access, because only device-code-blocked uses it. */
 const CA_POLICIES = 'appliedConditionalAccessPolicies';
 
+/** Keys to look at, by length then first byte, so most keys are rejected without decoding them. */
+const KEYS_BY_LENGTH = new Map<number, string[]>();
+for (const key of [...WANTED, CA_POLICIES]) {
+  const list = KEYS_BY_LENGTH.get(key.length) ?? [];
+  list.push(key);
+  KEYS_BY_LENGTH.set(key.length, list);
+}
+
+/** The wanted key stored at buffer[start, end), or null for a key that is not read. */
+function matchKey(buffer: Buffer, start: number, end: number): string | null {
+  const candidates = KEYS_BY_LENGTH.get(end - start);
+  if (!candidates) return null;
+  for (const key of candidates) {
+    let equal = true;
+    for (let i = 0; i < key.length; i++) {
+      if (buffer[start + i] !== key.charCodeAt(i)) {
+        equal = false;
+        break;
+      }
+    }
+    if (equal) return key;
+  }
+  return null;
+}
+
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-/** Index just past the closing quote of the string whose opening quote is at `start`. */
+/**
+ * Index just past the closing quote of the string whose opening quote is at `start`. A plain loop:
+ * Buffer#indexOf costs more per call than scanning the few bytes of a typical JSON string.
+ */
 function skipString(buffer: Buffer, start: number, end: number): number {
-  let index = start + 1;
-  for (;;) {
-    const quote = buffer.indexOf(QUOTE, index);
-    if (quote === -1 || quote >= end) return -1;
-    let backslashes = 0;
-    for (let k = quote - 1; buffer[k] === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    index = quote + 1;
+  for (let index = start + 1; index < end; index++) {
+    const byte = buffer[index];
+    if (byte === BACKSLASH) index++;
+    else if (byte === QUOTE) return index + 1;
   }
+  return -1;
 }
 
 /** Index just past the JSON value starting at `start`. */
@@ -107,10 +132,13 @@ function skipValue(buffer: Buffer, start: number, end: number): number {
 
 /** Reads a string value; escapes are rare in these fields, so JSON.parse handles only those strings. */
 function readString(buffer: Buffer, start: number, stop: number): string {
-  if (buffer.subarray(start, stop).includes(BACKSLASH)) {
-    return JSON.parse(buffer.toString('utf8', start, stop)) as string;
+  let ascii = true;
+  for (let i = start + 1; i < stop - 1; i++) {
+    const byte = buffer[i]!;
+    if (byte === BACKSLASH) return JSON.parse(buffer.toString('utf8', start, stop)) as string;
+    if (byte > 0x7f) ascii = false;
   }
-  return buffer.toString('utf8', start + 1, stop - 1);
+  return buffer.toString(ascii ? 'latin1' : 'utf8', start + 1, stop - 1);
 }
 
 /**
@@ -132,7 +160,7 @@ export function extractSignInFields(buffer: Buffer, start: number, end: number):
     if (buffer[index] !== QUOTE) return null;
     const keyEnd = skipString(buffer, index, end);
     if (keyEnd === -1) return null;
-    const key = buffer.toString('latin1', index + 1, keyEnd - 1);
+    const key = matchKey(buffer, index + 1, keyEnd - 1);
     index = keyEnd;
     while (index < end && isSpace(buffer[index]!)) index++;
     if (buffer[index] !== COLON) return null;
@@ -141,7 +169,7 @@ export function extractSignInFields(buffer: Buffer, start: number, end: number):
     const valueEnd = skipValue(buffer, index, end);
     if (valueEnd === -1) return null;
 
-    if (WANTED.has(key)) {
+    if (key !== null && key !== CA_POLICIES) {
       const first = buffer[index];
       if (first === QUOTE) result[key] = readString(buffer, index, valueEnd);
       else if (first === OPEN_BRACE || first === OPEN_BRACKET) result[key] = JSON.parse(buffer.toString('utf8', index, valueEnd));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
+import { log } from '../log.js';
 import { compactAudit, compactSignIn, parseCompact } from './compact.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
@@ -56,7 +57,7 @@ export interface DetectTask {
 }
 
 const CHUNK = 8 << 20;
-const FLUSH_AT = 1 << 20;
+const FLUSH_AT = 256 << 10;
 
 /** Stable string hash (FNV-1a) so a user's events land in the same partition in every worker. */
 export function partitionOf(key: string, partitions: number): number {
@@ -81,15 +82,24 @@ function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 
 async function scan(task: ScanTask): Promise<ScanResult> {
   const enricher: Enricher = await createEnricher({ useDatabase: task.useDatabase });
   const users = task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null;
-  const outputs = Array.from({ length: task.partitions }, (_, p) => ({ fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600), text: '' }));
+  // Lines are copied into a byte buffer per partition at once, so no string outlives its event;
+  // strings kept until a flush would be promoted to the old generation and slow every collection.
+  const outputs = Array.from({ length: task.partitions }, (_, p) => ({
+    fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600),
+    bytes: Buffer.allocUnsafe(FLUSH_AT),
+    used: 0,
+  }));
   const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
   const write = (partition: number, line: string): void => {
     const output = outputs[partition]!;
-    output.text += line + '\n';
-    if (output.text.length > FLUSH_AT) {
-      writeSync(output.fd, output.text);
-      output.text = '';
+    const needed = Buffer.byteLength(line) + 1;
+    if (output.used + needed > output.bytes.length) {
+      writeSync(output.fd, output.bytes, 0, output.used);
+      output.used = 0;
+      if (needed > output.bytes.length) output.bytes = Buffer.allocUnsafe(needed);
     }
+    output.used += output.bytes.write(line, output.used);
+    output.bytes[output.used++] = 0x0a;
   };
 
   const buffer = Buffer.allocUnsafe(CHUNK);
@@ -139,7 +149,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
     result.ranges.push({ id: range.id, lines: line, records: record });
   }
   for (const output of outputs) {
-    if (output.text) writeSync(output.fd, output.text);
+    if (output.used > 0) writeSync(output.fd, output.bytes, 0, output.used);
     closeSync(output.fd);
   }
   return result;
@@ -232,7 +242,10 @@ function detect(task: DetectTask): ReviewResult[] {
         start = end + 1;
       }
     }
-    results.push(collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) }));
+    log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
+    const result = collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
+    // The result's strings are slices of the partition text; a JSON copy lets that text be freed.
+    results.push(JSON.parse(JSON.stringify(result)) as ReviewResult);
   }
   return results;
 }
@@ -240,7 +253,11 @@ function detect(task: DetectTask): ReviewResult[] {
 parentPort?.on('message', (task: ScanTask | DetectTask) => {
   const run = task.phase === 'scan' ? scan(task) : Promise.resolve(detect(task));
   run.then(
-    (result) => parentPort!.postMessage({ ok: true, result }),
+    (result) => {
+      const memory = process.memoryUsage();
+      log.debug({ phase: task.phase, rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20), externalMb: Math.round(memory.external / 2 ** 20) }, 'sign-in review worker done');
+      parentPort!.postMessage({ ok: true, result });
+    },
     (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack }),
   );
 });

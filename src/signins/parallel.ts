@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { InputError } from '../errors.js';
+import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { ByteRange, DetectTask, ScanResult, ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
@@ -23,7 +24,7 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
  */
 
 /** Input bytes per partition; a partition's compact events take roughly a tenth of this in memory. */
-const PARTITION_BYTES = 256 << 20;
+const PARTITION_BYTES = 16 << 20;
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
 
@@ -32,10 +33,13 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.t
  * not reach worker threads on Node 20, so a bootstrap registers tsx's loader before importing it.
  */
 function startWorker(): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
+  // A small young generation keeps each worker's heap, and so the peak RSS, low; spilling already
+  // keeps old-generation data to one partition.
+  const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 };
+  if (!workerUrl.pathname.endsWith('.ts')) return watchWorker(new Worker(workerUrl, { resourceLimits }));
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return watchWorker(new Worker(bootstrap, { eval: true, resourceLimits }));
 }
 
 interface WorkerReply<T> {
@@ -44,21 +48,34 @@ interface WorkerReply<T> {
   message?: string;
 }
 
+/**
+ * Sends a task and waits for its reply. A worker that dies (out of memory, a crash) rejects the
+ * pending task through the handler that `startWorker` attaches, rather than killing the process.
+ */
 function runOnWorker<T>(worker: Worker, task: ScanTask | DetectTask): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onMessage = (reply: WorkerReply<T>): void => {
-      worker.off('error', onError);
+    pending.set(worker, reject);
+    worker.once('message', (reply: WorkerReply<T>) => {
+      pending.delete(worker);
       if (reply.ok) resolve(reply.result as T);
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
-    };
-    const onError = (error: Error): void => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
+    });
     worker.postMessage(task);
   });
+}
+
+const pending = new WeakMap<Worker, (error: Error) => void>();
+
+function watchWorker(worker: Worker): Worker {
+  worker.on('error', (error: Error) => {
+    const reject = pending.get(worker);
+    pending.delete(worker);
+    const message = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? 'a sign-in review worker ran out of memory; one user probably has more events than a partition can hold (run with more memory, or split the log by time with --since and --until)'
+      : `a sign-in review worker failed: ${error.message}`;
+    reject?.(new Error(message));
+  });
+  return worker;
 }
 
 /** Splits a file into about `parts` ranges that start at line starts. */
@@ -111,6 +128,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
   files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, workerCount, ranges.length)));
   const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
   const workers = Array.from({ length: workerCount }, startWorker);
+  const started = performance.now();
   try {
     const scans = await Promise.all(
       workers.map((worker, index) =>
@@ -154,6 +172,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       );
     }
 
+    const scanned = performance.now();
     const partitionLists = workers.map((_, index) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % workerCount === index));
     const detected = await Promise.all(
       workers.map((worker, index) =>
@@ -169,6 +188,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       ),
     );
 
+    log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');
     const stats = readStats(files, scans, offsets);
     const result = mergeReviewResults(detected.flat(), stats, scans.reduce((sum, scan) => sum + scan.audits, 0), {
       since: options.since?.toISOString() ?? null,
