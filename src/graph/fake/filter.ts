@@ -47,12 +47,15 @@ export function parseFilter(filter: string): FilterClause[] {
   });
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T/;
+
+/** Compares a property with a literal; dates compare as instants, and `valuesOf` may supply them as epoch milliseconds. */
 function compareValues(actual: unknown, op: string, expected: string | number): boolean {
   if (actual === undefined || actual === null) return op === 'ne';
   let left: number | string = actual as string | number;
   let right: number | string = expected;
-  if (typeof expected === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(expected) && typeof actual === 'string') {
-    left = Date.parse(actual);
+  if (typeof expected === 'string' && ISO_DATE.test(expected)) {
+    left = typeof actual === 'number' ? actual : Date.parse(String(actual));
     right = Date.parse(expected);
   }
   switch (op) {
