@@ -133,7 +133,7 @@ export async function generateSignIns(file: string, count: number, attacksPerKin
       id: guid(next),
       name: `User ${i}`,
       country,
-      // Documentation ranges: the offline database knows nothing about them, as for a private tenant fixture.
+      // Documentation ranges: the offline database has no entry for them, as for a private tenant fixture.
       ip: `${['192.0.2', '198.51.100', '203.0.113'][i % 3]}.${i % 250}`,
       asn: 64500 + (i % 40),
     };
@@ -168,7 +168,7 @@ export async function generateSignIns(file: string, count: number, attacksPerKin
   }
 
   // Background: each user's session lasts a day; events spread over the period. Generated newest
-  // first in chunks so the writer never holds the whole file.
+  // first in chunks so the writer never keeps the whole file in memory.
   const out = createWriteStream(file);
   let written = 0;
   let bytes = 0;

@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 
-import { reviewSignIns } from '../../src/signins/review.js';
+// The built code, as the shipped CLI runs it: worker threads then start without a TypeScript loader.
+const { reviewSignIns } = (await import(new URL('../../dist/signins/review.js', import.meta.url).href)) as typeof import('../../src/signins/review.js');
 
 const [mode, file] = process.argv.slice(2) as [string, string];
 
@@ -15,7 +16,7 @@ async function runTokengap(): Promise<Record<string, unknown>> {
   return { alerts: result.alerts.length, events: result.summary.eventCount, alertsByUser };
 }
 
-/** The two detections in SQL over the same file, with the column types declared up front. */
+/** Runs the two detections in SQL over the same file, with the column types declared up front. */
 async function runDuckdb(): Promise<Record<string, unknown>> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });

@@ -135,7 +135,7 @@ export function parseTime(value: string, option: string, endOfDay: boolean): Dat
 }
 
 /**
- * A progress bar on standard error, by record count. The total is an estimate from the file sizes
+ * Shows a progress bar on standard error, by record count. The total is an estimate from the file sizes
  * at about 2 KB a record (gzip files count 10 times their size), so the bar is a rough guide.
  */
 async function progressBar(files: string[]): Promise<SingleBar> {

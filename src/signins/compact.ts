@@ -1,9 +1,9 @@
 import type { AuditEvent, SignInEvent } from './event.js';
 
 /**
- * A one-line text form of a normalised, enriched sign-in holding only what the detections and the
+ * A one-line text form of a normalised, enriched sign-in with only what the detections and the
  * summary read. The parallel review spills events in this form to per-user partition files, so
- * memory holds one partition at a time. Tab-separated, with tabs, newlines and backslashes escaped.
+ * memory keeps one partition at a time. Tab-separated, with tabs, newlines and backslashes escaped.
  */
 
 type Getter = (event: SignInEvent) => string | number | boolean | null | undefined;

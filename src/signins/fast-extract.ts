@@ -1,11 +1,11 @@
 /**
  * Reads the fields the detections use straight from the bytes of one Graph signIn JSON object,
  * without building the whole object: values of other keys (conditional access details,
- * authentication details, device and network details) are skipped by bracket matching. On real
- * beta sign-ins of about 2 KB this parses a tenth of the bytes that JSON.parse would.
+ * authentication details, device and network details) are skipped by bracket matching. Most of a
+ * beta sign-in's bytes sit in such values.
  *
  * Returns null when the object is not a Graph signIn (no top-level `createdDateTime`) or when the
- * scanner cannot follow it; the caller then falls back to JSON.parse and the full normaliser,
+ * scanner cannot follow it. The caller then falls back to JSON.parse and the full normaliser,
  * which also produces the error message for a malformed record.
  * NOTE: values of skipped keys are only bracket-matched, not validated, so a syntax error inside
  * one of them is not reported on this path.
@@ -64,7 +64,7 @@ for (const key of [...WANTED, CA_POLICIES]) {
   KEYS_BY_LENGTH.set(key.length, list);
 }
 
-/** The wanted key stored at buffer[start, end), or null for a key that is not read. */
+/** Returns the wanted key stored at buffer[start, end), or null for a key that is not read. */
 function matchKey(buffer: Buffer, start: number, end: number): string | null {
   const candidates = KEYS_BY_LENGTH.get(end - start);
   if (!candidates) return null;
@@ -142,8 +142,8 @@ function readString(buffer: Buffer, start: number, stop: number): string {
 }
 
 /**
- * The wanted top-level values of the object in `buffer[start, end)`, as JSON.parse would give them,
- * or null (see the module comment).
+ * Reads the wanted top-level values of the object in `buffer[start, end)`, as JSON.parse would
+ * give them, or returns null (see the module comment).
  */
 export function extractSignInFields(buffer: Buffer, start: number, end: number): Record<string, unknown> | null {
   let index = start;

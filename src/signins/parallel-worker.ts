@@ -82,8 +82,8 @@ function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 
 async function scan(task: ScanTask): Promise<ScanResult> {
   const enricher: Enricher = await createEnricher({ useDatabase: task.useDatabase });
   const users = task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null;
-  // Lines are copied into a byte buffer per partition at once, so no string outlives its event;
-  // strings kept until a flush would be promoted to the old generation and slow every collection.
+  // Lines are copied into a byte buffer per partition at once, so no string outlives its event.
+  // Strings kept until a flush would be promoted to the old generation and slow every collection.
   const outputs = Array.from({ length: task.partitions }, (_, p) => ({
     fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600),
     bytes: Buffer.allocUnsafe(FLUSH_AT),

@@ -14,9 +14,9 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
 /**
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
  *
- * Phase 1 (scan): each worker reads byte ranges of the files, reads only the fields the detections
- * use (fast-extract), enriches them and appends each event in compact form to one of P partition
- * files chosen by a hash of the user, in an owner-only temporary folder.
+ * Phase 1 (scan): each worker reads byte ranges of the files and only the fields the detections
+ * use (fast-extract), then enriches them. It appends each event in compact form to one of P
+ * partition files chosen by a hash of the user, in an owner-only temporary folder.
  * Phase 2 (detect): each worker loads whole partitions, which hold every event of their users,
  * sorts each user's events by time and runs the detections, exactly as the in-memory review does.
  * So alerts do not depend on input order, and memory holds one partition per worker, about

@@ -105,7 +105,7 @@ export async function detectFormat(file: string): Promise<Exclude<InputFormat, '
   }
   const start = head.search(/\S/);
   if (start === -1) {
-    throw new InputError({ file }, 'the file holds only white space', 'a sign-in or audit log export', 'export the logs again');
+    throw new InputError({ file }, 'the file contains only white space', 'a sign-in or audit log export', 'export the logs again');
   }
   const first = head[start];
   if (first === '[') return 'json';

@@ -40,8 +40,8 @@ export interface ReviewOptions extends ReadOptions {
   /** Users whose full timeline is returned; by default, users with at least one alert. */
   timelineUsers?: string[];
   /**
-   * Plain NDJSON input of at least this many bytes in total is reviewed on worker threads with
-   * partitions spilled to disk (see parallel.ts); default 64 MiB. `Infinity` keeps it in memory.
+   * Plain NDJSON input of at least this many bytes in total is reviewed on worker threads, with
+   * partitions spilled to disk (see parallel.ts). The default is 64 MiB, and `Infinity` keeps it in memory.
    */
   parallelFromBytes?: number;
 }

@@ -7,7 +7,7 @@ import { graphSignIn, ndjson, tempDir, writeInput } from './fixtures.js';
 
 const dir = tempDir();
 
-/** A log with several attacks and background noise, oldest first. */
+/** Builds a log with several attacks and background noise, oldest first. */
 function attackLog(): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   const minute = (m: number) => new Date(Date.UTC(2026, 4, 1, 8, 0) + m * 60_000).toISOString();
