@@ -25,7 +25,7 @@ const cases: [string, ControlArea, string][] = [
   ['token-protection-policy-is-enabled', 'device-compliance', 'enable-token-protection'],
   ['incident-decision-owners-are-named', 'client-responsibilities', 'record-client-decisions'],
   ['tenant-licenses-cover-token-theft-controls', 'licensing', 'review-licensing'],
-  // An id no rule knows falls back to its area's default.
+  // An id that matches no rule falls back to its area's default.
   ['some-future-check', 'conditional-access', 'require-mfa-for-all-users'],
 ];
 
