@@ -253,6 +253,8 @@ class TenantRun {
     }
     const items = await this.guarded('users', endpoint.permission, undefined, () => this.readAll(this.firstUrl(endpoint, select, endpoint.maxTop), 'users'));
     if (items !== undefined) await this.writeCollection('users', items);
+    // Users refused as a whole: the 403 was not about signInActivity, and the resource status says why.
+    else delete this.manifest.fields['users.signInActivity'];
   }
 
   /** Reads groups, then the direct members of every group through `$batch`. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,5 +168,47 @@ describe('collect command', () => {
     assert.ok(collect.includes('Policy.Read.All'));
     assert.deepEqual(collect.filter((permission) => /ReadWrite|RevokeSessions|EnableDisable/.test(permission)), []);
     assert.ok(parsed.respond.some((need) => need.permission === 'User.RevokeSessions.All'));
+  });
+});
+
+describe('fake-graph command', () => {
+  test('serves the OpenID configuration over HTTPS with its CA', async () => {
+    const served = join(work, 'served-main');
+    writeFixtureSnapshot(served, { tenantId: TENANT_D, name: 'Delta', users: 3, bigGroupMembers: 1, interactiveSignIns: 1, nonInteractiveSignIns: 1 });
+    const caFile = join(work, 'main-ca.pem');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'graph', 'fake', 'main.ts'), '--snapshot', served, '--port', '0', '--ca-out', caFile, '--fault', 'throttle,match=/users'], { cwd: repoRoot });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('\n')) resolve(text.split('\n')[0]!);
+        });
+        child.on('exit', (code) => reject(new Error(`fake-graph exited with ${code}`)));
+      });
+      const started = JSON.parse(line) as { url: string; tenants: string[] };
+      assert.deepEqual(started.tenants, [TENANT_D]);
+      const { request } = await import('node:https');
+      const { readFileSync } = await import('node:fs');
+      const body = await new Promise<string>((resolve, reject) => {
+        request(`${started.url}/${TENANT_D}/v2.0/.well-known/openid-configuration`, { ca: readFileSync(caFile, 'utf8') }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        }).on('error', reject).end();
+      });
+      assert.equal((JSON.parse(body) as { token_endpoint: string }).token_endpoint, `${started.url}/${TENANT_D}/oauth2/v2.0/token`);
+    } finally {
+      child.kill();
+    }
+  });
+
+  test('rejects an unknown fault kind', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'graph', 'fake', 'main.ts'), '--snapshot', work, '--fault', 'explode'], { cwd: repoRoot });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown fault kind "explode"/);
   });
 });

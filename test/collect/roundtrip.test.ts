@@ -211,6 +211,29 @@ describe('collect manifest statuses', () => {
     }
   });
 
+  test('users refused as a whole keep no field status', async () => {
+    const server = await startFake([fixtureB], { faults: [{ kind: 'forbidden', match: '/users', times: 2 }] });
+    try {
+      const result = await collectFromFake(server, TENANT_B, join(work, 'no-users'), { resources: ['users'] });
+      assert.equal(result.manifest.resources.users?.status, 'forbidden');
+      assert.equal(result.manifest.resources.users?.permission, 'User.Read.All');
+      assert.equal(result.manifest.fields['users.signInActivity'], undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('noPremium fault on sign-ins is unlicensed', async () => {
+    const server = await startFake([fixtureB], { faults: [{ kind: 'noPremium', match: '/auditLogs/signIns', times: 2 }] });
+    try {
+      const result = await collectFromFake(server, TENANT_B, join(work, 'no-premium-fault'), { resources: ['signIns'] });
+      assert.equal(result.manifest.resources.signIns?.status, 'unlicensed');
+      assert.equal(result.manifest.resources.signIns?.license, 'Entra ID P1');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('--resources limits the reads', async () => {
     const server = await startFake([fixtureB]);
     try {
