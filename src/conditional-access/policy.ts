@@ -65,6 +65,12 @@ export interface CompiledPolicy {
   };
   /** True when the policy targets workload identities rather than users. */
   workloadOnly: boolean;
+  /**
+   * User, group, role and app references that are neither object ids nor Graph keywords, such as
+   * a display name in an exported or hand-written policy. Graph matches by id only, so they match
+   * nobody; they are reported because the author meant someone.
+   */
+  unresolvedReferences: string[];
   applications: {
     include: string[];
     exclude: string[];
@@ -132,6 +138,7 @@ export function compilePolicy(policy: Graph.ConditionalAccessPolicy): CompiledPo
 
   const compiled: CompiledPolicy = {
     source: policy,
+    unresolvedReferences: [],
     id: String(policy.id ?? ''),
     displayName: String(policy.displayName ?? policy.id ?? ''),
     state: String(policy.state ?? ''),
@@ -199,8 +206,27 @@ export function compilePolicy(policy: Graph.ConditionalAccessPolicy): CompiledPo
     compiled.deviceStates = { excludeCompliant: states.includes('compliant'), excludeDomainJoined: states.includes('domainjoined') };
   }
 
+  compiled.unresolvedReferences = unresolvedReferences(compiled);
   compiledPolicies.set(policy, compiled);
   return compiled;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_KEYWORDS = new Set(['all', 'none', 'guestsorexternalusers']);
+const APP_KEYWORDS = new Set(['all', 'none', 'office365', 'microsoftadminportals']);
+
+function unresolvedReferences(policy: CompiledPolicy): string[] {
+  const found: string[] = [];
+  const users = policy.users;
+  if (users) {
+    for (const value of [...users.includeUsers, ...users.excludeUsers]) if (!GUID.test(value) && !USER_KEYWORDS.has(value)) found.push(`user "${value}"`);
+    for (const value of [...users.includeGroups, ...users.excludeGroups]) if (!GUID.test(value)) found.push(`group "${value}"`);
+    for (const value of [...users.includeRoles, ...users.excludeRoles]) if (!GUID.test(value)) found.push(`role "${value}"`);
+  }
+  for (const value of [...policy.applications.include, ...policy.applications.exclude]) {
+    if (!GUID.test(value) && !APP_KEYWORDS.has(value.toLowerCase())) found.push(`app "${value}"`);
+  }
+  return found;
 }
 
 /** The resolved user of a sign-in: lower-cased ids, transitive groups and active roles. */
@@ -253,6 +279,7 @@ export function matchUsers(policy: CompiledPolicy, user: ResolvedUser): Conditio
     intersects(users.excludeRoles, user.roles) ||
     guest(users.excludeGuests);
   const matched = included && !excluded;
+  if (policy.unresolvedReferences.length > 0) notes.push(`references that are not object ids match nobody: ${policy.unresolvedReferences.join(', ')}`);
   return notes.length > 0 ? { matched, note: notes.join('; ') } : { matched };
 }
 
@@ -396,6 +423,7 @@ export const KNOWN_CLIENT_APP_TYPES: readonly string[] = CLIENT_APP_TYPES;
  */
 export function staticProblems(policy: CompiledPolicy, locations: Map<string, CompiledLocation>): string[] {
   const problems: string[] = [];
+  if (policy.unresolvedReferences.length > 0) problems.push(`references that are not object ids match nobody: ${policy.unresolvedReferences.join(', ')}`);
   if (policy.deviceFilter?.error) problems.push(policy.deviceFilter.error);
   if (policy.clientAppTypes.unknown.length > 0) problems.push(`unknown client app types ${policy.clientAppTypes.unknown.join(', ')}`);
   if (policy.platforms && policy.platforms.unknown.length > 0) problems.push(`unknown platforms ${policy.platforms.unknown.join(', ')}`);

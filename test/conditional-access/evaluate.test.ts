@@ -68,6 +68,7 @@ const cases: Case[] = [
   { rule: 'users: GuestsOrExternalUsers keyword includes a guest', policies: [policy('p', { conditions: users({ includeUsers: ['GuestsOrExternalUsers'] }) })], context: user({ externalUserType: 'b2bCollaborationGuest' }), applies: true },
   { rule: 'users: GuestsOrExternalUsers keyword skips a member', policies: [policy('p', { conditions: users({ includeUsers: ['GuestsOrExternalUsers'] }) })], applies: false, reasons: ['users'] },
   { rule: 'users: GuestsOrExternalUsers keyword in excludes removes guests from All', policies: [policy('p', { conditions: users({ includeUsers: ['All'], excludeUsers: ['GuestsOrExternalUsers'] }) })], context: user({ externalUserType: 'internalGuest' }), applies: false, reasons: ['users'] },
+  { rule: 'users: display name in place of an id matches nobody and is reported', policies: [policy('p', { conditions: users({ includeUsers: ['Alice Member'] }) })], applies: false, reasons: ['users'], uncertain: ['users'] },
   { rule: 'users: All includes B2B guests', policies: [policy('p')], context: user({ externalUserType: 'b2bCollaborationGuest' }), applies: true },
   {
     rule: 'users: guest type flag list matches one of its types',

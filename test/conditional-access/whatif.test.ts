@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import type * as Graph from '@microsoft/microsoft-graph-types';
 import { after, describe, test } from 'node:test';
 
 import { formatResult } from '../../src/cli/whatif.js';
@@ -45,6 +47,13 @@ describe('runWhatif', () => {
     assert.match(text, /Block legacy authentication: APPLIES/);
     assert.match(text, /Block device code flow: does not apply: the policy applies only to some authentication flows/);
     assert.match(text, /Outcome: blocked\n  blocked by: Block legacy authentication/);
+  });
+
+  test('malformed device filter is reported, not passed', () => {
+    const broken = { ...BASELINE_POLICIES[0]!, id: 'broken-filter', displayName: 'Broken filter', conditions: { ...BASELINE_POLICIES[0]!.conditions, devices: { deviceFilter: { mode: 'exclude', rule: 'device.model -eq "Surface' } } } } as Graph.ConditionalAccessPolicy;
+    const result = runWhatif(makeSnapshot(tenant([broken])), base);
+    assert.deepEqual(result.policies[0]!.reasons, ['invalidCondition']);
+    assert.match(result.uncertain[0]!.detail, /cannot evaluate: invalid device filter rule at character 18: a quoted value is not closed/);
   });
 
   test('no device options mean an unregistered device', () => {
