@@ -42,6 +42,8 @@ function lowerSet(values: Iterable<string>): Set<string> {
   return result;
 }
 
+const EXTERNAL_UPN = /#ext#/i;
+
 /**
  * Classifies a directory user for guest and external user conditions. Graph does not store the
  * Conditional Access type, so it is derived: an account from another tenant carries `#EXT#` in
@@ -49,10 +51,9 @@ function lowerSet(values: Iterable<string>): Set<string> {
  */
 export function externalUserTypeOf(user: Graph.User | undefined): ExternalUserType | null {
   if (!user) return null;
-  const upn = (user.userPrincipalName ?? '').toUpperCase();
-  const externalAccount = upn.includes('#EXT#') || user.creationType === 'Invitation' || (user.externalUserState ?? null) !== null;
-  const userType = (user.userType ?? 'Member').toLowerCase();
-  if (userType === 'guest') return externalAccount ? 'b2bCollaborationGuest' : 'internalGuest';
+  const externalAccount = EXTERNAL_UPN.test(user.userPrincipalName ?? '') || user.creationType === 'Invitation' || (user.externalUserState ?? null) !== null;
+  const isGuest = user.userType === 'Guest' || (typeof user.userType === 'string' && user.userType.toLowerCase() === 'guest');
+  if (isGuest) return externalAccount ? 'b2bCollaborationGuest' : 'internalGuest';
   if (externalAccount) return 'b2bCollaborationMember';
   return null;
 }

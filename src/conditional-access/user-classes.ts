@@ -41,7 +41,7 @@ export interface UserClassResult {
 const BREAK_GLASS_NAME = /break[\s._-]?glass|emergency[\s._-]?access|\bbg[\s._-]?admin/i;
 
 export function isSuspectedBreakGlass(user: Graph.User): boolean {
-  return BREAK_GLASS_NAME.test(`${user.displayName ?? ''}\n${user.userPrincipalName ?? ''}`);
+  return BREAK_GLASS_NAME.test(user.displayName ?? '') || BREAK_GLASS_NAME.test(user.userPrincipalName ?? '');
 }
 
 const ADMIN_ROLE_IDS: ReadonlySet<string> = new Set(PHISHING_RESISTANT_ADMIN_ROLES.map((role) => role.toLowerCase()));
@@ -104,7 +104,7 @@ export function buildUserClasses(
     usersAnalysed++;
     const numeric = tokensOf[index] ?? [];
     if (numeric.length > 1) numeric.sort((left, right) => left - right);
-    let key = numeric.join(',');
+    let key = numeric.length === 1 ? String(numeric[0]) : numeric.join(',');
     const extra: string[] = [];
     // Lower-casing is needed only when some policy or declaration names users directly.
     const id = userIds.size > 0 || declared.size > 0 ? user.id.toLowerCase() : user.id;
