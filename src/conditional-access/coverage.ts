@@ -427,6 +427,7 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
     appGroups: APP_GROUP_TABLES,
   };
   const limitations: string[] = [];
+  if (!resources.users) limitations.push('Users were not collected, so no sign-in could be tested and the absence of gaps proves nothing.');
   if (policies.some((policy) => (policy.users?.includeGroups.length ?? 0) + (policy.users?.excludeGroups.length ?? 0) > 0) && !resources.groupMembers) {
     limitations.push('Group members were not collected, so users in included or excluded groups cannot be told apart from other users.');
   }

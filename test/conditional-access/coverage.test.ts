@@ -201,6 +201,14 @@ describe('analyzeCoverage', () => {
     assert.deepEqual(report.affected.deviceCodeFlow, { users: 4, classes: 4 });
   });
 
+  test('users not collected is a stated limitation', () => {
+    const fragment = tenant();
+    delete fragment.users;
+    const report = analyzeCoverage(makeSnapshot(fragment), { breakGlassAccounts: [] });
+    assert.equal(report.gaps.length, 0);
+    assert.match(report.limitations.join(' '), /Users were not collected/);
+  });
+
   test('group members not collected is a stated limitation', () => {
     const excluded = policy({ displayName: 'Require MFA for all users', conditions: { users: { excludeGroups: [staff.id!] } } });
     const fragment = tenant(withPolicy(mfaForAll, excluded));
