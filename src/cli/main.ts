@@ -9,13 +9,22 @@ import { registerPermissions } from './permissions.js';
 import { registerSignins } from './signins.js';
 import { registerWhatif } from './whatif.js';
 
+/**
+ * Prints an error from the option parser (unknown option, missing argument, invalid choice) in
+ * the same `tokengap: ... / fix: ...` form as every other user error. Subcommands inherit this.
+ */
+function writeParserError(text: string, write: (text: string) => void): void {
+  const message = text.trim().replace(/^error: /, '');
+  write(`tokengap: ${message}\n  fix: run \`tokengap --help\` or \`tokengap COMMAND --help\` for the options\n`);
+}
+
 /** Builds the command tree. Each command module registers itself and sets `process.exitCode` on success. */
 export function buildProgram(): Command {
   const program = new Command('tokengap')
     .description('Find the gaps that let stolen OAuth tokens work in a Microsoft 365 tenant.')
     .version(TOOL_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: writeParserError });
 
   registerAssess(program);
   registerWhatif(program);

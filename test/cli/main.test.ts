@@ -22,3 +22,10 @@ test('unknown command exits 2', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /unknown command/);
 });
+
+test('parser errors use the tokengap format', () => {
+  const result = runCli('assess', '--no-such-option');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /^tokengap: unknown option '--no-such-option'/);
+  assert.match(result.stderr, /fix: run `tokengap --help`/);
+});
