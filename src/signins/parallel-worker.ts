@@ -57,7 +57,8 @@ export interface DetectTask {
 }
 
 const CHUNK = 8 << 20;
-const FLUSH_AT = 256 << 10;
+/** Bytes of spill buffers per worker, shared by its partitions, so the total does not grow with the file. */
+const SPILL_BUFFER_BYTES = 8 << 20;
 
 /** Stable string hash (FNV-1a) so a user's events land in the same partition in every worker. */
 export function partitionOf(key: string, partitions: number): number {
@@ -84,9 +85,10 @@ async function scan(task: ScanTask): Promise<ScanResult> {
   const users = task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null;
   // Lines are copied into a byte buffer per partition at once, so no string outlives its event.
   // Strings kept until a flush would be promoted to the old generation and slow every collection.
+  const flushAt = Math.min(256 << 10, Math.max(16 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
   const outputs = Array.from({ length: task.partitions }, (_, p) => ({
     fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600),
-    bytes: Buffer.allocUnsafe(FLUSH_AT),
+    bytes: Buffer.allocUnsafe(flushAt),
     used: 0,
   }));
   const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };

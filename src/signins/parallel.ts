@@ -24,7 +24,7 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
  */
 
 /** Input bytes per partition; a partition's compact events take roughly a tenth of this in memory. */
-const PARTITION_BYTES = 16 << 20;
+const PARTITION_BYTES = 8 << 20;
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
 
@@ -35,7 +35,7 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.t
 function startWorker(): Worker {
   // A small young generation keeps each worker's heap, and so the peak RSS, low; spilling already
   // keeps old-generation data to one partition.
-  const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 };
+  const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
   if (!workerUrl.pathname.endsWith('.ts')) return watchWorker(new Worker(workerUrl, { resourceLimits }));
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
