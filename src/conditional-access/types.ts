@@ -98,7 +98,7 @@ export interface EvaluationFacts {
   appGroups: AppGroupTables;
 }
 
-/** Condition names as Graph's `conditionalAccessWhatIfReasons` flags spell them. */
+/** Condition names as the `analysisReasons` flags of Graph's What If API spell them. */
 export type ReasonCode =
   | 'users'
   | 'application'
