@@ -67,7 +67,7 @@ export function partitionOf(key: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
-function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent }): string[] {
+export function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent }): string[] {
   if (record.kind === 'signIn') return [(record.event.userPrincipalName || record.event.userId || '(unknown user)').toLowerCase()];
   const keys = new Set<string>();
   for (const target of record.event.targets) {
@@ -236,8 +236,16 @@ function detect(task: DetectTask): ReviewResult[] {
   const results: ReviewResult[] = [];
   for (const partition of task.partitions) {
     const collector = new ActivityCollector({ engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
-    for (let worker = 0; worker < task.workers; worker++) {
-      const text = readFileSync(join(task.spillDir, `w${worker}-p${partition}.tsv`), 'utf8');
+    // Each worker's spill file, then the audits the caller loaded itself (from a snapshot), if any.
+    const files = [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.tsv`), `audits-p${partition}.tsv`];
+    for (const name of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(task.spillDir, name), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name.startsWith('audits-')) continue;
+        throw error;
+      }
       let start = 0;
       for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
         collector.add(parseCompact(text.slice(start, end)), 'keep');

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -7,7 +7,9 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
-import type { ByteRange, DetectTask, ScanResult, ScanTask } from './parallel-worker.js';
+import type { AuditEvent } from './event.js';
+import { compactAudit } from './compact.js';
+import { partitionKeys, partitionOf, type ByteRange, type DetectTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
 
@@ -172,6 +174,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       );
     }
 
+    await spillAudits(options.audits ?? [], spillDir, partitions, options);
     const scanned = performance.now();
     const partitionLists = workers.map((_, index) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % workerCount === index));
     const detected = await Promise.all(
@@ -190,7 +193,8 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');
     const stats = readStats(files, scans, offsets);
-    const result = mergeReviewResults(detected.flat(), stats, scans.reduce((sum, scan) => sum + scan.audits, 0), {
+    const loadedAudits = (options.audits ?? []).filter((audit) => inPeriod(audit.activityDateTime, options)).length;
+    const result = mergeReviewResults(detected.flat(), stats, scans.reduce((sum, scan) => sum + scan.audits, 0) + loadedAudits, {
       since: options.since?.toISOString() ?? null,
       until: options.until?.toISOString() ?? null,
       users: (options.users ?? []).map((user) => user.toLowerCase()),
@@ -201,6 +205,25 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
     await Promise.all(workers.map((worker) => worker.terminate()));
     await rm(spillDir, { recursive: true, force: true });
   }
+}
+
+function inPeriod(time: string, options: ReviewOptions): boolean {
+  return !(options.since && time < options.since.toISOString()) && !(options.until && time > options.until.toISOString());
+}
+
+/** Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of their users. */
+async function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): Promise<void> {
+  const byPartition = new Map<number, string[]>();
+  for (const audit of audits) {
+    if (!inPeriod(audit.activityDateTime, options)) continue;
+    const line = compactAudit(audit);
+    for (const partition of new Set(partitionKeys({ kind: 'audit', event: audit }).map((key) => partitionOf(key, partitions)))) {
+      const lines = byPartition.get(partition) ?? [];
+      lines.push(line);
+      byPartition.set(partition, lines);
+    }
+  }
+  for (const [partition, lines] of byPartition) await writeFile(join(spillDir, `audits-p${partition}.tsv`), lines.join('\n') + '\n', { mode: 0o600 });
 }
 
 function resolveSources(alert: Alert, offsets: Map<number, { file: string; lines: number; records: number }>): void {

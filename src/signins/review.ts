@@ -127,7 +127,7 @@ const DEFAULT_PARALLEL_FROM_BYTES = 64 << 20;
 async function suitsParallelReview(files: string[], options: ReviewOptions): Promise<boolean> {
   const threshold = options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
   if (files.length === 0 || !Number.isFinite(threshold)) return false;
-  if ((options.audits ?? []).length > 0 || (options.enricher !== undefined && options.enricher !== false)) return false;
+  if (options.enricher !== undefined && options.enricher !== false) return false;
   if (options.format && options.format !== 'auto' && options.format !== 'ndjson') return false;
   let total = 0;
   for (const file of files) {

@@ -75,3 +75,25 @@ describe('parallel review', () => {
     await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), /parallel-bad\.ndjson:11 \(record 10\)/);
   });
 });
+
+describe('parallel review with loaded audits', () => {
+  it('attaches audits a snapshot loaded', async () => {
+    const broker = graphSignIn({ id: 'broker', createdDateTime: '2026-05-01T09:00:00Z', authenticationProtocol: 'deviceCode', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e' });
+    const file = writeInput(dir, 'broker.ndjson', ndjson([broker, ...attackLog()]));
+    const audits = [
+      {
+        id: 'audit-9',
+        activityDateTime: '2026-05-01T09:30:00.000Z',
+        activityDisplayName: 'Register device',
+        kind: 'deviceRegistration' as const,
+        initiatedBy: { userPrincipalName: 'ada@contoso.example' },
+        targets: [],
+      },
+    ];
+    const inMemory = await reviewSignIns([file], { enricher: false, audits, parallelFromBytes: Infinity });
+    const parallel = await reviewSignIns([file], { enricher: false, audits, parallelFromBytes: 0 });
+    assert.ok(inMemory.alerts.some((alert) => alert.detection === 'device-code-broker-device-registration'), 'the in-memory review raises the broker alert');
+    assert.deepEqual(parallel.alerts, inMemory.alerts);
+    assert.equal(parallel.summary.auditCount, 1);
+  });
+});
