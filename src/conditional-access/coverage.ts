@@ -163,6 +163,12 @@ const FALLBACK_COUNTRIES = ['US', 'DE', 'FR', 'GB', 'NL', 'JP', 'BR', 'AU', 'IN'
 
 type Mask = Uint32Array;
 
+function popcount(word: number): number {
+  let value = word - ((word >>> 1) & 0x55555555);
+  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
+  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 function newMask(words: number): Mask {
   return new Uint32Array(words);
 }
@@ -475,6 +481,10 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
   for (const kind of GAP_KINDS) {
     const scope = SCOPES[kind];
     const closes = maskFor((policy) => policyCloses(kind, policy, facts));
+    // A policy for other client app types or other flows could never close this kind of gap
+    // (a legacy-authentication block does not stop device code flow), so it is not named.
+    const closingPolicies = policies.filter((policy, index) => hasBit(closes, index) && policyAddressesKind(kind, policy, facts));
+    const disabledClosing = allPolicies.map(compilePolicy).filter((policy) => policy.state === 'disabled' && policyAddressesKind(kind, policy, facts));
     const enabledCloses = closes.slice();
     andInto(enabledCloses, enabledMask);
     const reportOnlyCloses = closes.slice();
@@ -525,20 +535,25 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
     });
     const allCovered = newMask(cellWords);
     for (let cellIndex = 0; cellIndex < allCells.length; cellIndex++) setBit(allCovered, cellIndex);
+    // Policies covering the most cells come first, so most sets are found complete after a few.
+    const closingOrder = cellsOfPolicy
+      .map((cells, index) => ({ index, size: cells ? cells.reduce((sum, word) => sum + popcount(word), 0) : 0 }))
+      .filter((entry) => entry.size > 0)
+      .sort((left, right) => right.size - left.size)
+      .map((entry) => entry.index);
     const failingCells = (applying: Mask): { combination: Combination; failing: Combination['cells'] }[] => {
       const covered = newMask(cellWords);
-      for (let word = 0; word < applying.length; word++) {
-        let bits = applying[word]!;
-        while (bits !== 0) {
-          const low = bits & -bits;
-          const cells = cellsOfPolicy[word * 32 + (31 - Math.clz32(low))];
-          if (cells) for (let i = 0; i < cellWords; i++) covered[i]! |= cells[i]!;
-          bits ^= low;
+      let complete = false;
+      for (const index of closingOrder) {
+        if (!hasBit(applying, index)) continue;
+        const cells = cellsOfPolicy[index]!;
+        complete = true;
+        for (let i = 0; i < cellWords; i++) {
+          covered[i]! |= cells[i]!;
+          if (covered[i] !== allCovered[i]) complete = false;
         }
+        if (complete) return [];
       }
-      let complete = true;
-      for (let i = 0; i < cellWords && complete; i++) complete = covered[i] === allCovered[i];
-      if (complete) return [];
       const byCombination = new Map<number, Combination['cells']>();
       for (let cellIndex = 0; cellIndex < allCells.length; cellIndex++) {
         if (hasBit(covered, cellIndex)) continue;
@@ -585,13 +600,16 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
           flow: combination.flow.value,
           device: combination.device.value,
         };
-        const gap = explainGap(kind, example, userClass, allPolicies, policies, closes, facts, scope);
+        const gap = explainGap(kind, example, userClass, closingPolicies, disabledClosing, facts);
+        // Report-only policies that close the gap in at least one of its failing cells.
+        const candidatesForClass = reportOnlyCloses.slice();
+        andInto(candidatesForClass, userMask);
+        const closing = newMask(words);
+        for (const cell of failing) for (let i = 0; i < words; i++) closing[i]! |= candidatesForClass[i]! & cell.mask[i]!;
         const wouldClose = new Map<string, { id: string; displayName: string }>();
-        for (const cell of failing) {
-          policies.forEach((policy, index) => {
-            if (hasBit(reportOnlyCloses, index) && hasBit(userMask, index) && hasBit(cell.mask, index)) wouldClose.set(policy.id, { id: policy.id, displayName: policy.displayName });
-          });
-        }
+        policies.forEach((policy, index) => {
+          if (hasBit(closing, index)) wouldClose.set(policy.id, { id: policy.id, displayName: policy.displayName });
+        });
         const full: CoverageGap = {
           ...gap,
           key: `${kind}:${userClass.example.id}:${example.clientAppType}:${example.platform}:${example.device.description}:${example.flow ?? 'none'}`,
@@ -646,17 +664,10 @@ function explainGap(
   kind: GapKind,
   example: CounterexampleSignIn,
   userClass: UserClass,
-  allPolicies: readonly Graph.ConditionalAccessPolicy[],
-  policies: readonly CompiledPolicy[],
-  closes: Mask,
+  closing: readonly CompiledPolicy[],
+  disabledClosing: readonly CompiledPolicy[],
   facts: EvaluationFacts,
-  scope: KindScope,
 ): Omit<CoverageGap, 'key' | 'apps' | 'locations' | 'equivalentPlatforms' | 'equivalentClientAppTypes' | 'equivalentDevices' | 'reportOnlyWouldClose'> {
-  // A policy for other client app types or other flows could never close this kind of gap
-  // (a legacy-authentication block does not stop device code flow), so it is not named.
-  const relevant = (policy: CompiledPolicy): boolean =>
-    scope.clients.some((client) => matchClientApp(policy, client).matched) && scope.flows.some((flow) => matchFlow(policy, flow ?? undefined).matched);
-  const closing = policies.filter((policy, index) => hasBit(closes, index) && relevant(policy));
   const evaluation = evaluatePolicies(closing.map((policy) => policy.source), facts, counterexampleContext(example, userClass));
   const byId = new Map(evaluation.policies.map((result) => [result.id, result]));
   const candidates: CandidatePolicy[] = [];
@@ -665,11 +676,8 @@ function explainGap(
     if (result) candidates.push({ id: result.id, displayName: result.displayName, state: result.state, applies: result.applies, reasons: result.reasons });
   });
   // Disabled policies that would close the gap are named too: enabling them is a fix.
-  for (const source of allPolicies) {
-    const policy = compilePolicy(source);
-    if (policy.state === 'disabled' && policyCloses(kind, policy, facts) && relevant(policy)) {
-      candidates.push({ id: policy.id, displayName: policy.displayName, state: policy.state, applies: false, reasons: ['policyNotEnabled'] });
-    }
+  for (const policy of disabledClosing) {
+    candidates.push({ id: policy.id, displayName: policy.displayName, state: policy.state, applies: false, reasons: ['policyNotEnabled'] });
   }
   const candidateIds = new Set(candidates.map((candidate) => candidate.id));
   return {
