@@ -14,15 +14,16 @@ export const MAIL_AND_FILES_RESOURCES = new Set([
 ]);
 
 /**
- * True for a successful sign-in. A record without a status or result code counts as successful,
- * because several exports drop the status of successes.
+ * Returns true for a successful sign-in.
+ * NOTE: a record without a status or result code counts as successful, so detections that need a
+ * success may alert on a failed sign-in in a log that lacks both fields.
  */
 export function succeeded(event: SignInEvent): boolean {
   const code = event.status?.errorCode;
   return code === undefined || code === null || code === 0;
 }
 
-/** The device code grant itself, or any later request of a session that began with it (protocol tracking). */
+/** Returns true for the device code grant itself, or any later request of a session that began with it (protocol tracking). */
 export function isDeviceCode(event: SignInEvent): boolean {
   return event.authenticationProtocol === 'deviceCode' || event.originalTransferMethod === 'deviceCodeFlow';
 }

@@ -40,12 +40,23 @@ export const USER_AGENT_MARKERS: UserAgentMarker[] = [
   { marker: 'Go-resty', severity: 'low', context: 'Go HTTP library (unconfirmed hunting marker)', source: 'commonly suggested; not confirmed for Entra sign-ins' },
 ];
 
-/** The first marker that matches, most specific first (the list order). */
+const matches = new Map<string, UserAgentMarker | null>();
+
+/** Returns the first marker that matches, most specific first (the list order); results are cached per user agent. */
 export function matchUserAgent(userAgent: string | null | undefined): UserAgentMarker | null {
   if (!userAgent) return null;
+  const cached = matches.get(userAgent);
+  if (cached !== undefined) return cached;
   const lower = userAgent.toLowerCase();
+  let found: UserAgentMarker | null = null;
   for (const marker of USER_AGENT_MARKERS) {
-    if (marker.exact ? userAgent === marker.marker : lower.includes(marker.marker.toLowerCase())) return marker;
+    if (marker.exact ? userAgent === marker.marker : lower.includes(marker.marker.toLowerCase())) {
+      found = marker;
+      break;
+    }
   }
-  return null;
+  // A log has few distinct user agents; the bound only guards against a log where every one differs.
+  if (matches.size > 10_000) matches.clear();
+  matches.set(userAgent, found);
+  return found;
 }
