@@ -217,6 +217,8 @@ export class FakeGraphServer {
 
   private async handleGraph(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
     this.stats.graphRequests++;
+    // Graph counts a request against its limits when it arrives, before any latency.
+    const arrivedAt = Date.now();
     const requestId = randomUUID();
     const [, version, ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
@@ -252,7 +254,7 @@ export class FakeGraphServer {
           this.sendJson(res, 401, { 'request-id': requestId }, graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', requestId));
           return;
         case 'truncate': {
-          const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId);
+          const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId, arrivedAt);
           logStatus(tenant.tenantId, answer.status);
           const text = JSON.stringify(answer.body);
           res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'request-id': requestId });
@@ -269,7 +271,7 @@ export class FakeGraphServer {
       }
     }
 
-    const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId);
+    const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId, arrivedAt);
     logStatus(tenant.tenantId, answer.status);
     this.sendJson(res, answer.status, { ...answer.headers, 'request-id': requestId }, answer.body);
   }
@@ -291,13 +293,13 @@ export class FakeGraphServer {
     return undefined;
   }
 
-  private answer(tenant: FakeTenant, method: string, version: string, path: string, query: URLSearchParams, body: string, requestId: string): GraphAnswer {
-    if (path === '/$batch' && method === 'POST') return this.answerBatch(tenant, version, body, requestId);
+  private answer(tenant: FakeTenant, method: string, version: string, path: string, query: URLSearchParams, body: string, requestId: string, arrivedAt: number): GraphAnswer {
+    if (path === '/$batch' && method === 'POST') return this.answerBatch(tenant, version, body, requestId, arrivedAt);
     if (method !== 'GET') return errorAnswer(405, 'Request_BadRequest', `the fake server serves GET only for ${path}`, requestId);
-    return this.answerGet(tenant, version, path, query, requestId);
+    return this.answerGet(tenant, version, path, query, requestId, arrivedAt);
   }
 
-  private answerBatch(tenant: FakeTenant, version: string, body: string, requestId: string): GraphAnswer {
+  private answerBatch(tenant: FakeTenant, version: string, body: string, requestId: string, arrivedAt: number): GraphAnswer {
     this.stats.batchRequests++;
     let requests: { id?: string; method?: string; url?: string }[];
     try {
@@ -321,7 +323,7 @@ export class FakeGraphServer {
       } else if ((member.method ?? 'GET').toUpperCase() !== 'GET') {
         answer = errorAnswer(405, 'BadRequest', 'the fake server batches GET only', memberId);
       } else {
-        answer = this.answerGet(tenant, version, memberPath, new URLSearchParams(relative.includes('?') ? relative.slice(relative.indexOf('?') + 1) : ''), memberId);
+        answer = this.answerGet(tenant, version, memberPath, new URLSearchParams(relative.includes('?') ? relative.slice(relative.indexOf('?') + 1) : ''), memberId, arrivedAt);
       }
       return { id: member.id, status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers }, body: answer.body };
     });
@@ -329,7 +331,7 @@ export class FakeGraphServer {
     return { status: 200, headers: {}, body: { responses: responses.reverse() } };
   }
 
-  private answerGet(tenant: FakeTenant, version: string, path: string, query: URLSearchParams, requestId: string): GraphAnswer {
+  private answerGet(tenant: FakeTenant, version: string, path: string, query: URLSearchParams, requestId: string, arrivedAt: number): GraphAnswer {
     const data = tenant.data;
     const members = /^\/groups\/([^/]+)\/members$/.exec(path);
     if (members) {
@@ -341,14 +343,14 @@ export class FakeGraphServer {
     }
 
     if (path === SIGN_INS.path) {
-      const refusal = this.refusal(tenant, 'signIns', requestId) ?? this.reportThrottle(tenant, requestId);
+      const refusal = this.refusal(tenant, 'signIns', requestId) ?? this.reportThrottle(tenant, requestId, arrivedAt);
       if (refusal) return refusal;
       return this.pageOf(`${tenant.tenantId}:signIns`, data.signIns ?? [], version, path, query, SIGN_INS.maxTop, requestId);
     }
 
     const endpoint = RESOURCE_ENDPOINTS.find((candidate) => candidate.path === path);
     if (!endpoint) return errorAnswer(400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop()}'.`, requestId);
-    const refusal = this.refusal(tenant, endpoint.resource, requestId) ?? (/^\/(auditLogs|reports)\//.test(path) ? this.reportThrottle(tenant, requestId) : undefined);
+    const refusal = this.refusal(tenant, endpoint.resource, requestId) ?? (/^\/(auditLogs|reports)\//.test(path) ? this.reportThrottle(tenant, requestId, arrivedAt) : undefined);
     if (refusal) return refusal;
 
     const selected = query.get('$select')?.split(',').map((field) => field.trim());
@@ -386,10 +388,9 @@ export class FakeGraphServer {
     return undefined;
   }
 
-  private reportThrottle(tenant: FakeTenant, requestId: string): GraphAnswer | undefined {
+  private reportThrottle(tenant: FakeTenant, requestId: string, now: number): GraphAnswer | undefined {
     const limit = this.options.reportsLimit;
     if (!limit) return undefined;
-    const now = Date.now();
     const starts = (this.reportStarts.get(tenant.tenantId) ?? []).filter((start) => now - start < limit.windowMs);
     this.reportStarts.set(tenant.tenantId, starts);
     if (starts.length >= limit.limit) {
