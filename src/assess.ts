@@ -3,7 +3,7 @@ import { runChecks } from './checks/run.js';
 import type { CheckDefinition, CheckResult } from './checks/types.js';
 import { loadEngagement } from './engagement/load.js';
 import type { Engagement } from './engagement/schema.js';
-import { InputError } from './errors.js';
+import { assertEngagementTenant } from './engagement/tenant.js';
 import { addEvidencePaths } from './report/evidence-paths.js';
 import { buildSections } from './report/sections.js';
 import { summarize } from './report/summary.js';
@@ -17,7 +17,7 @@ export { countFindingsAtOrAbove, summarize } from './report/summary.js';
 
 export interface AssessOptions {
   snapshotDir: string;
-  /** Engagement file (YAML or JSON); its `client.tenantId`, when set, must match the snapshot. */
+  /** Engagement file (YAML or JSON); it must be for the snapshot's tenant (see assertEngagementTenant). */
   engagementPath?: string;
   /** Assessment time; defaults to the clock. Tests and re-runs pass a fixed time so results repeat. */
   now?: Date;
@@ -41,7 +41,9 @@ export async function assessSnapshot(options: AssessOptions): Promise<Assessment
 export async function assess(options: AssessOptions): Promise<Assessment> {
   const snapshot = await loadSnapshot(options.snapshotDir);
   const engagement = options.engagementPath ? await loadEngagement(options.engagementPath) : null;
-  if (engagement && options.engagementPath) assertSameTenant(engagement, options.engagementPath, snapshot);
+  if (engagement) {
+    assertEngagementTenant(engagement, { id: snapshot.manifest.tenantId, name: snapshot.manifest.tenantName }, options.engagementPath);
+  }
 
   const now = options.now ?? new Date();
   const checks = options.checks ?? CHECKS;
@@ -74,22 +76,6 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
 
 function hasSignInLogs(snapshot: Snapshot): boolean {
   return snapshot.statusOf('signIns').status === 'collected' || snapshot.signInFiles.length > 0;
-}
-
-/**
- * Rejects an engagement written for another tenant, so one client's owners, break-glass
- * accounts and accepted risks are never applied to another client's snapshot.
- */
-function assertSameTenant(engagement: Engagement, engagementPath: string, snapshot: Snapshot): void {
-  const declared = engagement.client.tenantId?.trim().toLowerCase();
-  const actual = snapshot.manifest.tenantId?.trim().toLowerCase();
-  if (!declared || !actual || declared === actual) return;
-  throw new InputError(
-    { file: engagementPath, jsonPath: 'client.tenantId' },
-    `the engagement is for tenant ${engagement.client.tenantId}, but the snapshot ${snapshot.dir} is of tenant ${snapshot.manifest.tenantId}`,
-    'the tenant id of the snapshot being assessed',
-    'use the engagement file of this client, or correct client.tenantId if it is wrong',
-  );
 }
 
 function checkMetadata(checks: readonly CheckDefinition[], results: readonly CheckResult[]): Record<string, CheckMetadata> {

@@ -92,7 +92,8 @@ async function runAssess(snapshotArgument: string | undefined, options: AssessCo
   return EXIT.ok;
 }
 
-function parseNow(value: string | undefined): Date | undefined {
+/** Parses `--now`: an ISO 8601 date-time, or undefined for the clock. */
+export function parseNow(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {

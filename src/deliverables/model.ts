@@ -1,5 +1,5 @@
 import type { Engagement } from '../engagement/schema.js';
-import { UserError } from '../errors.js';
+import { assertEngagementTenant } from '../engagement/tenant.js';
 import type { AssessmentReport } from '../report/schema.js';
 import { licenseUpgrades, type LicenseLine } from './licenses.js';
 import { buildClientMessage, type ClientMessage } from './message.js';
@@ -30,14 +30,7 @@ export interface Deliverables {
  * written for another tenant, so one client's contract never prices another client's findings.
  */
 export function buildDeliverables(report: AssessmentReport, engagement: Engagement): Deliverables {
-  const engagementTenant = engagement.client.tenantId?.toLowerCase();
-  const reportTenant = report.tenant.id?.toLowerCase();
-  if (engagementTenant && reportTenant && engagementTenant !== reportTenant) {
-    throw new UserError(
-      `the engagement file is for tenant ${engagement.client.tenantId} (${engagement.client.name}) but the assessment is of tenant ${report.tenant.id} (${report.tenant.name ?? 'unnamed'})`,
-      'pass the engagement file of this client, or correct client.tenantId in it',
-    );
-  }
+  assertEngagementTenant(engagement, report.tenant);
 
   const assessedOn = report.assessedAt.slice(0, 10);
   const open = openFindings(report.results);

@@ -55,7 +55,17 @@ export function parseEngagement(text: string, file: string): Engagement {
         'fix the YAML syntax at that line: check indentation and quote values containing ": " or "#"',
       );
     }
-    raw = document.toJS();
+    try {
+      // The yaml library refuses documents whose aliases expand beyond a limit (a "billion laughs" file).
+      raw = document.toJS();
+    } catch (error) {
+      throw new InputError(
+        { file },
+        `the YAML cannot be expanded (${(error as Error).message})`,
+        'an engagement file without a chain of aliases (`*name`) that multiplies its size',
+        'write the values out instead of using YAML anchors and aliases',
+      );
+    }
   }
 
   if (raw === null || raw === undefined) {

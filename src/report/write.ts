@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 import { UserError } from '../errors.js';
 import { renderHtml } from './html.js';
@@ -47,12 +48,29 @@ export async function checkOutputDir(outDir: string): Promise<{ path: string; ex
     throw new UserError(`cannot use output folder ${absolute}: ${error.message}`, 'choose a folder you can write to with --out DIR');
   });
   if (existing && !existing.isDirectory()) {
-    throw new UserError(
-      `--out ${outDir} is a file, not a folder`,
-      'give a folder for the report files with --out DIR; tokengap writes report.html, report.md and report.json inside it',
-    );
+    throw new UserError(`--out ${outDir} is a file, not a folder`, 'give a folder for the output files with --out DIR; tokengap writes its files inside it');
   }
+  // The folder, or the nearest folder above it that exists, must be writable: checked here so a
+  // read-only --out fails before the assessment runs rather than after.
+  let probe = absolute;
+  if (!existing) {
+    while (dirname(probe) !== probe && !(await stat(probe).catch(() => null))) probe = dirname(probe);
+  }
+  await access(probe, constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+    throw notWritable(probe, error);
+  });
   return { path: absolute, exists: existing !== null };
+}
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/** Turns a permission or read-only file-system error on an output folder into a UserError (exit 2). */
+function notWritable(dir: string, error: NodeJS.ErrnoException): UserError {
+  const reason = error.code === 'EROFS' ? 'the file system is read-only' : `permission denied (${error.code ?? 'error'})`;
+  return new UserError(
+    `cannot write to the output folder ${dir}: ${reason}`,
+    'choose a folder you can write to with --out DIR, or give your user write permission on that folder',
+  );
 }
 
 /** Creates the output folder (owner-only) unless it exists; rejects a path that is a file. */
@@ -62,6 +80,7 @@ export async function prepareOutputDir(outDir: string): Promise<string> {
     try {
       await mkdir(absolute, { recursive: true, mode: 0o700 });
     } catch (error) {
+      if (NOT_WRITABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw notWritable(absolute, error as NodeJS.ErrnoException);
       throw new UserError(
         `cannot create output folder ${absolute}: ${(error as Error).message}`,
         'choose a folder you can write to with --out DIR',
@@ -83,7 +102,8 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await chmod(temporary, 0o600);
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => undefined);
+    if (NOT_WRITABLE.has((error as NodeJS.ErrnoException).code ?? '')) throw notWritable(dirname(path), error as NodeJS.ErrnoException);
     throw error;
   }
 }

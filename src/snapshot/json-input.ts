@@ -137,8 +137,9 @@ export function parseJsonText(text: string, file: string): unknown {
   if (body.trim() === '') {
     throw new InputError({ file }, 'the file is empty', 'a JSON document', 'export the data again; an empty list is written as `{ "value": [] }`');
   }
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     const syntax = locateJsonSyntaxError(body);
@@ -149,6 +150,48 @@ export function parseJsonText(text: string, file: string): unknown {
       syntax.expected,
       syntax.fix ?? 'fix the JSON at that position or export the file again; a file cut short by a failed copy or download ends too early',
     );
+  }
+  assertNestingDepth(value, file);
+  return value;
+}
+
+/** Deepest nesting of arrays and objects accepted; Graph exports nest fewer than 20 levels. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Rejects JSON nested deeper than MAX_JSON_DEPTH. The readers that walk the data recurse, so a
+ * hostile file nested thousands of levels deep would otherwise overflow the stack. This walk
+ * uses its own stack.
+ */
+export function assertNestingDepth(value: unknown, file: string): void {
+  // Each entry keeps its parent and key so the JSON path is built only for the error.
+  interface Entry { value: unknown; depth: number; parent?: Entry; key?: string | number }
+  const stack: Entry[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const current = entry.value;
+    if (current === null || typeof current !== 'object') continue;
+    if (entry.depth >= MAX_JSON_DEPTH) {
+      let path = '';
+      for (let at: Entry | undefined = entry; at?.parent; at = at.parent) path = (typeof at.key === 'number' ? `[${at.key}]` : `.${at.key}`) + path;
+      throw new InputError(
+        { file, jsonPath: `$${path.length > 120 ? `${path.slice(0, 120)}...` : path}` },
+        `the data is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        'a Graph export, which nests a few levels',
+        'export the file again from Graph; a file nested this deeply is damaged or not an export',
+      );
+    }
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        const element: unknown = current[i];
+        if (element !== null && typeof element === 'object') stack.push({ value: element, depth: entry.depth + 1, parent: entry, key: i });
+      }
+    } else {
+      for (const key in current) {
+        const element = (current as Record<string, unknown>)[key];
+        if (element !== null && typeof element === 'object') stack.push({ value: element, depth: entry.depth + 1, parent: entry, key });
+      }
+    }
   }
 }
 

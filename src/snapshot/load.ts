@@ -58,6 +58,7 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
 
   await assertFolder(root);
   const layout = await scanFolder(root, warn);
+  if (!layout.manifest && layout.resources.size === 0) await throwNoResourceFiles(root);
   const manifestFile = await readManifest(layout.manifest, warn);
   const statuses = decideStatuses(layout, manifestFile, warn);
 
@@ -133,6 +134,35 @@ async function assertFolder(root: string): Promise<void> {
       'pass the folder that contains the exported files, not one of the files',
     );
   }
+}
+
+/**
+ * Rejects a folder with neither manifest.json nor a resource file: assessing it would report a
+ * clean tenant with every check not run, and exit 0 in a scheduled job. The usual cause is the
+ * parent of the snapshot folder, so a single subfolder that looks like a snapshot is named.
+ */
+async function throwNoResourceFiles(root: string): Promise<never> {
+  const resourceNames = new Set(RESOURCE_NAMES.map((name) => name.toLowerCase()));
+  const looksLikeSnapshot = async (folder: string): Promise<boolean> => {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    return names.some((name) => {
+      const lower = name.toLowerCase();
+      return lower === 'manifest.json' || resourceNames.has(lower.replace(/\.json$/, ''));
+    });
+  };
+  const candidates: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(root, entry.name);
+    if ((await entryKind(entry, path)) === 'folder' && (await looksLikeSnapshot(path))) candidates.push(path);
+  }
+  const fix =
+    candidates.length === 1
+      ? `the snapshot seems to be in ${candidates[0]}: pass that folder`
+      : candidates.length > 1
+        ? `pass one of the snapshot folders inside it (${candidates.map((path) => basename(path)).join(', ')}); each is assessed on its own`
+        : 'pass the folder that holds manifest.json or the resource files such as conditionalAccessPolicies.json, or create a snapshot with `tokengap collect`';
+  throw new InputError({ file: root }, `no resource files found in ${root}`, 'manifest.json or resource files such as users.json in this folder', fix);
 }
 
 /** Sorts the folder's entries into manifest, resource files and resource folders; warns about the rest. */
@@ -247,6 +277,15 @@ async function readManifest(path: string | undefined, warn: WarningSink): Promis
   }
   validateItem(manifestSchema, raw, { file: path, jsonPath: '$' }, 'manifest');
   const data = raw as ManifestFile['data'];
+  if (typeof data.collectedAt === 'string' && !isIsoDateTime(data.collectedAt)) {
+    // The report prints it and the checks date the logs against it, so "yesterday" must not pass.
+    throw new InputError(
+      { file: path, jsonPath: '$.collectedAt' },
+      `collectedAt is ${JSON.stringify(data.collectedAt)}`,
+      'an ISO 8601 date-time with a time zone, such as "2026-12-04T21:50:14Z"',
+      'set collectedAt to the time the data was exported, in UTC, or remove the key',
+    );
+  }
 
   const known = new Set<string>(RESOURCE_NAMES);
   for (const name of Object.keys(data.resources ?? {})) {
@@ -259,6 +298,12 @@ async function readManifest(path: string | undefined, warn: WarningSink): Promis
     }
   }
   return { path, data };
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+function isIsoDateTime(value: string): boolean {
+  return ISO_DATE_TIME.test(value) && !Number.isNaN(new Date(value).getTime());
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -141,7 +141,17 @@ const badInputs: { name: string; args: () => string[]; stderr: RegExp }[] = [
       writeFileSync(engagement, 'version: 1\nclient:\n  name: Someone Else\n  tenantId: 99999999-8888-4777-8666-555555555555\n');
       return ['assess', organizationOnlySnapshot('mismatch'), '--engagement', engagement, '--out', join(work, 'mismatch-out')];
     },
-    stderr: /other-tenant\.yaml at client\.tenantId: the engagement is for tenant 99999999-8888-4777-8666-555555555555, but the snapshot .* is of tenant 0f0f0f0f-1111-4222-8333-444444444444/,
+    stderr: /other-tenant\.yaml at client\.tenantId: the engagement file is for tenant 99999999-8888-4777-8666-555555555555 \(Someone Else\), but the assessment is of Bare Tenant \(tenant id 0f0f0f0f-1111-4222-8333-444444444444\)/,
+  },
+  {
+    // Tester defect 1: without client.tenantId the file was applied to any tenant.
+    name: 'engagement without tenant id for another client',
+    args: () => {
+      const engagement = join(work, 'other-client.yaml');
+      writeFileSync(engagement, 'version: 2\nclient:\n  name: Contoso Dental Group\n');
+      return ['assess', organizationOnlySnapshot('other-client'), '--engagement', engagement, '--out', join(work, 'other-client-out')];
+    },
+    stderr: /other-client\.yaml at client: the engagement file names the client Contoso Dental Group and has no client\.tenantId, but the assessment is of Bare Tenant[^]*fix: .*add `tenantId: 0f0f0f0f-1111-4222-8333-444444444444` under `client:`/,
   },
   { name: 'missing engagement file', args: () => ['assess', '--demo', '--engagement', join(work, 'nope.yaml')], stderr: /nope\.yaml: file not found/ },
 ];
@@ -162,6 +172,35 @@ test('input error leaves no output folder', async () => {
   const result = await runInProcess('assess', organizationOnlySnapshot('bad-engagement'), '--engagement', engagement, '--out', out);
   assert.equal(result.status, 2, result.stderr);
   assert.equal(existsSync(out), false);
+});
+
+test('engagement of another client leaves no output folder', async () => {
+  // Tester defect 10: a failed assess left an empty --out folder behind.
+  const engagement = join(work, 'wrong-client.yaml');
+  writeFileSync(engagement, 'version: 2\nclient:\n  name: Someone Else\n');
+  const out = join(work, 'never-created-2');
+  const result = await runInProcess('assess', organizationOnlySnapshot('wrong-client'), '--engagement', engagement, '--out', out);
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(existsSync(out), false);
+});
+
+test('out folder without write permission exits 2', () => {
+  // Tester defect 7: EACCES on --out was an internal error (exit 3). As root, permission bits do
+  // not apply, so the CLI runs as the unprivileged user nobody (65534) on a folder root owns.
+  const root = process.getuid?.() === 0;
+  const locked = mkdtempSync(join(tmpdir(), 'tokengap-locked-'));
+  chmodSync(locked, root ? 0o755 : 0o500);
+  try {
+    const out = join(locked, 'reports');
+    const result = spawnSync(process.execPath, [bin, 'assess', '--demo', '--out', out], { encoding: 'utf8', cwd: tmpdir(), ...(root ? { uid: 65534, gid: 65534 } : {}) });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`cannot write to the output folder ${locked}: permission denied \\(EACCES\\)`));
+    assert.match(result.stderr, /fix: choose a folder you can write to with --out DIR/);
+    assert.equal(existsSync(out), false);
+  } finally {
+    chmodSync(locked, 0o700);
+    rmSync(locked, { recursive: true, force: true });
+  }
 });
 
 test('out that is a file is left untouched', async () => {

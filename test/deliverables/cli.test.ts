@@ -52,3 +52,25 @@ test('snapshot and --report together rejected', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /either SNAPSHOT_DIR or --report/);
 });
+
+test('engagement of another client without tenant id exits 2 before writing', () => {
+  // Tester defect 1: thin.yaml had no tenantId and was applied to the demo tenant's report.
+  const other = join(workDir, 'other-client.yaml');
+  writeFileSync(other, 'version: 2\nclient:\n  name: Contoso Dental Group\n');
+  const report = join(workDir, 'named-report.json');
+  writeFileSync(report, JSON.stringify(tenantA({ id: '54de065b-719b-4e5b-ab5b-cfddd8d17a5c', name: 'Harbor Point Accounting' })));
+  const out = join(workDir, 'never-other');
+  const result = runCli('deliverables', '--report', report, '--engagement', other, '--out', out);
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /other-client\.yaml at client: the engagement file names the client Contoso Dental Group and has no client\.tenantId, but the assessment is of Harbor Point Accounting/);
+  assert.match(result.stderr, /fix: .*add `tenantId: 54de065b-719b-4e5b-ab5b-cfddd8d17a5c` under `client:`/);
+  assert.equal(existsSync(out), false);
+});
+
+test('--now with --report is rejected', () => {
+  // Tester defect 12: --now was ignored without a message when the report was given.
+  const result = runCli('deliverables', '--report', reportPath, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'), '--now', '2026-12-01T00:00:00Z', '--out', join(workDir, 'never-now'));
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--now 2026-12-01T00:00:00Z cannot be used with --report/);
+  assert.equal(existsSync(join(workDir, 'never-now')), false);
+});

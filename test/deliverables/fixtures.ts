@@ -23,13 +23,16 @@ export interface ResultSpec {
   findings?: FindingSpec[];
 }
 
+/** Tenant id of the demo tenant, which the example engagement files under examples/engagements/ carry. */
+export const DEMO_TENANT_ID = '54de065b-719b-4e5b-ab5b-cfddd8d17a5c';
+
 export const user = (id: string, displayName: string): EvidenceObject => ({ type: 'user', id, displayName });
 export const group = (id: string, displayName: string): EvidenceObject => ({ type: 'group', id, displayName });
 export const policy = (id: string, displayName: string): EvidenceObject => ({ type: 'conditionalAccessPolicy', id, displayName });
 export const role = (id: string, displayName: string): EvidenceObject => ({ type: 'directoryRole', id, displayName });
 
 /** Builds a report.json from result specs, with the summary counts a real report carries. */
-export function makeReport(specs: ResultSpec[], tenant: { id: string; name: string } = { id: 'tenant-a', name: 'Contoso' }, assessedAt = '2026-09-15T10:00:00Z'): AssessmentReport {
+export function makeReport(specs: ResultSpec[], tenant: { id: string; name: string } = { id: DEMO_TENANT_ID, name: 'Contoso' }, assessedAt = '2026-09-15T10:00:00Z'): AssessmentReport {
   const results: CheckResult[] = specs.map((spec) => {
     const severity = spec.severity ?? 'medium';
     return {
@@ -99,7 +102,7 @@ export function makeReport(specs: ResultSpec[], tenant: { id: string; name: stri
  * legacy authentication in report-only, PIM not checked for lack of P2, a device-code sign-in by
  * one user, and an untested revocation runbook.
  */
-export function tenantA(): AssessmentReport {
+export function tenantA(tenant?: { id: string; name: string }): AssessmentReport {
   return makeReport([
     {
       checkId: 'admins-have-phishing-resistant-methods',
@@ -146,7 +149,7 @@ export function tenantA(): AssessmentReport {
       title: 'No device-code sign-ins in the logs',
       findings: [{ objects: [user('u-dee', 'Dee Evans')], clientText: 'Dee Evans signed in with a device code on 2026-09-10.' }],
     },
-  ]);
+  ], tenant);
 }
 
 /**
@@ -181,7 +184,7 @@ export function tenantB(): AssessmentReport {
       { checkId: 'admins-have-phishing-resistant-methods', area: 'mfa-strength', state: 'pass', severity: 'high', title: 'Admins have a phishing-resistant method registered' },
       { checkId: 'device-code-flow-blocked', area: 'device-code-flow', state: 'pass', severity: 'high', title: 'Device code flow is blocked for all users' },
     ],
-    { id: 'tenant-b', name: 'Fabrikam' },
+    { id: DEMO_TENANT_ID, name: 'Fabrikam' },
     '2026-10-01T09:00:00Z',
   );
 }

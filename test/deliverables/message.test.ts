@@ -6,7 +6,8 @@ import { loadEngagement } from '../../src/engagement/load.js';
 import { buildDeliverables } from '../../src/deliverables/model.js';
 import type { ClientMessage } from '../../src/deliverables/message.js';
 import { repoRoot } from '../helpers/shared.js';
-import { group, makeReport, policy, tenantA, tenantB } from './fixtures.js';
+import { DEMO_TENANT_ID, group, makeReport, policy, tenantA, tenantB } from './fixtures.js';
+// The example engagement files carry the demo's tenant id, so every fixture report here uses it.
 
 const thin = () => loadEngagement(join(repoRoot, 'examples', 'engagements', 'thin.yaml'));
 
@@ -83,7 +84,7 @@ test('clean tenant gets a short message', async () => {
       { checkId: 'device-code-flow-blocked', area: 'device-code-flow', state: 'pass', severity: 'high', title: 'Device code flow is blocked for all users' },
       { checkId: 'mfa-required-for-all-users', area: 'conditional-access', state: 'pass', severity: 'high', title: 'MFA is required for all users on all resources' },
     ],
-    { id: 'tenant-c', name: 'Tailspin' },
+    { id: DEMO_TENANT_ID, name: 'Tailspin' },
     '2026-11-02T08:00:00Z',
   );
   const message = buildDeliverables(report, await thin()).message;

@@ -214,6 +214,16 @@ const badCases: BadCase[] = [
     message: /not valid UTF-8/,
     fix: /save the file as UTF-8/,
   },
+  {
+    // Tester defect 7: an alias bomb was an internal error (exit 3) instead of an input error.
+    name: 'YAML alias bomb',
+    file: 'bomb.yaml',
+    content:
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n' +
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nclient:\n  name: A\n',
+    message: /the YAML cannot be expanded \(Excessive alias count/,
+    fix: /instead of using YAML anchors and aliases/,
+  },
 ];
 
 for (const badCase of badCases) {

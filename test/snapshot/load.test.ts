@@ -139,7 +139,7 @@ test('load with manifest applies statuses', async () => {
 });
 
 test('load warns about unknown files with a suggestion', async () => {
-  const { warnings } = await load({ 'conditionalAccessPolicy.json': [mfaPolicy], 'README.txt': 'notes', 'signIns.ndjson': '{}', 'ProviderSettingsExport.json': {} });
+  const { warnings } = await load({ 'users.json': [alice], 'conditionalAccessPolicy.json': [mfaPolicy], 'README.txt': 'notes', 'signIns.ndjson': '{}', 'ProviderSettingsExport.json': {} });
   const messages = warnings.map((w) => w.message);
   assert.ok(messages.some((m) => /unknown file conditionalAccessPolicy\.json ignored; did you mean conditionalAccessPolicies\.json\?/.test(m)), messages.join('\n'));
   assert.ok(messages.some((m) => /unknown file README\.txt ignored/.test(m)));

@@ -233,6 +233,44 @@ const cases: MalformedCase[] = [
     problem: /list of 2 objects/,
     expected: /one authorizationPolicy object/,
   },
+  {
+    // Tester defect 5: an empty folder was assessed as a clean tenant with every check not run.
+    name: 'empty folder',
+    files: { 'notes/': null },
+    file: '',
+    problem: /^no resource files found in /,
+    expected: /manifest\.json or resource files/,
+    fix: /pass the folder that holds manifest\.json or the resource files/,
+  },
+  {
+    // Tester defect 5: the parent of a snapshot folder, with the snapshot one level down.
+    name: 'parent of a snapshot folder',
+    files: { 'clientA/manifest.json': { tenantId: 't', resources: {} }, 'clientA/users.json': [alice], 'readme.txt': 'x' },
+    file: '',
+    problem: /^no resource files found in /,
+    expected: /manifest\.json or resource files/,
+    fix: /the snapshot seems to be in .*clientA: pass that folder/,
+  },
+  {
+    // Tester defect 7: 10,000 nested arrays overflowed the stack (internal error, exit 3).
+    name: 'JSON nested 10,000 levels deep',
+    files: { 'groups.json': `{"value":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
+    file: 'groups.json',
+    jsonPath: `$.value${'[0]'.repeat(38)}...`,  // the path is cut at 120 characters
+    problem: /nested more than 256 levels deep/,
+    expected: /a Graph export/,
+    fix: /export the file again/,
+  },
+  {
+    // Tester defect 12: "yesterday" was accepted and printed as the collection time.
+    name: 'collectedAt that is not a date-time',
+    files: { 'manifest.json': { tenantId: 't', collectedAt: 'yesterday', resources: {} } },
+    file: 'manifest.json',
+    jsonPath: '$.collectedAt',
+    problem: /collectedAt is "yesterday"/,
+    expected: /ISO 8601 date-time/,
+    fix: /set collectedAt to the time the data was exported/,
+  },
 ];
 
 for (const testCase of cases) {
