@@ -2,7 +2,7 @@ import type { MessageData } from './types.js';
 
 /**
  * `{slot}` placeholders: a letter, then letters, digits or underscores. A slot may carry two word
- * forms, `{slot|one|other}`: it then writes `one` when the slot holds 1 (a number, or an array of
+ * forms, `{slot|one|other}`: it then writes `one` when the slot contains 1 (a number, or an array of
  * one item) and `other` for any other count, so "{count} {count|problem|problems}" reads
  * "1 problem" and "2 problems". The forms cannot contain `|`, `{` or `}`.
  */
@@ -39,7 +39,7 @@ export function fillTemplate(template: string, data: MessageData): FilledTemplat
     }
     const value = data[slot]!;
     if (one === undefined || other === undefined) return formatValue(value);
-    const count = countOf(value);
+    const count = countValue(value);
     if (count === undefined) {
       notCounts.push(slot);
       return placeholder;
@@ -62,6 +62,14 @@ export function fillTemplateStrict(template: string, data: MessageData, where: s
 }
 
 /**
+ * Writes a count with its noun, "1 user" or "3 users", for text built in code (data slots) rather than
+ * in a template, where `{slot|one|other}` does the same.
+ */
+export function countOf(count: number, one: string, other: string): string {
+  return `${count} ${count === 1 ? one : other}`;
+}
+
+/**
  * Up to `limit` names, then "and N more", joined as English prose: "A", "A and B", "A, B and C",
  * "A, B and 3 more". Use it for client text, where every affected person should be named up to
  * the limit rather than hidden behind a count.
@@ -73,7 +81,7 @@ export function nameList(names: readonly string[], limit = 10): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)!}`;
 }
 
-function countOf(value: MessageData[string]): number | undefined {
+function countValue(value: MessageData[string]): number | undefined {
   if (typeof value === 'number') return value;
   if (Array.isArray(value)) return value.length;
   return undefined;

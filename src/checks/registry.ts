@@ -11,6 +11,7 @@ import { tokenProtectionPolicyIsEnabled } from './device-compliance/token-protec
 import { tenantLicensesCoverTokenTheftControls } from './licensing/tenant-licenses-cover-token-theft-controls.js';
 import { adminRolesRequirePhishingResistantMfa } from './mfa-strength/admin-roles-require-phishing-resistant-mfa.js';
 import { adminsHavePhishingResistantMethodsRegistered } from './mfa-strength/admins-have-phishing-resistant-methods-registered.js';
+import { usersHaveMfaRegistered } from './mfa-strength/users-have-mfa-registered.js';
 import { breakGlassAccountsAreDeclaredAndExcluded } from './privileged-access/break-glass-accounts-are-declared-and-excluded.js';
 import { globalAdministratorCountIsTwoToFour } from './privileged-access/global-administrator-count-is-two-to-four.js';
 import { guestsHoldNoAdminRoles } from './privileged-access/guests-hold-no-admin-roles.js';
@@ -33,6 +34,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   breakGlassAccountsAreDeclaredAndExcluded,
   adminRolesRequirePhishingResistantMfa,
   adminsHavePhishingResistantMethodsRegistered,
+  usersHaveMfaRegistered,
   deviceCodeFlowIsBlocked,
   authenticationTransferIsBlocked,
   mfaRequiredForAllUsers,

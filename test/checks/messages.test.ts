@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { fillTemplate, fillTemplateStrict, nameList, templateSlots } from '../../src/checks/messages.js';
+import { countOf, fillTemplate, fillTemplateStrict, nameList, templateSlots } from '../../src/checks/messages.js';
 
 describe('fillTemplate', () => {
   const cases: { name: string; template: string; data: Record<string, string | number | boolean | string[]>; text: string; missing: string[]; notCounts?: string[] }[] = [
@@ -71,4 +71,10 @@ describe('nameList', () => {
       assert.equal(nameList(testCase.names, testCase.limit), testCase.text);
     });
   }
+});
+
+describe('countOf', () => {
+  it('writes the singular noun for 1 and the plural otherwise', () => {
+    assert.deepEqual([0, 1, 2].map((count) => countOf(count, 'user', 'users')), ['0 users', '1 user', '2 users']);
+  });
 });

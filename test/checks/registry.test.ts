@@ -50,9 +50,9 @@ describe('check registry', () => {
         for (const messageId of ids) {
           assert.match(messageId, KEBAB_CASE, `message id ${messageId} is kebab-case`);
           const template = check.messages[messageId]!;
-          // A `{` that does not open a slot usually is a typo such as `{user name}`.
+          // A `{` that does not open a slot (`{name}` or `{count|one|other}`) usually is a typo such as `{user name}`.
           for (const text of [template.text, template.client ?? '']) {
-            const slots = (text.match(/\{[A-Za-z][A-Za-z0-9_]*\}/g) ?? []).length;
+            const slots = (text.match(/\{[A-Za-z][A-Za-z0-9_]*(?:\|[^|{}]*\|[^|{}]*)?\}/g) ?? []).length;
             assert.equal((text.match(/\{/g) ?? []).length, slots, `${messageId}: every brace opens a slot`);
           }
         }

@@ -4,6 +4,7 @@ import { asList } from '../../conditional-access/policy.js';
 import type { Snapshot } from '../../snapshot/types.js';
 import { objectName, policyEvidence, roleName } from '../evidence.js';
 import { declaredBreakGlassIds } from '../privileged-access/break-glass.js';
+import { nameList } from '../messages.js';
 import type { CheckDefinition, CheckOutcome, Finding } from '../types.js';
 import { appName, groupName, locationName, stateName, userName } from './describe.js';
 
@@ -60,7 +61,7 @@ export const conditionalAccessExclusionsAreReviewed: CheckDefinition<Message> = 
     'exclusions-summary': { text: 'Policies with exclusions to review: {count}.' },
     'policy-exclusions': {
       text: 'Policy "{policy}" ({state}) excludes {exclusions}.',
-      client: 'The sign-in rule "{policy}" leaves out: {exclusions}. Please confirm each is intended.',
+      client: 'The sign-in rule "{policy}" leaves out {clientExclusions}. Please confirm {exclusions|it is|each is} intended.',
     },
   },
   evaluate({ snapshot, engagement }): CheckOutcome<Message> {
@@ -73,7 +74,12 @@ export const conditionalAccessExclusionsAreReviewed: CheckDefinition<Message> = 
       findings.push({
         key: `${ID}:${policy.id}`,
         messageId: 'policy-exclusions',
-        data: { policy: policy.displayName ?? policy.id ?? '', state: stateName(policy), exclusions },
+        data: {
+          policy: policy.displayName ?? policy.id ?? '',
+          state: stateName(policy),
+          exclusions: exclusions.map((exclusion) => exclusion.text),
+          clientExclusions: nameList(exclusions.map((exclusion) => exclusion.client), exclusions.length),
+        },
         objects: [policyEvidence(policy)],
       });
     }
@@ -82,29 +88,51 @@ export const conditionalAccessExclusionsAreReviewed: CheckDefinition<Message> = 
   },
 };
 
-/** Lists every exclusion of a policy as "kind name" text, leaving out declared break-glass accounts and groups of only them. */
-function exclusionsOf(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy, breakGlass: ReadonlySet<string>): string[] {
+/** One exclusion: exact text for the technician, plain words for the client. */
+interface Exclusion {
+  text: string;
+  client: string;
+}
+
+/** Lists every exclusion of a policy, leaving out declared break-glass accounts and groups of only them. */
+function exclusionsOf(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy, breakGlass: ReadonlySet<string>): Exclusion[] {
   const conditions = policy.conditions;
   const users = conditions?.users;
-  const exclusions: string[] = [];
+  const exclusions: Exclusion[] = [];
+  const add = (text: string, client: string): void => {
+    exclusions.push({ text, client });
+  };
 
   for (const id of asList(users?.excludeUsers)) {
-    if (!breakGlass.has(id.toLowerCase())) exclusions.push(`user ${userName(snapshot, id)}`);
+    if (!breakGlass.has(id.toLowerCase())) add(`user ${userName(snapshot, id)}`, `the account ${userName(snapshot, id)}`);
   }
   for (const id of asList(users?.excludeGroups)) {
     const members = [...snapshot.directory.transitiveUsersOf(id)];
     const onlyBreakGlass = members.length > 0 && members.every((member) => breakGlass.has(member.toLowerCase()));
-    if (!onlyBreakGlass) exclusions.push(`group ${groupName(snapshot, id)}`);
+    if (!onlyBreakGlass) add(`group ${groupName(snapshot, id)}`, `the group ${groupName(snapshot, id)}`);
   }
-  for (const id of asList(users?.excludeRoles)) exclusions.push(`role ${roleName(snapshot, id)}`);
+  for (const id of asList(users?.excludeRoles)) add(`role ${roleName(snapshot, id)}`, `everyone holding the admin role ${roleName(snapshot, id)}`);
   const guests = users?.excludeGuestsOrExternalUsers;
-  if (guests) exclusions.push(`guest and external user types ${asList(guests.guestOrExternalUserTypes).join(', ')}`);
+  if (guests) add(`guest and external user types ${asList(guests.guestOrExternalUserTypes).join(', ')}`, 'some kinds of guests and outside accounts');
 
-  for (const id of asList(conditions?.applications?.excludeApplications)) exclusions.push(`resource ${appName(snapshot, id)}`);
-  for (const id of asList(conditions?.locations?.excludeLocations)) exclusions.push(`location ${locationName(snapshot, id)}`);
-  for (const platform of asList(conditions?.platforms?.excludePlatforms)) exclusions.push(`platform ${platform}`);
-  for (const id of asList(conditions?.clientApplications?.excludeServicePrincipals)) exclusions.push(`workload identity ${objectName(snapshot, id, 'servicePrincipals')}`);
+  for (const id of asList(conditions?.applications?.excludeApplications)) add(`resource ${appName(snapshot, id)}`, `the app ${appName(snapshot, id)}`);
+  for (const id of asList(conditions?.locations?.excludeLocations)) add(`location ${locationName(snapshot, id)}`, `sign-ins from ${locationName(snapshot, id)}`);
+  for (const platform of asList(conditions?.platforms?.excludePlatforms)) add(`platform ${platform}`, `${PLATFORM_NAMES[platform] ?? platform} devices`);
+  for (const id of asList(conditions?.clientApplications?.excludeServicePrincipals)) {
+    add(`workload identity ${objectName(snapshot, id, 'servicePrincipals')}`, `the app identity ${objectName(snapshot, id, 'servicePrincipals')}`);
+  }
   const filter = conditions?.devices?.deviceFilter;
-  if (filter?.rule && String(filter.mode).toLowerCase() === 'exclude') exclusions.push(`devices matching ${filter.rule}`);
+  if (filter?.rule && String(filter.mode).toLowerCase() === 'exclude') add(`devices matching ${filter.rule}`, 'devices picked by a filter rule');
   return exclusions;
 }
+
+/** Device platform names as people write them. */
+const PLATFORM_NAMES: Readonly<Record<string, string>> = {
+  android: 'Android',
+  iOS: 'iPhone and iPad',
+  windows: 'Windows',
+  windowsPhone: 'Windows Phone',
+  macOS: 'Mac',
+  linux: 'Linux',
+  unknown: 'unrecognised',
+};

@@ -1,6 +1,6 @@
 import { policyEvidence } from '../evidence.js';
 import type { CheckDefinition, CheckOutcome, Finding } from '../types.js';
-import { describePolicy } from './describe.js';
+import { describePolicy, describePolicyForClient } from './describe.js';
 
 const ID = 'conditional-access-policies-are-enforced';
 
@@ -43,15 +43,15 @@ export const conditionalAccessPoliciesAreEnforced: CheckDefinition<Message> = {
     'Microsoft-managed policies that Microsoft created in report-only mode are listed like any other policy.',
   ],
   messages: {
-    'all-enforced': { text: 'All {count} Conditional Access policies are enabled.' },
-    'not-enforced-summary': { text: '{reportOnly} report-only and {disabled} disabled Conditional Access policies of {count}.' },
+    'all-enforced': { text: 'Every Conditional Access policy is enabled ({count} {count|policy|policies}).' },
+    'not-enforced-summary': { text: '{reportOnly} report-only and {disabled} disabled of {count} Conditional Access {count|policy|policies}.' },
     'report-only-policy': {
       text: 'Policy "{policy}" is report-only, so it is logged but not enforced. It would enforce: {enforces}.',
-      client: 'The sign-in rule "{policy}" is only monitoring; it would enforce: {enforces}.',
+      client: 'The sign-in rule "{policy}" only records what it would do, so it protects nobody; switched on, it would {wouldDo}.',
     },
     'disabled-policy': {
       text: 'Policy "{policy}" is disabled. It would enforce: {enforces}.',
-      client: 'The sign-in rule "{policy}" is switched off; it would enforce: {enforces}.',
+      client: 'The sign-in rule "{policy}" is switched off; switched on, it would {wouldDo}.',
     },
   },
   evaluate({ snapshot }): CheckOutcome<Message> {
@@ -67,7 +67,7 @@ export const conditionalAccessPoliciesAreEnforced: CheckDefinition<Message> = {
       findings.push({
         key: `${ID}:${policy.id}`,
         messageId: isReportOnly ? 'report-only-policy' : 'disabled-policy',
-        data: { policy: policy.displayName ?? policy.id ?? '', enforces: describePolicy(snapshot, policy) },
+        data: { policy: policy.displayName ?? policy.id ?? '', enforces: describePolicy(snapshot, policy), wouldDo: describePolicyForClient(snapshot, policy) },
         ...(isReportOnly ? {} : { severity: 'low' as const }),
         objects: [policyEvidence(policy)],
       });

@@ -37,10 +37,10 @@ export const securityDefaultsAndConditionalAccessDoNotConflict: CheckDefinition<
     'When Conditional Access policies were not collected and the tenant has Entra ID P1 (or its licenses are unknown), the result is manual.',
   ],
   messages: {
-    'conditional-access-only': { text: 'Security defaults are off and {count} Conditional Access policies are enabled.' },
+    'conditional-access-only': { text: 'Security defaults are off and {count} Conditional Access {count|policy is|policies are} enabled.' },
     'security-defaults-only': { text: 'Security defaults are on and no Conditional Access policy is enabled.' },
     'both-on': {
-      text: 'Security defaults are on while {count} Conditional Access policies are enabled: {policies}. Microsoft requires security defaults to be off when Conditional Access is used.',
+      text: 'Security defaults are on while {count} Conditional Access {count|policy is|policies are} enabled: {policies}. Microsoft requires security defaults to be off when Conditional Access is used.',
       client: 'Two sets of sign-in protections are switched on at once, which Microsoft does not support.',
     },
     'neither-on': {

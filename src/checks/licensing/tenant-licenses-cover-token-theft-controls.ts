@@ -8,16 +8,18 @@ const ID = 'tenant-licenses-cover-token-theft-controls';
  * Microsoft Entra licensing, learn.microsoft.com/entra/fundamentals/licensing, and the license
  * notes of each feature's documentation.
  */
-export const LICENSED_FEATURES: readonly { key: string; feature: string; anyOf: readonly License[]; severity: Severity }[] = [
+/** `feature` names the controls for the technician; `clientFeature` says what they do, in plain words. */
+export const LICENSED_FEATURES: readonly { key: string; feature: string; clientFeature: string; anyOf: readonly License[]; severity: Severity }[] = [
   {
     key: 'conditional-access',
     feature: 'Conditional Access (blocking device code flow, requiring phishing-resistant MFA, token protection), sign-in logs through Graph and the authentication methods registration report',
+    clientFeature: 'custom sign-in rules (such as blocking device-code phishing or requiring security keys for administrators) and full sign-in records',
     anyOf: ['entraIdP1'],
     severity: 'high',
   },
-  { key: 'identity-protection', feature: 'risk-based Conditional Access, risky users and risk detections (Identity Protection)', anyOf: ['entraIdP2'], severity: 'low' },
-  { key: 'pim', feature: 'Privileged Identity Management (just-in-time admin roles)', anyOf: ['entraIdP2', 'entraIdGovernance'], severity: 'low' },
-  { key: 'intune', feature: 'device compliance for Conditional Access (Intune)', anyOf: ['intune'], severity: 'medium' },
+  { key: 'identity-protection', feature: 'risk-based Conditional Access, risky users and risk detections (Identity Protection)', clientFeature: 'automatic blocking of sign-ins and accounts that Microsoft rates as risky', anyOf: ['entraIdP2'], severity: 'low' },
+  { key: 'pim', feature: 'Privileged Identity Management (just-in-time admin roles)', clientFeature: 'admin rights that are switched on only when needed', anyOf: ['entraIdP2', 'entraIdGovernance'], severity: 'low' },
+  { key: 'intune', feature: 'device compliance for Conditional Access (Intune)', clientFeature: 'allowing access only from devices your organization manages', anyOf: ['intune'], severity: 'medium' },
 ];
 
 type Message = 'all-licensed' | 'licenses-summary' | 'no-licenses' | 'feature-unavailable' | 'sku-unusable';
@@ -51,15 +53,15 @@ export const tenantLicensesCoverTokenTheftControls: CheckDefinition<Message> = {
   ],
   messages: {
     'all-licensed': { text: 'The tenant\'s SKUs include {licenses}; every token-theft control tokengap checks is available.' },
-    'licenses-summary': { text: 'The tenant\'s SKUs include {licenses}; groups of controls that need a license the tenant lacks: {count}.' },
-    'no-licenses': { text: 'No SKU has a usable Entra ID or Intune service plan; groups of controls that need a license the tenant lacks: {count}.' },
+    'licenses-summary': { text: 'The tenant\'s SKUs include {licenses}; {count} {count|group|groups} of controls {count|needs|need} a license the tenant lacks.' },
+    'no-licenses': { text: 'No SKU has a usable Entra ID or Intune service plan; {count} {count|group|groups} of controls {count|needs|need} a license the tenant lacks.' },
     'feature-unavailable': {
       text: '{feature} needs {license}, which the tenant\'s SKUs do not include; checks skipped or limited for this reason: {checks}.',
-      client: 'Your subscriptions do not include {license}, which is needed for {feature}.',
+      client: 'Your subscriptions do not include {license}, which is needed for {clientFeature}.',
     },
     'sku-unusable': {
       text: 'SKU {sku} has capability status {status}, so its service plans are not counted.',
-      client: 'The subscription {sku} is {status} and its features cannot be used.',
+      client: 'The subscription {sku} is suspended, locked or deleted, so its features cannot be used.',
     },
   },
   evaluate({ snapshot, checks = [] }): CheckOutcome<Message> {
@@ -72,7 +74,7 @@ export const tenantLicensesCoverTokenTheftControls: CheckDefinition<Message> = {
       findings.push({
         key: `${ID}:${row.key}`,
         messageId: 'feature-unavailable',
-        data: { feature: row.feature, license: row.anyOf.map((license) => LICENSE_NAMES[license]).join(' or '), checks: affected },
+        data: { feature: row.feature, clientFeature: row.clientFeature, license: row.anyOf.map((license) => LICENSE_NAMES[license]).join(' or '), checks: affected },
         severity: row.severity,
         objects: [],
       });

@@ -4,6 +4,7 @@ import { PHISHING_RESISTANT_ADMIN_ROLES } from '../../entra/roles.js';
 import { roleHolders, sortedHolders } from '../privileged-access/holders.js';
 import { roleName, userEvidence, userLabel } from '../evidence.js';
 import type { CheckDefinition, CheckOutcome, Finding } from '../types.js';
+import { registrationsByUserId } from './registrations.js';
 
 const ID = 'admins-have-phishing-resistant-methods-registered';
 
@@ -82,8 +83,8 @@ export const adminsHavePhishingResistantMethodsRegistered: CheckDefinition<Messa
   ],
   messages: {
     'no-admins': { text: 'No enabled user holds one of the 15 admin roles of Microsoft\'s phishing-resistant MFA template.' },
-    'all-covered': { text: 'All {count} admins have a phishing-resistant method registered.' },
-    'admins-missing': { text: '{missing} of {count} admins have no phishing-resistant method registered.' },
+    'all-covered': { text: 'Every admin has a phishing-resistant method registered ({count} {count|admin|admins}).' },
+    'admins-missing': { text: '{missing} of {count} {count|admin|admins} {missing|has|have} no phishing-resistant method registered.' },
     'no-phishing-resistant-method': {
       text: '{account} ({roles}) has no phishing-resistant method registered; only {methods}.',
       client: 'The administrator {account} signs in with {methods}, which phishing kits can relay.',
@@ -98,10 +99,7 @@ export const adminsHavePhishingResistantMethodsRegistered: CheckDefinition<Messa
     },
   },
   evaluate({ snapshot }): CheckOutcome<Message> {
-    const registrations = new Map<string, Graph.UserRegistrationDetails>();
-    for (const details of snapshot.resources.userRegistrationDetails ?? []) {
-      if (details.id) registrations.set(details.id.toLowerCase(), details);
-    }
+    const registrations = registrationsByUserId(snapshot);
 
     const holders = sortedHolders(roleHolders(snapshot, PHISHING_RESISTANT_ADMIN_ROLES, true)).filter((holder) => holder.user.accountEnabled !== false);
     if (holders.length === 0) return { state: 'pass', summary: { messageId: 'no-admins', data: {} }, findings: [] };

@@ -68,7 +68,7 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
     'accounts-ready': {
       text: 'Break-glass accounts ({mode}): {accounts}; each is cloud-only, enabled and excluded from every enabled policy that could lock it out. Alerting on their sign-ins is not visible in the configuration; the sign-in review lists them.',
     },
-    'accounts-need-attention': { text: 'Break-glass accounts ({mode}): {accounts}; {count} problems found.' },
+    'accounts-need-attention': { text: 'Break-glass accounts ({mode}): {accounts}; {count} {count|problem|problems} found.' },
     'declared-not-found': {
       text: 'The engagement file declares {declared} as a break-glass account, but no such user is in the snapshot.',
       client: 'An emergency account listed for your organization ({declared}) does not exist in the tenant.',
@@ -86,8 +86,8 @@ export const breakGlassAccountsAreDeclaredAndExcluded: CheckDefinition<Message> 
       client: 'Your organization has only one emergency account; Microsoft recommends two.',
     },
     'not-excluded': {
-      text: 'Break-glass account {account} is not excluded from {count} enabled policies that block or require a grant control: {policies}.',
-      client: 'The emergency account {account} could be locked out by {count} sign-in rules.',
+      text: 'Break-glass account {account} is not excluded from {count} enabled {count|policy|policies} that {count|blocks or requires|block or require} or require a grant control: {policies}.',
+      client: 'The emergency account {account} could be locked out by {count} sign-in {count|rule|rules}.',
     },
     'not-global-admin': {
       text: 'Break-glass account {account} has no active Global Administrator assignment, so it cannot repair the tenant in an emergency.',

@@ -46,14 +46,14 @@ export const globalAdministratorCountIsTwoToFour: CheckDefinition<Message> = {
     'Service principals holding Global Administrator are not counted; they are not people, but they are just as powerful and should be reviewed.',
   ],
   messages: {
-    'within-range': { text: '{count} accounts hold Global Administrator (active or PIM-eligible): {names}.' },
+    'within-range': { text: '{count} {count|account holds|accounts hold} Global Administrator (active or PIM-eligible): {names}.' },
     'too-many': {
       text: '{count} accounts hold Global Administrator (active or PIM-eligible); Microsoft recommends at most four: {names}.',
       client: '{count} accounts have full control of your tenant; Microsoft recommends at most four. Each one is a target for token theft.',
     },
     'too-few': {
-      text: 'Only {count} account(s) hold Global Administrator: {names}. Microsoft recommends at least two, so a lost or locked account does not lock the tenant out.',
-      client: 'Only {count} account(s) can fully manage your tenant. If it is lost or locked, nobody can administer the tenant.',
+      text: 'Only {count} {count|account holds|accounts hold} Global Administrator: {names}. Microsoft recommends at least two, so a lost or locked account does not lock the tenant out.',
+      client: '{count|Only one account|No account} can fully manage your tenant. {count|If it is lost or locked, nobody can administer the tenant.|Nobody can administer the tenant until an account is given this role.}',
     },
   },
   evaluate({ snapshot }): CheckOutcome<Message> {

@@ -1,4 +1,5 @@
 import { sample, userEvidence, userLabel } from '../evidence.js';
+import { nameList } from '../messages.js';
 import type { CheckDefinition, CheckOutcome } from '../types.js';
 
 const ID = 'synced-users-have-an-on-premises-revocation-step';
@@ -34,8 +35,8 @@ export const syncedUsersHaveAnOnPremisesRevocationStep: CheckDefinition<Message>
   messages: {
     'no-synced-users': { text: 'No enabled user is synced from on-premises Active Directory, so revocation happens in Entra ID alone.' },
     'synced-users': {
-      text: '{count} enabled users are synced from on-premises Active Directory (for example {examples}); the revocation runbook needs an Active Directory step (disable the account, reset the password twice, sync).',
-      client: '{count} of your accounts come from your own servers; cutting off a stolen session for them needs a step on those servers.',
+      text: '{count} enabled {count|user is|users are} synced from on-premises Active Directory (for example {examples}); the revocation runbook needs an Active Directory step (disable the account, reset the password twice, sync).',
+      client: '{count} of your accounts {count|comes|come} from your own servers ({accounts}); cutting off a stolen session for {count|it|them} needs a step on those servers.',
     },
   },
   evaluate({ snapshot }): CheckOutcome<Message> {
@@ -43,11 +44,12 @@ export const syncedUsersHaveAnOnPremisesRevocationStep: CheckDefinition<Message>
       .filter((user) => user.onPremisesSyncEnabled === true && user.accountEnabled !== false)
       .sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? ''));
     if (synced.length === 0) return { state: 'pass', summary: { messageId: 'no-synced-users', data: {} }, findings: [] };
-    const data = { count: synced.length, examples: sample(synced.map(userLabel), 5) };
+    const labels = synced.map(userLabel);
+    const data = { count: synced.length, examples: sample(labels, 5), accounts: nameList(labels) };
     return {
       state: 'manual',
       summary: { messageId: 'synced-users', data },
-      findings: [{ key: ID, messageId: 'synced-users', data, objects: synced.slice(0, 5).map(userEvidence) }],
+      findings: [{ key: ID, messageId: 'synced-users', data, objects: synced.map(userEvidence) }],
     };
   },
 };

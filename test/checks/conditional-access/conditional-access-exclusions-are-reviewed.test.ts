@@ -50,7 +50,7 @@ runCheckCases(check, [
             state: 'enabled',
             exclusions: [
               'user Ana (ana@contoso.onmicrosoft.com)',
-              'group Legacy mail users (1 users)',
+              'group Legacy mail users (1 user)',
               'role Directory Synchronization Accounts',
               'guest and external user types serviceProvider',
               'resource Office 365 Exchange Online',
@@ -58,6 +58,8 @@ runCheckCases(check, [
               'location all trusted locations',
               'platform linux',
             ],
+            clientExclusions:
+              'the account Ana (ana@contoso.onmicrosoft.com), the group Legacy mail users (1 user), everyone holding the admin role Directory Synchronization Accounts, some kinds of guests and outside accounts, the app Office 365 Exchange Online, sign-ins from Head office, sign-ins from all trusted locations and Linux devices',
           },
         },
       ],
