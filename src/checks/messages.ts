@@ -70,13 +70,16 @@ export function countOf(count: number, one: string, other: string): string {
 }
 
 /**
- * Up to `limit` names, then "and N more", joined as English prose: "A", "A and B", "A, B and C",
+ * Joins up to `limit` names as English prose, then "and N more": "A", "A and B", "A, B and C",
  * "A, B and 3 more". Use it for client text, where every affected person should be named up to
- * the limit rather than hidden behind a count.
+ * the limit rather than hidden behind a count. `total` is the size of the whole set when `names`
+ * is already a sample of it, so the remainder counts the people not in the sample too.
  */
-export function nameList(names: readonly string[], limit = 10): string {
-  if (names.length === 0) return 'none';
-  const shown = names.length <= limit ? [...names] : [...names.slice(0, limit), `${names.length - limit} more`];
+export function nameList(names: readonly string[], limit = 10, total = names.length): string {
+  if (names.length === 0 && total === 0) return 'none';
+  const listed = names.slice(0, limit);
+  const more = Math.max(total, names.length) - listed.length;
+  const shown = more > 0 ? [...listed, `${more} more`] : listed;
   if (shown.length === 1) return shown[0]!;
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)!}`;
 }

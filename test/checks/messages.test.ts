@@ -58,17 +58,20 @@ describe('templateSlots', () => {
 });
 
 describe('nameList', () => {
-  const cases: { name: string; names: string[]; limit?: number; text: string }[] = [
+  const cases: { name: string; names: string[]; limit?: number; total?: number; text: string }[] = [
     { name: 'reads none for no names', names: [], text: 'none' },
     { name: 'writes one name alone', names: ['Ann'], text: 'Ann' },
     { name: 'joins two names with and', names: ['Ann', 'Ben'], text: 'Ann and Ben' },
     { name: 'joins three names with commas and and', names: ['Ann', 'Ben', 'Cy'], text: 'Ann, Ben and Cy' },
     { name: 'names every account up to the limit', names: ['A', 'B', 'C'], limit: 3, text: 'A, B and C' },
     { name: 'counts the names over the limit', names: ['A', 'B', 'C', 'D', 'E'], limit: 2, text: 'A, B and 3 more' },
+    { name: 'counts people outside a sample', names: ['A', 'B'], total: 12, text: 'A, B and 10 more' },
+    { name: 'counts a sample beyond the limit', names: ['A', 'B', 'C'], limit: 2, total: 5, text: 'A, B and 3 more' },
+    { name: 'counts a set with no sample', names: [], total: 4, text: '4 more' },
   ];
   for (const testCase of cases) {
     it(testCase.name, () => {
-      assert.equal(nameList(testCase.names, testCase.limit), testCase.text);
+      assert.equal(nameList(testCase.names, testCase.limit, testCase.total), testCase.text);
     });
   }
 });
