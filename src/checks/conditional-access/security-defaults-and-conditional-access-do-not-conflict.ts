@@ -9,7 +9,7 @@ type Message = 'conditional-access-only' | 'security-defaults-only' | 'both-on' 
 export const securityDefaultsAndConditionalAccessDoNotConflict: CheckDefinition<Message> = {
   id: ID,
   area: 'conditional-access',
-  title: 'Either security defaults or Conditional Access protects sign-ins, not both and not neither',
+  title: 'Exactly one of security defaults and Conditional Access protects sign-ins',
   severity: 'high',
   rationale:
     'Security defaults give every tenant baseline MFA and block legacy authentication; Conditional Access replaces them in tenants with Entra ID P1, and Microsoft requires security defaults to be turned off when it does. With both on, the policies and the defaults fight; with neither on, nothing requires MFA or blocks legacy authentication.',
