@@ -49,13 +49,14 @@ describe('singular and plural in rendered check text', () => {
         users: [ana, ben],
         roleAssignments: [roleAssignment(ana.id!, ROLE.globalAdministrator), roleAssignment(ben.id!, ROLE.globalAdministrator)],
         userRegistrationDetails: [
-          { id: ana.id!, methodsRegistered: ['sms'] },
+          { id: ana.id!, methodsRegistered: ['sms', 'microsoftAuthenticatorPush'] },
           { id: ben.id!, methodsRegistered: ['fido2SecurityKey'] },
         ],
       },
       expect: { state: 'fail' },
     });
     assert.equal(result.summary, '1 of 2 admins has no phishing-resistant method registered.');
+    assert.equal(result.findings[0]!.clientText, 'The administrator Ana (ana@contoso.onmicrosoft.com) can only sign in with SMS and Authenticator push, which phishing kits can relay.');
   });
 
   it('speaks of one enabled policy in the singular', () => {

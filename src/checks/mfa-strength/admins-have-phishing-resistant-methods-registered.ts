@@ -3,6 +3,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 import { PHISHING_RESISTANT_ADMIN_ROLES } from '../../entra/roles.js';
 import { roleHolders, sortedHolders } from '../privileged-access/holders.js';
 import { roleName, userEvidence, userLabel } from '../evidence.js';
+import { nameList } from '../messages.js';
 import type { CheckDefinition, CheckOutcome, Finding } from '../types.js';
 import { registrationsByUserId } from './registrations.js';
 
@@ -87,7 +88,7 @@ export const adminsHavePhishingResistantMethodsRegistered: CheckDefinition<Messa
     'admins-missing': { text: '{missing} of {count} {count|admin|admins} {missing|has|have} no phishing-resistant method registered.' },
     'no-phishing-resistant-method': {
       text: '{account} ({roles}) has no phishing-resistant method registered; only {methods}.',
-      client: 'The administrator {account} signs in with {methods}, which phishing kits can relay.',
+      client: 'The administrator {account} can only sign in with {methodList}, which phishing kits can relay.',
     },
     'no-methods': {
       text: '{account} ({roles}) has no MFA method registered.',
@@ -117,8 +118,12 @@ export const adminsHavePhishingResistantMethodsRegistered: CheckDefinition<Messa
       }
       const methods = details.methodsRegistered ?? [];
       if (methods.some((method) => PHISHING_RESISTANT_METHODS.has(method))) continue;
-      if (methods.length === 0) findings.push({ key, messageId: 'no-methods', data: { account, roles }, severity: 'critical', objects });
-      else findings.push({ key, messageId: 'no-phishing-resistant-method', data: { account, roles, methods: methods.map((method) => METHOD_NAMES[method] ?? method) }, objects });
+      if (methods.length === 0) {
+        findings.push({ key, messageId: 'no-methods', data: { account, roles }, severity: 'critical', objects });
+      } else {
+        const names = methods.map((method) => METHOD_NAMES[method] ?? method);
+        findings.push({ key, messageId: 'no-phishing-resistant-method', data: { account, roles, methods: names, methodList: nameList(names, names.length) }, objects });
+      }
     }
 
     if (findings.length === 0) return { state: 'pass', summary: { messageId: 'all-covered', data: { count: holders.length } }, findings };
