@@ -144,8 +144,8 @@ const CLIENT_CONTROLS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Says in plain English what a policy would do, for whom and where, for client text, e.g.
- * "block sign-ins for everyone (with 1 exception) to all apps, from places other than Allowed countries".
+ * Describes in plain English what a policy would do, to which people and where, for client text, e.g.
+ * "block sign-ins for everyone (with 1 exception) in all apps, from places other than Allowed countries".
  * Graph enum names stay out; the technician text uses `describePolicy` for the exact settings.
  */
 export function describePolicyForClient(snapshot: Snapshot, policy: Graph.ConditionalAccessPolicy): string {
@@ -212,14 +212,19 @@ function clientWho(users: Graph.ConditionalAccessUsers | null | undefined): stri
   return excluded > 0 ? `${who} (with ${countOf(excluded, 'exception', 'exceptions')})` : who;
 }
 
+/** App group keywords (lower case) as a client reads them. */
+const CLIENT_APP_GROUPS: Readonly<Record<string, string[]>> = {
+  office365: ['Office 365'],
+  microsoftadminportals: ['the Microsoft admin portals'],
+};
+
 function clientResources(apps: Graph.ConditionalAccessApplications | null | undefined): string | undefined {
   const included = asList(apps?.includeApplications).map((value) => value.toLowerCase());
   if (included.includes('all')) return 'in all apps';
   if (asList(apps?.includeUserActions).length > 0) return 'when they register sign-in methods or join devices';
   if (asList(apps?.includeAuthenticationContextClassReferences).length > 0) return 'for selected sensitive actions';
-  const named = included.map((value): string | undefined => (value === 'office365' ? 'Office 365' : value === 'microsoftadminportals' ? 'the Microsoft admin portals' : undefined));
-  const known = named.filter((name): name is string => name !== undefined);
-  const others = named.length - known.length;
+  const known = included.flatMap((value) => CLIENT_APP_GROUPS[value] ?? []);
+  const others = included.length - known.length;
   if (others > 0) known.push(countOf(others, 'other app', 'other apps'));
   return known.length > 0 ? `in ${known.join(' and ')}` : undefined;
 }

@@ -8,7 +8,7 @@ const ID = 'tenant-licenses-cover-token-theft-controls';
  * Microsoft Entra licensing, learn.microsoft.com/entra/fundamentals/licensing, and the license
  * notes of each feature's documentation.
  */
-/** `feature` names the controls for the technician; `clientFeature` says what they do, in plain words. */
+/** `feature` names the controls for the technician, and `clientFeature` describes what they do in plain words. */
 export const LICENSED_FEATURES: readonly { key: string; feature: string; clientFeature: string; anyOf: readonly License[]; severity: Severity }[] = [
   {
     key: 'conditional-access',
