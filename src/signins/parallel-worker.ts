@@ -1,14 +1,14 @@
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
-import { compactAudit, compactSignIn, parseCompact } from './compact.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import type { AuditEvent, SignInEvent } from './event.js';
 import { extractSignInFields } from './fast-extract.js';
+import { RecordReader, RecordWriter } from './fast/record.js';
 import { BadRecordError, fromGraphSignIn, normaliseRecord } from './normalise.js';
 import { ActivityCollector, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
@@ -32,6 +32,11 @@ export interface ScanTask {
   users: string[] | null;
   useDatabase: boolean;
   skipBadRecords: boolean;
+}
+
+/** Closes the spill files after the last range. */
+export interface ScanEndTask {
+  phase: 'scan-end';
 }
 
 export interface ScanResult {
@@ -67,8 +72,12 @@ export function partitionOf(key: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
+function signInKey(event: SignInEvent): string {
+  return (event.userPrincipalName || event.userId || '(unknown user)').toLowerCase();
+}
+
 export function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent }): string[] {
-  if (record.kind === 'signIn') return [(record.event.userPrincipalName || record.event.userId || '(unknown user)').toLowerCase()];
+  if (record.kind === 'signIn') return [signInKey(record.event)];
   const keys = new Set<string>();
   for (const target of record.event.targets) {
     if (target.type && target.type.toLowerCase() !== 'user') continue;
@@ -80,31 +89,44 @@ export function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | {
   return [...keys];
 }
 
-async function scan(task: ScanTask): Promise<ScanResult> {
-  const enricher: Enricher = await createEnricher({ useDatabase: task.useDatabase });
-  const users = task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null;
-  // Lines are copied into a byte buffer per partition at once, so no string outlives its event.
+/**
+ * State of the scan phase, kept across the range tasks one worker receives, so each worker appends
+ * to one spill file per partition whatever the number of ranges it reads.
+ */
+interface ScanState {
+  enricher: Enricher;
+  users: Set<string> | null;
+  outputs: RecordWriter[];
+  buffer: Buffer;
+}
+
+let scanState: ScanState | null = null;
+
+async function startScan(task: ScanTask): Promise<ScanState> {
+  if (scanState) return scanState;
+  const enricher = await createEnricher({ useDatabase: task.useDatabase });
+  // Events are encoded into a byte buffer per partition at once, so no string outlives its event.
   // Strings kept until a flush would be promoted to the old generation and slow every collection.
   const flushAt = Math.min(256 << 10, Math.max(16 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
-  const outputs = Array.from({ length: task.partitions }, (_, p) => ({
-    fd: openSync(join(task.spillDir, `w${task.worker}-p${p}.tsv`), 'w', 0o600),
-    bytes: Buffer.allocUnsafe(flushAt),
-    used: 0,
-  }));
-  const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
-  const write = (partition: number, line: string): void => {
-    const output = outputs[partition]!;
-    const needed = Buffer.byteLength(line) + 1;
-    if (output.used + needed > output.bytes.length) {
-      writeSync(output.fd, output.bytes, 0, output.used);
-      output.used = 0;
-      if (needed > output.bytes.length) output.bytes = Buffer.allocUnsafe(needed);
-    }
-    output.used += output.bytes.write(line, output.used);
-    output.bytes[output.used++] = 0x0a;
+  scanState = {
+    enricher,
+    users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
+    outputs: Array.from({ length: task.partitions }, (_, p) => new RecordWriter(join(task.spillDir, `w${task.worker}-p${p}.bin`), flushAt)),
+    buffer: Buffer.allocUnsafe(CHUNK),
   };
+  return scanState;
+}
 
-  const buffer = Buffer.allocUnsafe(CHUNK);
+/** Flushes and closes the spill files once the worker has read all its ranges. */
+function endScan(): null {
+  if (scanState) for (const output of scanState.outputs) output.close();
+  scanState = null;
+  return null;
+}
+
+async function scan(task: ScanTask): Promise<ScanResult> {
+  const { enricher, users, outputs, buffer } = await startScan(task);
+  const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
   for (const range of task.ranges) {
     const fd = openSync(range.file, 'r');
     let position = range.start;
@@ -130,7 +152,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
           if (!isBlank(buffer, lineStart, contentEnd)) {
-            const outcome = handleLine(buffer, lineStart, contentEnd, range, line, record, task, enricher, users, result, write);
+            const outcome = handleLine(buffer, lineStart, contentEnd, range, line, record, task, enricher, users, result, outputs);
             if (outcome === 'stop') return result;
             record++;
           }
@@ -149,10 +171,6 @@ async function scan(task: ScanTask): Promise<ScanResult> {
       closeSync(fd);
     }
     result.ranges.push({ id: range.id, lines: line, records: record });
-  }
-  for (const output of outputs) {
-    if (output.used > 0) writeSync(output.fd, output.bytes, 0, output.used);
-    closeSync(output.fd);
   }
   return result;
 }
@@ -176,7 +194,7 @@ function handleLine(
   enricher: Enricher,
   users: Set<string> | null,
   result: ScanResult,
-  write: (partition: number, line: string) => void,
+  outputs: RecordWriter[],
 ): 'signIn' | 'other' | 'stop' {
   const fileStats = result.files[range.file]!;
   let normalised;
@@ -214,8 +232,7 @@ function handleLine(
     if ((task.since && normalised.event.activityDateTime < task.since) || (task.until && normalised.event.activityDateTime > task.until)) return 'other';
     normalised.event.source = source;
     result.audits++;
-    const text = compactAudit(normalised.event);
-    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) write(partition, text);
+    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) outputs[partition]!.audit(normalised.event);
     return 'other';
   }
   const event = normalised.event;
@@ -228,7 +245,7 @@ function handleLine(
   }
   event.source = source;
   enricher.enrich(event);
-  write(partitionOf(partitionKeys(normalised)[0]!, task.partitions), compactSignIn(event));
+  outputs[partitionOf(signInKey(event), task.partitions)]!.signIn(event);
   return 'signIn';
 }
 
@@ -237,20 +254,18 @@ function detect(task: DetectTask): ReviewResult[] {
   for (const partition of task.partitions) {
     const collector = new ActivityCollector({ engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
     // Each worker's spill file, then the audits the caller loaded itself (from a snapshot), if any.
-    const files = [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.tsv`), `audits-p${partition}.tsv`];
+    const files = [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.bin`), `audits-p${partition}.bin`];
     for (const name of files) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = readFileSync(join(task.spillDir, name), 'utf8');
+        bytes = readFileSync(join(task.spillDir, name));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name.startsWith('audits-')) continue;
+        // A worker that read no range wrote no spill files, and most partitions have no audit file.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      let start = 0;
-      for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-        collector.add(parseCompact(text.slice(start, end)), 'keep');
-        start = end + 1;
-      }
+      const reader = new RecordReader(bytes);
+      for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
     }
     log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
     const result = collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
@@ -260,8 +275,8 @@ function detect(task: DetectTask): ReviewResult[] {
   return results;
 }
 
-parentPort?.on('message', (task: ScanTask | DetectTask) => {
-  const run = task.phase === 'scan' ? scan(task) : Promise.resolve(detect(task));
+parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
+  const run = task.phase === 'scan' ? scan(task) : task.phase === 'scan-end' ? Promise.resolve(endScan()) : Promise.resolve(detect(task));
   run.then(
     (result) => {
       const memory = process.memoryUsage();

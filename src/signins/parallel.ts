@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -8,8 +8,8 @@ import { InputError } from '../errors.js';
 import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
-import { compactAudit } from './compact.js';
-import { partitionKeys, partitionOf, type ByteRange, type DetectTask, type ScanResult, type ScanTask } from './parallel-worker.js';
+import { RecordWriter } from './fast/record.js';
+import { partitionKeys, partitionOf, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
 
@@ -27,6 +27,33 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
 
 /** Input bytes per partition; a partition's compact events take roughly a tenth of this in memory. */
 const PARTITION_BYTES = 8 << 20;
+
+/**
+ * Input bytes per scan task. Workers take ranges and partitions from a queue rather than a fixed
+ * share, so a worker the operating system runs less (a busy machine) does not hold the other up.
+ */
+const RANGE_BYTES = 32 << 20;
+
+/**
+ * Hands `tasks` to whichever worker is free, in order, and returns the results in task order.
+ * Stops handing out tasks once `stop` says so; tasks already running still finish.
+ */
+async function runQueue<T, R>(workers: Worker[], tasks: T[], message: (task: T, worker: number) => ScanTask | DetectTask, stop?: (result: R) => boolean): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let stopped = false;
+  await Promise.all(
+    workers.map(async (worker, index) => {
+      while (!stopped && next < tasks.length) {
+        const taskIndex = next++;
+        const result = await runOnWorker<R>(worker, message(tasks[taskIndex]!, index));
+        results[taskIndex] = result;
+        if (stop?.(result)) stopped = true;
+      }
+    }),
+  );
+  return results.filter((result) => result !== undefined);
+}
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js', import.meta.url);
 
@@ -54,7 +81,7 @@ interface WorkerReply<T> {
  * Sends a task and waits for its reply. A worker that dies (out of memory, a crash) rejects the
  * pending task through the handler that `startWorker` attaches, rather than killing the process.
  */
-function runOnWorker<T>(worker: Worker, task: ScanTask | DetectTask): Promise<T> {
+function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTask): Promise<T> {
   return new Promise((resolve, reject) => {
     pending.set(worker, reject);
     worker.once('message', (reply: WorkerReply<T>) => {
@@ -127,28 +154,34 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
   const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / PARTITION_BYTES / workerCount));
 
   const ranges: ByteRange[] = [];
-  files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, workerCount, ranges.length)));
+  files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, Math.max(workerCount, Math.ceil(sizes[index]! / RANGE_BYTES)), ranges.length)));
   const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
   const workers = Array.from({ length: workerCount }, startWorker);
   const started = performance.now();
   try {
-    const scans = await Promise.all(
-      workers.map((worker, index) =>
-        runOnWorker<ScanResult>(worker, {
-          phase: 'scan',
-          worker: index,
-          ranges: ranges.filter((_, rangeIndex) => rangeIndex % workerCount === index),
-          spillDir,
-          partitions,
-          since: options.since?.toISOString() ?? null,
-          until: options.until?.toISOString() ?? null,
-          users: options.users && options.users.length > 0 ? options.users : null,
-          useDatabase: options.enricher !== false,
-          skipBadRecords: Boolean(options.skipBadRecords),
-        }),
-      ),
+    let recordsRead = 0;
+    const scans = await runQueue<ByteRange, ScanResult>(
+      workers,
+      ranges,
+      (range, index) => ({
+        phase: 'scan',
+        worker: index,
+        ranges: [range],
+        spillDir,
+        partitions,
+        since: options.since?.toISOString() ?? null,
+        until: options.until?.toISOString() ?? null,
+        users: options.users && options.users.length > 0 ? options.users : null,
+        useDatabase: options.enricher !== false,
+        skipBadRecords: Boolean(options.skipBadRecords),
+      }),
+      (scan) => {
+        recordsRead += scan.ranges.reduce((count, range) => count + range.records, 0);
+        options.onProgress?.(recordsRead);
+        return scan.error !== undefined;
+      },
     );
-    options.onProgress?.(scans.reduce((sum, scan) => sum + scan.ranges.reduce((count, range) => count + range.records, 0), 0));
+    await Promise.all(workers.map((worker) => runOnWorker<null>(worker, { phase: 'scan-end' })));
 
     // Line and record numbers of each range are relative to its start until the previous ranges of the file are counted.
     const offsets = new Map<number, { file: string; lines: number; records: number }>();
@@ -174,22 +207,18 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       );
     }
 
-    await spillAudits(options.audits ?? [], spillDir, partitions, options);
+    spillAudits(options.audits ?? [], spillDir, partitions, options);
     const scanned = performance.now();
-    const partitionLists = workers.map((_, index) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % workerCount === index));
-    const detected = await Promise.all(
-      workers.map((worker, index) =>
-        runOnWorker<ReviewResult[]>(worker, {
-          phase: 'detect',
-          partitions: partitionLists[index]!,
-          workers: workerCount,
-          spillDir,
-          engagement: options.engagement ?? null,
-          settings: options.settings,
-          timelineUsers: options.timelineUsers,
-        }),
-      ),
-    );
+    const partitionList = Array.from({ length: partitions }, (_, p) => p);
+    const detected = await runQueue<number, ReviewResult[]>(workers, partitionList, (partition) => ({
+      phase: 'detect',
+      partitions: [partition],
+      workers: workerCount,
+      spillDir,
+      engagement: options.engagement ?? null,
+      settings: options.settings,
+      timelineUsers: options.timelineUsers,
+    }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');
     const stats = readStats(files, scans, offsets);
@@ -212,18 +241,20 @@ function inPeriod(time: string, options: ReviewOptions): boolean {
 }
 
 /** Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of their users. */
-async function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): Promise<void> {
-  const byPartition = new Map<number, string[]>();
-  for (const audit of audits) {
-    if (!inPeriod(audit.activityDateTime, options)) continue;
-    const line = compactAudit(audit);
-    for (const partition of new Set(partitionKeys({ kind: 'audit', event: audit }).map((key) => partitionOf(key, partitions)))) {
-      const lines = byPartition.get(partition) ?? [];
-      lines.push(line);
-      byPartition.set(partition, lines);
+function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): void {
+  const writers = new Map<number, RecordWriter>();
+  try {
+    for (const audit of audits) {
+      if (!inPeriod(audit.activityDateTime, options)) continue;
+      for (const partition of new Set(partitionKeys({ kind: 'audit', event: audit }).map((key) => partitionOf(key, partitions)))) {
+        let writer = writers.get(partition);
+        if (!writer) writers.set(partition, (writer = new RecordWriter(join(spillDir, `audits-p${partition}.bin`), 64 << 10)));
+        writer.audit(audit);
+      }
     }
+  } finally {
+    for (const writer of writers.values()) writer.close();
   }
-  for (const [partition, lines] of byPartition) await writeFile(join(spillDir, `audits-p${partition}.tsv`), lines.join('\n') + '\n', { mode: 0o600 });
 }
 
 function resolveSources(alert: Alert, offsets: Map<number, { file: string; lines: number; records: number }>): void {

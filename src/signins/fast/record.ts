@@ -1,0 +1,280 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+import type { AuditEvent, NetworkFacts, SignInEvent } from '../event.js';
+
+/**
+ * Binary spill records for the parallel review: a normalised, enriched sign-in (only what the
+ * detections, timelines and summary read) or an audit event, written straight into a byte buffer
+ * and read back without splitting text, unescaping or building intermediate objects. Length
+ * prefixes replace escaping, so values may hold any character.
+ *
+ * Layout: u32 record length (after these 4 bytes), u8 kind (S or A), then slots. A slot is a u8
+ * tag, then for strings a u32 byte length and the bytes, for numbers a float64.
+ */
+
+const UNDEFINED = 0;
+const NULL = 1;
+const ASCII = 2;
+const UTF8 = 3;
+const NUMBER = 4;
+const TRUE = 5;
+const FALSE = 6;
+const JSON_TEXT = 7;
+
+const SIGN_IN = 0x53;
+const AUDIT = 0x41;
+
+/** Top-level string fields of a sign-in, in slot order. */
+const STRING_FIELDS = [
+  'userId',
+  'userPrincipalName',
+  'userDisplayName',
+  'appId',
+  'appDisplayName',
+  'resourceId',
+  'ipAddress',
+  'clientAppUsed',
+  'userAgent',
+  'authenticationProtocol',
+  'originalTransferMethod',
+  'incomingTokenType',
+  'sessionId',
+  'uniqueTokenIdentifier',
+  'authenticationRequirement',
+  'conditionalAccessStatus',
+  'riskLevelDuringSignIn',
+  'riskState',
+] as const satisfies readonly (keyof SignInEvent)[];
+
+/** Appends records to a file through one reusable buffer. */
+export class RecordWriter {
+  private bytes: Buffer;
+  private used = 0;
+  private recordStart = 0;
+  private readonly fd: number;
+
+  constructor(file: string, bufferBytes: number) {
+    this.fd = openSync(file, 'w', 0o600);
+    this.bytes = Buffer.allocUnsafe(bufferBytes);
+  }
+
+  /** Makes room for `needed` more bytes, flushing the records completed so far. */
+  private reserve(needed: number): void {
+    if (this.used + needed <= this.bytes.length) return;
+    // Completed records go to the file; the record being written moves to the buffer start.
+    if (this.recordStart > 0) {
+      writeSync(this.fd, this.bytes, 0, this.recordStart);
+      this.bytes.copy(this.bytes, 0, this.recordStart, this.used);
+      this.used -= this.recordStart;
+      this.recordStart = 0;
+    }
+    if (this.used + needed > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + needed));
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+  }
+
+  private begin(kind: number): void {
+    this.reserve(5);
+    this.recordStart = this.used;
+    this.used += 4;
+    this.bytes[this.used++] = kind;
+  }
+
+  private end(): void {
+    this.bytes.writeUInt32LE(this.used - this.recordStart - 4, this.recordStart);
+    this.recordStart = this.used;
+  }
+
+  private tag(tag: number): void {
+    this.reserve(1);
+    this.bytes[this.used++] = tag;
+  }
+
+  private string(value: string, json = false): void {
+    this.reserve(5 + value.length * 3);
+    const written = this.bytes.write(value, this.used + 5, 'utf8');
+    this.bytes[this.used] = json ? JSON_TEXT : written === value.length ? ASCII : UTF8;
+    this.bytes.writeUInt32LE(written, this.used + 1);
+    this.used += 5 + written;
+  }
+
+  private value(value: string | number | boolean | null | undefined): void {
+    if (value === undefined) this.tag(UNDEFINED);
+    else if (value === null) this.tag(NULL);
+    else if (typeof value === 'string') this.string(value);
+    else if (typeof value === 'boolean') this.tag(value ? TRUE : FALSE);
+    else {
+      this.reserve(9);
+      this.bytes[this.used] = NUMBER;
+      this.bytes.writeDoubleLE(value, this.used + 1);
+      this.used += 9;
+    }
+  }
+
+  private json(value: unknown): void {
+    if (value === undefined) this.tag(UNDEFINED);
+    else this.string(JSON.stringify(value), true);
+  }
+
+  signIn(event: SignInEvent): void {
+    this.begin(SIGN_IN);
+    this.value(event.id);
+    this.value(event.createdDateTime);
+    for (const field of STRING_FIELDS) this.value(event[field]);
+    this.value(event.isInteractive);
+    this.value(event.autonomousSystemNumber);
+    // status: presence, then errorCode and additionalDetails as the detections read them.
+    if (event.status) {
+      this.tag(TRUE);
+      this.value(event.status.errorCode ?? null);
+      this.value(event.status.additionalDetails);
+    } else this.tag(UNDEFINED);
+    // location: presence (a null location reads back as an empty one), country, coordinates.
+    if (event.location !== undefined) {
+      this.tag(TRUE);
+      this.value(event.location?.countryOrRegion ?? null);
+      const coordinates = event.location?.geoCoordinates;
+      if (coordinates) {
+        this.tag(TRUE);
+        this.value(coordinates.latitude ?? null);
+        this.value(coordinates.longitude ?? null);
+      } else this.tag(UNDEFINED);
+    } else this.tag(UNDEFINED);
+    this.json(event.riskEventTypes_v2);
+    // Only failed policies matter (device-code-blocked); the others are dropped to keep records small.
+    this.json(event.appliedConditionalAccessPolicies?.filter((policy) => policy.result === 'failure'));
+    const network = event.network;
+    if (network) {
+      this.tag(TRUE);
+      this.value(network.country);
+      this.value(network.asn);
+      this.value(network.asnName);
+      this.value(network.hosting);
+      this.json(network.disagreements);
+    } else this.tag(UNDEFINED);
+    if (event.source) {
+      this.tag(TRUE);
+      this.value(event.source.file);
+      this.value(event.source.line);
+      this.value(event.source.record);
+    } else this.tag(UNDEFINED);
+    this.end();
+  }
+
+  audit(event: AuditEvent): void {
+    this.begin(AUDIT);
+    this.json(event);
+    this.end();
+  }
+
+  close(): void {
+    if (this.used > 0) writeSync(this.fd, this.bytes, 0, this.used);
+    this.used = 0;
+    this.recordStart = 0;
+    closeSync(this.fd);
+  }
+}
+
+/** Reads the records of one spill file's bytes in order. */
+export class RecordReader {
+  private index = 0;
+  private readonly bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.bytes = bytes;
+  }
+
+  /** The next record, or null at the end. */
+  next(): { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent } | null {
+    if (this.index >= this.bytes.length) return null;
+    const length = this.bytes.readUInt32LE(this.index);
+    const end = this.index + 4 + length;
+    const kind = this.bytes[this.index + 4];
+    this.index += 5;
+    let record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent };
+    if (kind === AUDIT) record = { kind: 'audit', event: this.value() as AuditEvent };
+    else if (kind === SIGN_IN) record = { kind: 'signIn', event: this.signIn() };
+    else throw new Error(`spill record of unknown kind ${String(kind)}`);
+    if (this.index !== end) throw new Error('spill record length does not match its content');
+    return record;
+  }
+
+  private value(): unknown {
+    const bytes = this.bytes;
+    const tag = bytes[this.index++];
+    switch (tag) {
+      case UNDEFINED:
+        return undefined;
+      case NULL:
+        return null;
+      case TRUE:
+        return true;
+      case FALSE:
+        return false;
+      case NUMBER: {
+        const value = bytes.readDoubleLE(this.index);
+        this.index += 8;
+        return value;
+      }
+      default: {
+        const length = bytes.readUInt32LE(this.index);
+        const start = this.index + 4;
+        this.index = start + length;
+        if (tag === ASCII) return bytes.toString('latin1', start, start + length);
+        const text = bytes.toString('utf8', start, start + length);
+        return tag === JSON_TEXT ? JSON.parse(text) : text;
+      }
+    }
+  }
+
+  private signIn(): SignInEvent {
+    const event = { id: this.value() as string, createdDateTime: this.value() as string } as SignInEvent;
+    const fields = event as unknown as Record<string, unknown>;
+    for (const field of STRING_FIELDS) {
+      const value = this.value();
+      if (value !== undefined) fields[field] = value;
+    }
+    const interactive = this.value();
+    if (interactive !== undefined) event.isInteractive = interactive as boolean | null;
+    const asn = this.value();
+    if (asn !== undefined) event.autonomousSystemNumber = asn as number | null;
+    if (this.value() === true) {
+      const errorCode = this.value() as number | null;
+      const additionalDetails = this.value() as string | null | undefined;
+      event.status = additionalDetails === undefined ? { errorCode } : { errorCode, additionalDetails };
+    }
+    if (this.value() === true) {
+      const countryOrRegion = this.value() as string | null;
+      if (this.value() === true) {
+        event.location = { countryOrRegion, geoCoordinates: { latitude: this.value() as number | null, longitude: this.value() as number | null } };
+      } else event.location = { countryOrRegion };
+    }
+    const riskTypes = this.value();
+    if (riskTypes !== undefined) event.riskEventTypes_v2 = riskTypes as string[];
+    const policies = this.value();
+    if (policies !== undefined) event.appliedConditionalAccessPolicies = policies as SignInEvent['appliedConditionalAccessPolicies'];
+    if (this.value() === true) {
+      const network: NetworkFacts = {};
+      const country = this.value();
+      if (country !== undefined) network.country = country as string | null;
+      const asnValue = this.value();
+      if (asnValue !== undefined) network.asn = asnValue as number | null;
+      const asnName = this.value();
+      if (asnName !== undefined) network.asnName = asnName as string | null;
+      const hosting = this.value();
+      if (hosting !== undefined) network.hosting = hosting as boolean;
+      const disagreements = this.value();
+      if (disagreements !== undefined) network.disagreements = disagreements as string[];
+      event.network = network;
+    }
+    if (this.value() === true) {
+      const file = this.value() as string;
+      const line = this.value() as number | undefined;
+      const record = this.value() as number | undefined;
+      event.source = { file, ...(line !== undefined ? { line } : {}), ...(record !== undefined ? { record } : {}) };
+    }
+    return event;
+  }
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import type { AuditEvent, SignInEvent } from '../../src/signins/event.js';
+import { RecordReader, RecordWriter } from '../../src/signins/fast/record.js';
+import { reviewSignIns } from '../../src/signins/review.js';
+import { graphSignIn, tempDir, writeInput } from './fixtures.js';
+
+/**
+ * The parallel review reads fields straight from the bytes and spills binary records; these cases
+ * check that it gives what the in-memory review (JSON.parse of every record) gives on lines built
+ * to trip a byte-level reader.
+ */
+
+const USER = 'grace@contoso.example';
+
+/** Raw NDJSON lines, each with what it is meant to exercise. */
+const TRICKY_LINES: { name: string; line: string }[] = [
+  {
+    name: 'a user agent holding a session id key and escaped quotes',
+    line: JSON.stringify(graphSignIn({ id: 'e1', userPrincipalName: USER, userAgent: 'curl "x" \\"sessionId\\":\\"evil\\" "sessionId":"fake"', sessionId: 'real-1' })),
+  },
+  {
+    name: 'unicode escapes inside values, written escaped',
+    line: JSON.stringify(graphSignIn({ id: 'e2', userPrincipalName: USER, userDisplayName: 'Gr\u00e2ce \u00c9\u2603', createdDateTime: '2026-05-01T09:05:00Z' })).replace('\u00e2', '\\u00e2').replace('\u2603', '\\u2603'),
+  },
+  {
+    name: 'fields in reverse order',
+    line: JSON.stringify(Object.fromEntries(Object.entries(graphSignIn({ id: 'e3', userPrincipalName: USER, createdDateTime: '2026-05-01T09:10:00Z', ipAddress: '203.0.113.7' })).reverse())),
+  },
+  {
+    name: 'nested objects with top-level key names before the real ones',
+    line: JSON.stringify({
+      deviceDetail: { sessionId: 'nested', ipAddress: '192.0.2.99', createdDateTime: '2000-01-01T00:00:00Z', errorCode: 1 },
+      authenticationDetails: [{ authenticationMethod: 'Password', succeeded: true, status: { errorCode: 50126 } }],
+      ...graphSignIn({ id: 'e4', userPrincipalName: USER, createdDateTime: '2026-05-01T09:15:00Z', sessionId: 'real-4', status: { errorCode: 0, additionalDetails: 'MFA "completed"' } }),
+    }),
+  },
+  {
+    name: 'null values and a null location',
+    line: JSON.stringify(graphSignIn({ id: 'e5', userPrincipalName: USER, createdDateTime: '2026-05-01T09:20:00Z', sessionId: null, autonomousSystemNumber: null, location: null, authenticationProtocol: null })),
+  },
+  {
+    name: 'missing optional fields',
+    line: JSON.stringify({ id: 'e6', createdDateTime: '2026-05-01T09:25:00Z', userPrincipalName: USER, ipAddress: '198.51.100.10' }),
+  },
+  {
+    name: 'whitespace around keys and values, and a device-code sign-in',
+    line: ` { "id" : "e7" , "createdDateTime" : "2026-05-01T09:30:00Z", "userPrincipalName":"${USER}", "authenticationProtocol" : "deviceCode", "status" : { "errorCode" : 0 }, "ipAddress" : "198.51.100.10", "sessionId" : "real-1" } `,
+  },
+  {
+    name: 'the same session from another country and network',
+    line: JSON.stringify(graphSignIn({ id: 'e8', userPrincipalName: USER, createdDateTime: '2026-05-01T09:35:00Z', sessionId: 'real-1', ipAddress: '203.0.113.50', autonomousSystemNumber: 400940, location: { countryOrRegion: 'US' } })),
+  },
+];
+
+async function bothReviews(file: string): Promise<[Awaited<ReturnType<typeof reviewSignIns>>, Awaited<ReturnType<typeof reviewSignIns>>]> {
+  const inMemory = await reviewSignIns([file], { enricher: false, parallelFromBytes: Infinity });
+  const parallel = await reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
+  return [inMemory, parallel];
+}
+
+describe('parallel review on lines built to trip a byte-level reader', () => {
+  it('gives the in-memory alerts, summary and timelines for every tricky line together', async () => {
+    const file = writeInput(tempDir(), 'tricky.ndjson', TRICKY_LINES.map((entry) => entry.line).join('\n') + '\n');
+    const [inMemory, parallel] = await bothReviews(file);
+    assert.deepEqual(parallel.alerts, inMemory.alerts);
+    assert.deepEqual(parallel.summary, inMemory.summary);
+    assert.deepEqual(parallel.timelines, inMemory.timelines);
+    // The log holds a device-code sign-in and a session used from two countries: both must show.
+    const detections = new Set(parallel.alerts.map((alert) => alert.detection));
+    assert.ok(detections.has('device-code-sign-in'), 'device-code-sign-in expected');
+    assert.ok(detections.has('session-replay'), 'session-replay expected');
+    // The nested and user-agent decoys must not become the session or IP of their events.
+    const entries = parallel.timelines.find((timeline) => timeline.user === USER)?.entries ?? [];
+    assert.equal(entries.find((entry) => entry.id === 'e1')?.sessionId, 'real-1');
+    assert.equal(entries.find((entry) => entry.id === 'e4')?.sessionId, 'real-4');
+    assert.equal(entries.find((entry) => entry.id === 'e4')?.ip, '198.51.100.10');
+    assert.equal(entries.find((entry) => entry.id === 'e4')?.result, 0);
+    assert.equal(entries.find((entry) => entry.id === 'e5')?.sessionId, null);
+  });
+
+  for (const entry of TRICKY_LINES) {
+    it(`matches the in-memory review for ${entry.name}`, async () => {
+      // Padding lines from another user make the file long enough to split into two ranges.
+      const padding = Array.from({ length: 30 }, (_, i) => JSON.stringify(graphSignIn({ id: `pad-${i}`, createdDateTime: `2026-05-02T10:${String(i).padStart(2, '0')}:00Z` })));
+      const file = writeInput(tempDir(), 'one.ndjson', [...padding.slice(0, 15), entry.line, ...padding.slice(15)].join('\n'));
+      const [inMemory, parallel] = await bothReviews(file);
+      assert.deepEqual(parallel.alerts, inMemory.alerts);
+      assert.deepEqual(parallel.summary, inMemory.summary);
+      assert.deepEqual(parallel.timelines, inMemory.timelines);
+      assert.equal(parallel.summary.eventCount, 31);
+    });
+  }
+});
+
+describe('binary spill records', () => {
+  const full: SignInEvent = {
+    id: 'e1',
+    createdDateTime: '2026-05-01T09:00:00.000Z',
+    userId: 'u-1',
+    userPrincipalName: 'ada@contoso.example',
+    userDisplayName: 'Ad\u00e0 \u2603 "quoted"\ttab\nline',
+    ipAddress: '2001:db8::1',
+    isInteractive: false,
+    autonomousSystemNumber: 400940,
+    sessionId: null,
+    status: { errorCode: 50126, additionalDetails: null },
+    location: { countryOrRegion: 'FR', geoCoordinates: { latitude: 45.76, longitude: null } },
+    riskEventTypes_v2: ['unfamiliarFeatures'],
+    appliedConditionalAccessPolicies: [
+      { id: 'p1', displayName: 'Block device code', result: 'failure', enforcedGrantControls: ['block'] },
+      { id: 'p2', displayName: 'Report only', result: 'reportOnlyFailure', enforcedGrantControls: [] },
+    ],
+    network: { country: 'FR', asn: 64500, asnName: null, hosting: false, disagreements: ['country: log FR, database DE'] },
+    source: { file: '\u00022', line: 7, record: 6 },
+  };
+  const audit: AuditEvent = { id: 'a1', activityDateTime: '2026-05-01T09:01:00.000Z', activityDisplayName: 'Register device', targets: [{ id: 'd1', type: 'Device' }], kind: 'deviceRegistration' };
+
+  const cases: { name: string; event: SignInEvent; expected: SignInEvent }[] = [
+    {
+      name: 'a full event keeps its values; only failed policies are kept',
+      event: full,
+      expected: { ...full, appliedConditionalAccessPolicies: [full.appliedConditionalAccessPolicies![0]!] },
+    },
+    { name: 'a minimal event keeps only id and time', event: { id: 'e2', createdDateTime: '2026-05-01T09:00:00.000Z' }, expected: { id: 'e2', createdDateTime: '2026-05-01T09:00:00.000Z' } },
+    {
+      name: 'a null location reads back as an empty one, and status keeps a missing detail missing',
+      event: { id: 'e3', createdDateTime: '2026-05-01T09:00:00.000Z', location: null, status: { errorCode: 0 } },
+      expected: { id: 'e3', createdDateTime: '2026-05-01T09:00:00.000Z', location: { countryOrRegion: null }, status: { errorCode: 0 } },
+    },
+  ];
+
+  it('round-trips sign-ins and audits, across buffer flushes', () => {
+    const file = join(tempDir(), 'records.bin');
+    // A buffer smaller than one record forces flushes and growth mid-record.
+    const writer = new RecordWriter(file, 16);
+    const expected: unknown[] = [];
+    for (let round = 0; round < 50; round++) {
+      for (const entry of cases) {
+        writer.signIn(entry.event);
+        expected.push({ kind: 'signIn', event: entry.expected });
+      }
+      writer.audit(audit);
+      expected.push({ kind: 'audit', event: audit });
+    }
+    writer.close();
+    const reader = new RecordReader(readFileSync(file));
+    const read: unknown[] = [];
+    for (let record = reader.next(); record !== null; record = reader.next()) read.push(record);
+    assert.equal(read.length, expected.length);
+    for (let index = 0; index < cases.length; index++) assert.deepEqual(read[index], expected[index], cases[index]!.name);
+    assert.deepEqual(read, expected);
+  });
+
+  it('rejects a record of an unknown kind', () => {
+    const bytes = Buffer.from([1, 0, 0, 0, 0x5a]);
+    assert.throws(() => new RecordReader(bytes).next(), /unknown kind/);
+  });
+});
