@@ -8,7 +8,9 @@ import { CLIENT_APP_TYPES, INSIDER_RISK_LEVELS, PLATFORMS, RISK_LEVELS, TRANSFER
 import { runWhatif, type WhatifOptions, type WhatifResult } from '../conditional-access/whatif.js';
 import { WELL_KNOWN_APPS } from '../conditional-access/app-groups.js';
 import { EXIT } from '../errors.js';
+import { createEnricher } from '../signins/enrich.js';
 import { loadSnapshot } from '../snapshot/load.js';
+import { toTerminalText } from './terminal.js';
 
 interface WhatifCommandOptions extends WhatifOptions {
   json?: boolean;
@@ -31,8 +33,8 @@ export function registerWhatif(program: Command): void {
     .option('--auth-context <ID>', 'authentication context id (such as c1) instead of an app')
     .addOption(new Option('--client-app <TYPE>', 'client app type').choices([...CLIENT_APP_TYPES]).default('browser'))
     .addOption(new Option('--platform <PLATFORM>', 'device platform; unknown matches only policies that include all platforms').choices([...PLATFORMS]).default('windows'))
-    .option('--ip <ADDRESS>', 'IPv4 or IPv6 address the sign-in comes from')
-    .option('--country <CODE>', 'two-letter country code; without it the country is unknown, even with --ip')
+    .option('--ip <ADDRESS>', 'IPv4 or IPv6 address the sign-in comes from; its country comes from the bundled offline IP database')
+    .option('--country <CODE>', 'ISO 3166 two-letter country code; wins over the country of --ip')
     .addOption(new Option('--flow <FLOW>', 'authentication flow').choices([...TRANSFER_METHODS]))
     .option('--device-compliant', 'the device is registered and marked compliant')
     .addOption(new Option('--device-trust-type <TYPE>', 'the device is registered with this join type').choices([...TRUST_TYPES]))
@@ -44,10 +46,39 @@ export function registerWhatif(program: Command): void {
     .option('--json', 'print the result as JSON (shape in docs/whatif.md)')
     .action(async (snapshotDir: string, options: WhatifCommandOptions) => {
       const snapshot = await loadSnapshot(resolve(snapshotDir));
+      if (options.ip !== undefined && options.country === undefined) options.ipCountry = await countryOfIp(options.ip);
       const result = runWhatif(snapshot, options);
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
       process.exitCode = EXIT.ok;
     });
+}
+
+/** Looks up the country of an address in the offline database; null when it has none or the address is invalid. */
+async function countryOfIp(ip: string): Promise<string | null> {
+  const enricher = await createEnricher();
+  const event = enricher.enrich({ id: 'whatif', createdDateTime: '', ipAddress: ip });
+  return event.network?.country ?? null;
+}
+
+function describeTarget(result: WhatifResult): string {
+  const target = result.signIn.target;
+  if (target.kind === 'app') {
+    const known = Object.values(WELL_KNOWN_APPS).find((app) => app.appId === target.appId);
+    return known ? `app ${known.displayName} (${target.appId})` : `app ${target.appId}`;
+  }
+  if (target.kind === 'userAction') return `user action ${target.action}`;
+  return `authentication context ${target.id}`;
+}
+
+function describeSignIn(result: WhatifResult): string {
+  const signIn = result.signIn;
+  const parts = [signIn.user.userPrincipalName ?? signIn.user.id, describeTarget(result), `client ${signIn.clientAppType}`, `platform ${signIn.platform}`];
+  if (signIn.flow) parts.push(`flow ${signIn.flow}`);
+  if (signIn.ip) parts.push(`IP ${signIn.ip}`);
+  const countrySource = signIn.countrySource === 'ipDatabase' ? ' (from the IP address)' : '';
+  parts.push(signIn.country ? `country ${signIn.country}${countrySource}` : 'country unknown');
+  parts.push(signIn.device ? `registered device${signIn.device.isCompliant ? ', compliant' : ''}${signIn.device.trustType ? `, ${signIn.device.trustType}` : ''}` : 'unregistered device');
+  return parts.join(', ');
 }
 
 function formatOutcome(label: string, outcome: Outcome, names: ReadonlyMap<string, string>): string[] {
@@ -63,8 +94,7 @@ function formatOutcome(label: string, outcome: Outcome, names: ReadonlyMap<strin
 /** Plain-text rendering for a terminal. */
 export function formatResult(result: WhatifResult): string {
   const lines: string[] = [];
-  const user = result.signIn.user;
-  lines.push(`Sign-in: ${user.userPrincipalName ?? user.id}, ${JSON.stringify(result.signIn.target)}, ${result.signIn.clientAppType}, ${result.signIn.platform}`);
+  lines.push(`Sign-in: ${describeSignIn(result)}`);
   lines.push('');
   for (const policy of result.policies) {
     const state = policy.state === 'enabledForReportingButNotEnforced' ? 'report-only' : policy.state;
@@ -79,5 +109,6 @@ export function formatResult(result: WhatifResult): string {
     lines.push('', 'Could not be decided from the snapshot (the policy is treated as not applying):');
     for (const entry of result.uncertain) lines.push(`  ${entry.policyId} (${entry.condition}): ${entry.detail}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Policy and app names come from the tenant: escape control characters before they reach a terminal.
+  return `${toTerminalText(lines.join('\n'))}\n`;
 }

@@ -17,6 +17,8 @@ export interface WhatifOptions {
   platform: Platform;
   ip?: string;
   country?: string;
+  /** Country of `ip` from an offline IP database, used when `country` is not given. */
+  ipCountry?: string | null;
   flow?: TransferMethod;
   deviceCompliant?: boolean;
   deviceTrustType?: TrustType;
@@ -36,6 +38,8 @@ export interface WhatifResult extends Evaluation {
     platform: Platform;
     ip: string | null;
     country: string | null;
+    /** Where the country came from: `--country`, the offline IP database for `--ip`, or neither. */
+    countrySource: 'option' | 'ipDatabase' | 'unknown';
     flow: TransferMethod | null;
     device: SignInDevice | null;
     signInRisk: RiskLevel;
@@ -102,8 +106,8 @@ export function runWhatif(snapshot: Snapshot, options: WhatifOptions): WhatifRes
     );
   }
   if (options.ip !== undefined && isIP(options.ip) === 0) throw new UserError(`--ip "${options.ip}" is not an IPv4 or IPv6 address`, 'for example --ip 203.0.113.7');
-  if (options.country !== undefined && !/^[A-Za-z]{2}$/.test(options.country)) {
-    throw new UserError(`--country "${options.country}" is not a two-letter ISO 3166 code`, 'for example --country NL');
+  if (options.country !== undefined && !isCountryCode(options.country)) {
+    throw new UserError(`--country "${options.country}" is not an ISO 3166 two-letter country code`, 'for example --country NL');
   }
 
   const context: SignInContext = {
@@ -114,7 +118,9 @@ export function runWhatif(snapshot: Snapshot, options: WhatifOptions): WhatifRes
     device: resolveDevice(options),
   };
   if (options.ip !== undefined) context.ip = options.ip;
+  // An explicit country wins over the IP database; an IP the database does not place is an unknown country.
   if (options.country !== undefined) context.country = options.country.toUpperCase();
+  else if (options.ipCountry) context.country = options.ipCountry.toUpperCase();
   if (options.flow !== undefined) context.flow = options.flow;
   if (options.signInRisk !== undefined) context.signInRisk = options.signInRisk;
   if (options.userRisk !== undefined) context.userRisk = options.userRisk;
@@ -135,6 +141,7 @@ export function runWhatif(snapshot: Snapshot, options: WhatifOptions): WhatifRes
       platform: context.platform,
       ip: context.ip ?? null,
       country: context.country ?? null,
+      countrySource: countrySourceOf(options, context),
       flow: context.flow ?? null,
       device: context.device,
       signInRisk: context.signInRisk ?? 'none',
@@ -143,4 +150,21 @@ export function runWhatif(snapshot: Snapshot, options: WhatifOptions): WhatifRes
     },
     ...evaluation,
   };
+}
+
+function countrySourceOf(options: WhatifOptions, context: SignInContext): 'option' | 'ipDatabase' | 'unknown' {
+  if (options.country !== undefined) return 'option';
+  if (context.country !== undefined) return 'ipDatabase';
+  return 'unknown';
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** Checks a code against the ISO 3166-1 alpha-2 regions that Node's ICU data names. */
+export function isCountryCode(code: string): boolean {
+  if (!/^[A-Za-z]{2}$/.test(code)) return false;
+  const upper = code.toUpperCase();
+  // ICU also names a few user-assigned or macro-region codes: ZZ (unknown region), EU, UN, EZ and QO.
+  if (['ZZ', 'EU', 'UN', 'EZ', 'QO'].includes(upper)) return false;
+  return regionNames.of(upper) !== undefined;
 }

@@ -42,6 +42,42 @@ describe('runWhatif', () => {
     assert.deepEqual(result.signIn.device, { isCompliant: true, trustType: 'AzureAD', attributes: { model: 'Surface' } });
   });
 
+  test('explicit country wins over the IP country', () => {
+    const result = runWhatif(snapshot, { ...base, ip: '203.0.113.7', country: 'de', ipCountry: 'NL' });
+    assert.equal(result.signIn.country, 'DE');
+    assert.equal(result.signIn.countrySource, 'option');
+  });
+
+  test('IP country is used without --country', () => {
+    const result = runWhatif(snapshot, { ...base, ip: '203.0.113.7', ipCountry: 'NL' });
+    assert.equal(result.signIn.country, 'NL');
+    assert.equal(result.signIn.countrySource, 'ipDatabase');
+  });
+
+  test('IP without a known country is unknown', () => {
+    const result = runWhatif(snapshot, { ...base, ip: '203.0.113.7', ipCountry: null });
+    assert.equal(result.signIn.country, null);
+    assert.equal(result.signIn.countrySource, 'unknown');
+  });
+
+  test('text output describes the sign-in in words', () => {
+    const text = formatResult(runWhatif(snapshot, { ...base, flow: 'deviceCodeFlow', ip: '203.0.113.7', ipCountry: 'NL' }));
+    const firstLine = text.split('\n')[0]!;
+    // Regression: the target was printed as raw JSON and the flow and country were left out.
+    assert.doesNotMatch(firstLine, /\{"kind"/);
+    assert.match(firstLine, /app Office 365 Exchange Online \(00000002-0000-0ff1-ce00-000000000000\)/);
+    assert.match(firstLine, /flow deviceCodeFlow/);
+    assert.match(firstLine, /country NL \(from the IP address\)/);
+    assert.match(firstLine, /unregistered device/);
+  });
+
+  test('text output escapes control characters in names', () => {
+    const hostile = makeSnapshot(tenant(BASELINE_POLICIES.map((policy, index) => (index === 0 ? { ...policy, displayName: 'CA \u001b[31mRED\u001b]0;pwned\u0007' } : policy))));
+    const text = formatResult(runWhatif(hostile, base));
+    assert.doesNotMatch(text, /\u001b/);
+    assert.match(text, /CA \\x1b\[31mRED\\x1b\]0;pwned\\x07/);
+  });
+
   test('text output names each policy and the outcome', () => {
     const text = formatResult(runWhatif(snapshot, { ...base, user: alice.id!, clientApp: 'other' }));
     assert.match(text, /Block legacy authentication: APPLIES/);
@@ -66,7 +102,10 @@ describe('runWhatif', () => {
     ['app and user action together', { userAction: 'registerdevice' }, /exactly one of --app/],
     ['unknown user action', { app: undefined, userAction: 'registerpet' }, /unknown user action/],
     ['bad IP address', { ip: '300.1.1.1' }, /not an IPv4 or IPv6 address/],
-    ['bad country', { country: 'Netherlands' }, /two-letter ISO 3166 code/],
+    ['bad country', { country: 'Netherlands' }, /ISO 3166 two-letter country code/],
+    // Regression: XX passed the old two-letter pattern although no country has that code.
+    ['unassigned country code', { country: 'XX' }, /ISO 3166 two-letter country code/],
+    ['unknown-region code', { country: 'ZZ' }, /ISO 3166 two-letter country code/],
     ['unknown device attribute', { deviceFilterAttr: ['colour=red'] }, /does not name a device filter attribute/],
   ];
   for (const [name, options, message] of invalid) {
