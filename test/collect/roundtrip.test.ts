@@ -113,6 +113,7 @@ describe('collect round trip through the fake Graph server', () => {
     ['slow response past the timeout', [{ kind: 'slow', match: '/organization', delayMs: 1_500 }], (r) => assert.equal(r.stats.transportFailures, 1)],
     ['connection reset', [{ kind: 'reset', match: '/auditLogs/signIns', after: 1 }], (r) => assert.equal(r.stats.transportFailures, 1)],
     ['truncated body', [{ kind: 'truncate', match: '/users', after: 1 }], (r) => assert.equal(r.stats.transportFailures, 1)],
+    ['truncated body framed as complete', [{ kind: 'truncate', match: '/auditLogs/signIns', after: 1, framed: true }], (r) => assert.equal(r.stats.transportFailures, 1)],
     ['429 inside a batch', [{ kind: 'throttle', inBatch: true, after: 3, times: 5, retryAfter: 2 }], (r) => assert.equal(r.stats.throttled, 5)],
     ['token expiring mid-run', [{ kind: 'expireToken', after: 6 }], (r) => assert.ok(r.stats.tokenRefreshes >= 1)],
   ];

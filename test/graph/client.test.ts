@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { UserError } from '../../src/errors.js';
+import type { AppSecretSource } from '../../src/graph/auth.js';
 import { GraphClient } from '../../src/graph/client.js';
 import { VirtualClock } from '../../src/graph/clock.js';
 import { GraphRequestError } from '../../src/graph/errors.js';
@@ -21,14 +26,18 @@ function data(): FakeTenantData {
   return { manifest: {}, collections: { devices, organization: [{ id: TENANT }] }, singletons: {}, groupMembers: { g1: devices.slice(0, 3) }, signIns: undefined };
 }
 
-async function withServer(faults: FakeFault[], run: (server: FakeGraphServer, client: GraphClient, clock: VirtualClock) => Promise<void>): Promise<void> {
+async function withServer(
+  faults: FakeFault[],
+  run: (server: FakeGraphServer, client: GraphClient, clock: VirtualClock) => Promise<void>,
+  secret: AppSecretSource = { kind: 'secretEnv', variable: SECRET_VARIABLE },
+): Promise<void> {
   const server = new FakeGraphServer({ tenants: [{ tenantId: TENANT, clientId: CLIENT, clientSecret: 'right-secret', data: data() }], faults, certificate });
   await server.start();
   const clock = new VirtualClock(Date.now());
   const client = new GraphClient({
     tenantId: TENANT,
     clientId: CLIENT,
-    secret: { kind: 'secretEnv', variable: SECRET_VARIABLE },
+    secret,
     graphRoot: server.url,
     authorityHost: server.url,
     disableInstanceDiscovery: true,
@@ -132,5 +141,37 @@ describe('Graph client against the fake server', () => {
     } finally {
       process.env[SECRET_VARIABLE] = 'right-secret';
     }
+  });
+});
+
+describe('certificate credential', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tokengap-cert-'));
+    // MSAL signs the client assertion with RS256 or PS256, so the app certificate needs an RSA key.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=tokengap test app', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+    writeFileSync(join(dir, 'app.pem'), readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('signs in with a PEM certificate', async () => {
+    await withServer([], async (server, client) => {
+      const organization = await client.get<{ value: { id: string }[] }>('/organization');
+      assert.equal(organization.value[0]?.id, TENANT);
+      assert.equal(server.stats.tokenRequests, 1);
+    }, { kind: 'certificate', path: join(dir, 'app.pem') });
+  });
+
+  test('rejects a PEM without a private key', async () => {
+    await withServer([], async (server, client) => {
+      await assert.rejects(client.authenticate(), /has no private key/);
+      assert.equal(server.stats.tokenRequests, 0);
+    }, { kind: 'certificate', path: join(dir, 'cert.pem') });
+  });
+
+  test('rejects a missing certificate file', async () => {
+    await withServer([], async (_server, client) => {
+      await assert.rejects(client.authenticate(), /cannot read certificate .*ENOENT/);
+    }, { kind: 'certificate', path: join(dir, 'missing.pem') });
   });
 });

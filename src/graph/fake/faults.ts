@@ -4,7 +4,7 @@ import { FAULT_KINDS, type FakeFault, type FaultKind } from './server.js';
 /**
  * Parses a fault given on the command line as `kind[,key=value...]`, for example
  * `throttle,match=/users,after=1,times=2,retryAfter=5` or `reset,match=/auditLogs/signIns`.
- * Keys: match, after, times, retryAfter (seconds or `date`), delayMs, inBatch (true/false).
+ * Keys: match, after, times, retryAfter (seconds or `date`), delayMs, inBatch and framed (true/false).
  */
 export function parseFaultSpec(spec: string): FakeFault {
   const [kind, ...pairs] = spec.split(',').map((part) => part.trim());
@@ -27,7 +27,8 @@ export function parseFaultSpec(spec: string): FakeFault {
       case 'retryAfter': fault.retryAfter = value === 'date' ? 'date' : count(); break;
       case 'delayMs': fault.delayMs = count(); break;
       case 'inBatch': fault.inBatch = value === 'true'; break;
-      default: throw new UserError(`unknown fault option "${key}" in "${spec}"`, 'use match, after, times, retryAfter, delayMs or inBatch');
+      case 'framed': fault.framed = value === 'true'; break;
+      default: throw new UserError(`unknown fault option "${key}" in "${spec}"`, 'use match, after, times, retryAfter, delayMs, inBatch or framed');
     }
   }
   return fault;

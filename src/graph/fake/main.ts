@@ -18,7 +18,7 @@ const program = new Command('fake-graph')
   .option('--latency <ms>', 'delay added to every Graph response', '0')
   .option('--token-lifetime <s>', 'access token lifetime in seconds', '3599')
   .option('--reports-limit <n/ms>', 'enforce a report throttle, e.g. 5/10000 (Graph: 5 requests per 10 s per tenant)')
-  .option('--fault <spec>', 'scripted fault kind[,match=PATH][,after=N][,times=N|always][,retryAfter=S|date][,delayMs=MS][,inBatch=true]; repeatable', (spec: string, all: FakeFault[]) => [...all, parseFaultSpec(spec)], [] as FakeFault[])
+  .option('--fault <spec>', 'scripted fault kind[,match=PATH][,after=N][,times=N|always][,retryAfter=S|date][,delayMs=MS][,inBatch=true][,framed=true]; repeatable', (spec: string, all: FakeFault[]) => [...all, parseFaultSpec(spec)], [] as FakeFault[])
   .action(async (options: {
     snapshot: string[];
     port: string;

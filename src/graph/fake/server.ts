@@ -38,6 +38,8 @@ export interface FakeFault {
   delayMs?: number;
   /** Apply to `$batch` members instead of whole requests (throttle, unavailable, forbidden). */
   inBatch?: boolean;
+  /** For truncate: send half the body as a complete response (a proxy that cut it), instead of closing the connection. */
+  framed?: boolean;
 }
 
 export interface FakeTenant {
@@ -257,8 +259,13 @@ export class FakeGraphServer {
           const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId, arrivedAt);
           logStatus(tenant.tenantId, answer.status);
           const text = JSON.stringify(answer.body);
+          const half = text.slice(0, Math.floor(text.length / 2));
+          if (fault.framed) {
+            this.sendRaw(res, answer.status, requestId, half);
+            return;
+          }
           res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'request-id': requestId });
-          res.write(text.slice(0, Math.floor(text.length / 2)));
+          res.write(half);
           setImmediate(() => req.socket.destroy());
           return;
         }
@@ -492,6 +499,11 @@ export class FakeGraphServer {
     }
     const range = list.items.slice(start, Math.max(start, end));
     return rest.length > 0 ? range.filter((item) => matchesFilter(item, rest, filterValue)) : range;
+  }
+
+  private sendRaw(res: ServerResponse, status: number, requestId: string, text: string): void {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'request-id': requestId });
+    res.end(text);
   }
 
   private sendJson(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
