@@ -8,7 +8,11 @@ import { addEvidencePaths } from './report/evidence-paths.js';
 import { buildSections } from './report/sections.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION, type AssessmentReport, type CheckMetadata } from './report/schema.js';
-import { summarizeSignIns } from './signins/review.js';
+import { COMPROMISE_METADATA, compromiseResult } from './report/compromise.js';
+import type { Alert } from './signins/detections/types.js';
+import { normaliseRecord } from './signins/normalise.js';
+import type { AuditEvent } from './signins/event.js';
+import { reviewSignIns, type SignInSummary } from './signins/review.js';
 import { loadSnapshot } from './snapshot/load.js';
 import type { Snapshot } from './snapshot/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -48,9 +52,14 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
   const now = options.now ?? new Date();
   const checks = options.checks ?? CHECKS;
   // The sign-in logs are streamed once; the sign-in checks and the report section share the summary.
-  const signInSummary = hasSignInLogs(snapshot) ? await summarizeSignIns(snapshot, { engagement, now }) : undefined;
+  const review = hasSignInLogs(snapshot) ? await reviewSnapshotSignIns(snapshot, engagement, now) : undefined;
+  const signInSummary = review?.summary;
   const context = { snapshot, engagement, now, ...(signInSummary ? { signInSummary } : {}) };
   const results = runChecks(context, checks);
+  // A high sign-in alert that shows a stolen session becomes a result of its own, so the report
+  // summary, the table, the client message and the roadmap all carry it.
+  const compromise = compromiseResult(review?.alerts);
+  if (compromise) results.push(compromise);
   await addEvidencePaths(results, snapshot);
   const sections = buildSections({ snapshot, engagement, results, ...(signInSummary ? { signInSummary } : {}) });
 
@@ -68,10 +77,28 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
     engagement: engagement ? { clientName: engagement.client.name } : null,
     summary: summarize(results),
     results,
-    checks: checkMetadata(checks, results),
+    checks: { ...checkMetadata(checks, results), ...(compromise ? { [COMPROMISE_METADATA.id]: COMPROMISE_METADATA } : {}) },
     sections,
   };
   return { report, snapshot, engagement };
+}
+
+/**
+ * Reviews the snapshot's sign-in logs with its directory audits, keeping the alerts beside the
+ * summary the checks use (as summarizeSignIns does, which returns the summary alone).
+ */
+async function reviewSnapshotSignIns(snapshot: Snapshot, engagement: Engagement | null, now: Date): Promise<{ summary: SignInSummary; alerts: Alert[] }> {
+  const audits: AuditEvent[] = [];
+  for (const audit of snapshot.resources.directoryAudits ?? []) {
+    try {
+      const normalised = normaliseRecord(audit);
+      if (normalised.kind === 'audit') audits.push(normalised.event);
+    } catch {
+      // The loader validated directoryAudits; an entry that is not an audit event is no evidence.
+    }
+  }
+  const result = await reviewSignIns(snapshot.signInFiles, { engagement, until: now, audits, timelineUsers: [] });
+  return { summary: result.summary, alerts: result.alerts };
 }
 
 function hasSignInLogs(snapshot: Snapshot): boolean {

@@ -32,14 +32,16 @@ export function registerAssess(program: Command): void {
     .command('assess')
     .summary('assess a tenant snapshot and write the report')
     .description(
-      'Assess a tenant snapshot folder (or the bundled demo tenant) and write report.html, report.md and report.json.\n' +
+      'Assess a tenant snapshot folder (or the bundled demo tenant) and write report.html, report.md and report.json\n' +
+        '(--format chooses which). With an engagement file (--engagement, or the demo) the deliverables are written too:\n' +
+        'deliverables.html, deliverables.md, deliverables.pdf, work-items.csv and client-message.txt.\n' +
         'Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.',
     )
     .argument('[SNAPSHOT_DIR]', 'snapshot folder: manifest.json and Graph JSON exports, or exports alone')
     .option('--demo', 'assess the bundled demo tenant with its example engagement file')
     .option('--out <DIR>', 'folder for the report files (created owner-only when missing)', './tokengap-report')
     .option('--engagement <FILE>', 'engagement file (YAML or JSON) naming the client, break-glass accounts and owners')
-    .option('--format <LIST>', 'report formats to write, comma-separated: html, md, json', 'html,md,json')
+    .option('--format <LIST>', 'report files to write, comma-separated: html, md, json (the deliverables are not affected)', 'html,md,json')
     .addOption(
       new Option('--fail-on <SEVERITY>', 'exit with code 1 when a finding has this severity or higher').choices([...SEVERITIES]),
     )

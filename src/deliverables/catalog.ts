@@ -9,6 +9,8 @@ import type { RemediationWorkItem, Role, ScopeWorkItem, WorkItemId } from '../en
  */
 
 export const PROJECTS = [
+  // First: a probable compromise is acted on before any hardening.
+  'incident-response',
   'identity-readiness-assessment',
   'admin-phishing-resistant-mfa-rollout',
   'conditional-access-redesign',
@@ -18,6 +20,7 @@ export const PROJECTS = [
 export type ProjectId = (typeof PROJECTS)[number];
 
 export const PROJECT_TITLES: Record<ProjectId, string> = {
+  'incident-response': 'Incident response: revoke the stolen session',
   'identity-readiness-assessment': 'Identity readiness assessment',
   'admin-phishing-resistant-mfa-rollout': 'Admin phishing-resistant MFA rollout',
   'conditional-access-redesign': 'Conditional Access redesign',
@@ -334,6 +337,17 @@ export const REMEDIATION_DEFINITIONS: Record<RemediationWorkItem, RemediationWor
     role: 'engineer',
     baseHours: { min: 0.5, max: 1 },
     perObjectHours: { min: 0.5, max: 1 },
+    betterScope: 'capped-emergency-allowance',
+  }),
+  'revoke-compromised-session': remediation({
+    id: 'revoke-compromised-session',
+    title: 'Token/session revocation for one compromised user',
+    description: 'Capture the sign-in evidence, revoke the sessions, reset the password and MFA methods, and check mailbox rules for one user the sign-in logs show as probably compromised.',
+    project: 'incident-response',
+    scopeItem: 'session-revocation-one-user',
+    role: 'engineer',
+    baseHours: { min: 0, max: 0 },
+    perObjectHours: { min: 1, max: 2 },
     betterScope: 'capped-emergency-allowance',
   }),
   'prepare-session-revocation-runbook': remediation({

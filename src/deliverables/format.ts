@@ -1,3 +1,4 @@
+import { plural } from '../report/text.js';
 import type { HoursRange } from './catalog.js';
 
 /** Formats an amount with its ISO currency code, e.g. `USD 1,234.50`; whole amounts drop the cents. */
@@ -20,10 +21,13 @@ export function formatHours(range: HoursRange): string {
   return range.min === range.max ? `${hours(range.min)} h` : `${hours(range.min)} to ${hours(range.max)} h`;
 }
 
-/** Joins names as "A, B and C", keeping at most `limit` names and counting the rest. */
-export function listNames(names: readonly string[], limit = 4): string {
+/**
+ * Joins names as "A, B and C", keeping at most `limit` names and counting the rest. `total` is the
+ * full number when `names` holds only the first few (a check that names 5 of 12 accounts).
+ */
+export function listNames(names: readonly string[], limit = 4, total = names.length): string {
   const shown = names.slice(0, limit);
-  const rest = names.length - shown.length;
+  const rest = Math.max(total, names.length) - shown.length;
   if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
   if (shown.length <= 1) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
@@ -32,6 +36,6 @@ export function listNames(names: readonly string[], limit = 4): string {
 /** Formats what the client pays, saying how many lines are left out for lack of a rate. */
 export function formatBillable(currency: string, range: HoursRange, unpriced: number): string {
   if (unpriced === 0) return formatMoneyRange(currency, range);
-  const lines = `${unpriced} unpriced line${unpriced === 1 ? '' : 's'} (no rate)`;
+  const lines = `${plural(unpriced, 'unpriced line')} (no rate)`;
   return range.max === 0 ? `not priced: ${lines}` : `${formatMoneyRange(currency, range)} plus ${lines}`;
 }

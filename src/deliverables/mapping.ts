@@ -15,6 +15,7 @@ const RULES: { area: ControlArea; pattern: RegExp; workItem: RemediationWorkItem
   { area: 'conditional-access', pattern: /legacy/, workItem: 'block-legacy-authentication' },
   { area: 'conditional-access', pattern: /report-only|disabled|enforced/, workItem: 'enforce-report-only-policies' },
   { area: 'conditional-access', pattern: /exclu/, workItem: 'review-policy-exclusions' },
+  { area: 'sign-in-review', pattern: /compromise/, workItem: 'revoke-compromised-session' },
   { area: 'sign-in-review', pattern: /device-code/, workItem: 'review-device-code-sign-ins' },
   { area: 'device-compliance', pattern: /token|secure-sign-in/, workItem: 'enable-token-protection' },
 ];

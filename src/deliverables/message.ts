@@ -4,7 +4,11 @@ import { PROJECT_TITLES } from './catalog.js';
 import { formatHours, formatMoney, formatMoneyRange, listNames } from './format.js';
 import type { LicenseLine } from './licenses.js';
 import type { Roadmap } from './roadmap.js';
-import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
+import { COMPROMISE_CHECK_ID } from '../report/compromise.js';
+import type { CheckMetadata } from '../report/schema.js';
+import { attentionCounts, isSevere } from '../report/summary.js';
+import { plural } from '../report/text.js';
+import { isPolicy, namedObjects, principalCount, type OpenFinding, type RiskEntry } from './risks.js';
 
 /** Scope of each area, in words for the client's owner or office manager. */
 const AREA_PLAIN: Record<ControlArea, string> = {
@@ -44,10 +48,13 @@ function gapSentence(result: CheckResult, findings: readonly OpenFinding[]): str
   const objects = namedObjects(findings.map((entry) => entry.finding)).filter((object) => !isNamedIn(sentence, object));
   const label = (object: EvidenceObject) => object.displayName ?? object.id;
   const people = objects.filter((object) => !isPolicy(object)).map(label);
+  // A check may name only the first few accounts: count the ones it left out too.
+  const allPeople = namedObjects(findings.map((entry) => entry.finding)).filter((object) => !isPolicy(object)).length;
+  const peopleTotal = people.length + Math.max(0, principalCount(findings.map((entry) => entry.finding)) - allPeople);
   // A sentence about one policy names it already; the other policies in its evidence are context.
   const namesPolicy = namedObjects(findings.map((entry) => entry.finding)).some((object) => isPolicy(object) && isNamedIn(sentence, object));
   const policies = namesPolicy ? [] : objects.filter(isPolicy).map(label);
-  if (people.length > 0) sentence += manyTexts ? ` The same applies to ${listNames(people)}.` : ` Accounts and groups: ${listNames(people)}.`;
+  if (people.length > 0) sentence += manyTexts ? ` The same applies to ${listNames(people, 4, peopleTotal)}.` : ` Accounts and groups: ${listNames(people, 4, peopleTotal)}.`;
   if (policies.length > 0) sentence += ` Policies: ${listNames(policies)}.`;
   return sentence;
 }
@@ -65,6 +72,7 @@ export function buildClientMessage(
   licenses: readonly LicenseLine[],
   risks: readonly RiskEntry[],
   engagement: Engagement,
+  checks: Readonly<Record<string, CheckMetadata>> = {},
 ): ClientMessage {
   const currency = engagement.currency;
   const suppressed = new Set(roadmap.suppressedKeys);
@@ -75,31 +83,77 @@ export function buildClientMessage(
     text: `On ${assessedOn} we reviewed how people sign in to ${clientName}'s Microsoft 365, looking at ${listNames(assessedAreas.map((area) => AREA_PLAIN[area]), 9)}.`,
   });
 
-  // Client decisions (who approves, who reports) are listed once, under the decisions.
-  const isClientDecision = (result: CheckResult) => result.state === 'manual' && result.area === 'client-responsibilities';
-  const openResults = [...new Set(open.filter((entry) => !suppressed.has(entry.finding.key) && !isClientDecision(entry.result)).map((entry) => entry.result))].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity),
-  );
-  if (openResults.length > 0) {
-    const items = openResults.map((result) => gapSentence(result, open.filter((entry) => entry.result === result && !suppressed.has(entry.finding.key))));
-    paragraphs.push({ heading: `What needs attention (${openResults.length})`, items });
-  } else {
-    paragraphs.push({ heading: 'What needs attention', text: `We found no open gap in the ${results.length} checks we ran.` });
+  // A probably stolen session comes first, with the one action that stops it.
+  const compromised = open.filter((entry) => entry.result.checkId === COMPROMISE_CHECK_ID);
+  const contact = engagement.owners.sessionRevocation[0]?.name;
+  if (compromised.length > 0) {
+    const who = contact ? `${contact} can do this today as soon as you agree` : 'we can do this today as soon as you agree';
+    paragraphs.push({ heading: 'Urgent: probably stolen session', items: compromised.map((entry) => entry.finding.clientText) });
+    paragraphs.push({
+      text:
+        `Revoking the sessions signs ${compromised.length === 1 ? 'this user' : 'these users'} out on every device; ${compromised.length === 1 ? 'they sign' : 'each signs'} in again with MFA, ` +
+        `and we reset the password and check the mailbox rules at the same time. We recommend revoking now; ${who}.`,
+    });
   }
 
-  const signInFindings = open.filter((entry) => entry.result.area === 'sign-in-review' && entry.finding.objects.length > 0);
-  if (signInFindings.length > 0) {
-    const users = namedObjects(signInFindings.map((entry) => entry.finding)).filter((object) => object.type === 'user');
-    if (users.length > 0) {
-      paragraphs.push({
-        text: `The sign-in logs show sign-ins we want to confirm with ${listNames(users.map((user) => user.displayName ?? user.id))}. This is not proof of a break-in; we will ask each of them before taking any action.`,
-      });
-    }
+  const compromisedIds = new Set(compromised.flatMap((entry) => entry.finding.objects.map((object) => object.id.toLowerCase())));
+  const compromisedUpns = compromised.map((entry) => String(entry.finding.data.user ?? '').toLowerCase()).filter((upn) => upn !== '');
+  // The log may name a user by UPN where the directory evidence uses the object id.
+  const isCompromised = (object: EvidenceObject) =>
+    compromisedIds.has(object.id.toLowerCase()) || compromisedUpns.some((upn) => (object.displayName ?? '').toLowerCase().includes(upn) || object.id.toLowerCase() === upn);
+
+  // Client decisions (who approves, who reports) are listed once, under the decisions. The gaps
+  // are counted as the report summary counts them (see attentionCounts): one per check.
+  const isClientDecision = (result: CheckResult) => result.state === 'manual' && result.area === 'client-responsibilities';
+  const isCompromise = (result: CheckResult) => result.checkId === COMPROMISE_CHECK_ID;
+  const attention = attentionCounts(results);
+  const openResults = [
+    ...new Set(open.filter((entry) => !suppressed.has(entry.finding.key) && !isClientDecision(entry.result) && !isCompromise(entry.result)).map((entry) => entry.result)),
+  ].sort((a, b) => Number(isSevere(b)) - Number(isSevere(a)) || severityRank(b.severity) - severityRank(a.severity));
+  const decisionChecks = new Set(open.filter((entry) => isClientDecision(entry.result)).map((entry) => entry.result)).size;
+  const acceptedChecks = [...new Set(open.filter((entry) => suppressed.has(entry.finding.key)).map((entry) => entry.result))].filter(
+    (result) => !openResults.includes(result),
+  ).length;
+  if (openResults.length > 0) {
+    const items = openResults.map((result) => {
+      const entries = open.filter((entry) => entry.result === result && !suppressed.has(entry.finding.key));
+      // A sign-in lead about a user already reported as compromised is part of that incident.
+      const leadUsers = namedObjects(entries.map((entry) => entry.finding)).filter((object) => !isPolicy(object));
+      if (result.area === 'sign-in-review' && leadUsers.length > 0 && leadUsers.every(isCompromised)) {
+        return `${result.summary.replace(/[.\s]+$/, '')}: part of the stolen session above, so there is nothing separate to confirm.`;
+      }
+      const sentence = gapSentence(result, entries);
+      // Part of this check is an accepted risk: say so, so the accepted part is not read as open.
+      const acceptedHere = open.some((entry) => entry.result === result && suppressed.has(entry.finding.key));
+      return acceptedHere ? `${sentence} (This is apart from the risk you accepted, listed below.)` : sentence;
+    });
+    const elsewhere = [
+      compromised.length > 0 ? 'the stolen session above' : '',
+      decisionChecks > 0 ? `${plural(decisionChecks, 'decision')} listed further down` : '',
+      acceptedChecks > 0 ? `${plural(acceptedChecks, 'risk')} you accepted` : '',
+    ].filter((part) => part !== '');
+    const text =
+      `Our report counts ${plural(attention.checks, 'check')} of ${results.length} that need attention, ${attention.severe} of them rated high or critical` +
+      (elsewhere.length > 0 ? `; besides the ${plural(openResults.length, 'gap')} below, that count includes ${listNames(elsewhere)}.` : '.');
+    paragraphs.push({ heading: `What needs attention (${plural(openResults.length, 'gap')})`, text, items });
+  } else {
+    paragraphs.push({ heading: 'What needs attention', text: `We found no open gap in the ${plural(results.length, 'check')} we ran.` });
+  }
+
+  // Sign-ins that only need confirming (a device-code sign-in without signs of theft).
+  const signInFindings = open.filter((entry) => entry.result.area === 'sign-in-review' && !isCompromise(entry.result) && entry.finding.objects.length > 0);
+  const toConfirm = namedObjects(signInFindings.map((entry) => entry.finding)).filter((object) => object.type === 'user' && !isCompromised(object));
+  if (toConfirm.length > 0) {
+    const one = toConfirm.length === 1;
+    paragraphs.push({
+      text: `The sign-in logs show sign-ins we want to confirm with ${listNames(toConfirm.map((user) => user.displayName ?? user.id))}. This is not proof of a break-in; we will ask ${one ? 'them' : 'each of them'} before taking any action.`,
+    });
   }
 
   const passing = results.filter((result) => result.state === 'pass');
   if (passing.length > 0) {
-    paragraphs.push({ heading: 'In good shape', items: passing.slice(0, 5).map((result) => result.title) });
+    // The client text says what was checked in plain words; the check title is for technicians.
+    paragraphs.push({ heading: 'In good shape', items: passing.slice(0, 5).map((result) => checks[result.checkId]?.clientText || result.title) });
   }
 
   const accepted = risks.filter((entry) => entry.match);
@@ -108,7 +162,7 @@ export function buildClientMessage(
       heading: 'Risks you accepted',
       items: accepted.map((entry) => {
         const what = (entry.match!.finding.clientText || entry.match!.result.title).replace(/[.\s]+$/, '');
-        if (entry.status === 'evidence-grew') return `${what}: accepted by ${entry.risk.approver} on ${entry.risk.acceptedOn} for ${entry.risk.evidence?.objectCount} item(s), but it now covers ${entry.objectCount}. We need your decision again.`;
+        if (entry.status === 'evidence-grew') return `${what}: accepted by ${entry.risk.approver} on ${entry.risk.acceptedOn} for ${plural(entry.risk.evidence?.objectCount ?? 0, 'item')}, but it now covers ${entry.objectCount}. We need your decision again.`;
         if (entry.status === 'review-overdue') return `${what}: accepted by ${entry.risk.approver}; the agreed review date (${entry.risk.reviewBy}) has passed.`;
         return `${what}: accepted by ${entry.risk.approver} until ${entry.risk.reviewBy}.`;
       }),
@@ -133,8 +187,7 @@ export function buildClientMessage(
   }
   if (decisions.length > 0) paragraphs.push({ heading: 'What we need you to decide', items: [...new Set(decisions)] });
 
-  const contact = engagement.owners.sessionRevocation[0]?.name;
-  const severe = openResults.filter((result) => result.severity === 'critical' || result.severity === 'high').length;
+  const severe = openResults.filter(isSevere).length;
   let closing: string;
   if (severe > 0) {
     const gaps = severe === 1 ? 'gap is' : 'gaps are';

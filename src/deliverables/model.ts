@@ -50,6 +50,6 @@ export function buildDeliverables(report: AssessmentReport, engagement: Engageme
     licenses,
     qbr: buildQbr(report.results, roadmap.lines, licenses, risks, engagement),
     risks,
-    message: buildClientMessage(clientName, assessedOn, report.results, open, roadmap, licenses, risks, engagement),
+    message: buildClientMessage(clientName, assessedOn, report.results, open, roadmap, licenses, risks, engagement, report.checks),
   };
 }

@@ -20,6 +20,21 @@ export function namedObjects(findings: readonly RenderedFinding[]): EvidenceObje
   return [...byId.values()];
 }
 
+/**
+ * Counts the people and groups a set of findings concerns. A check may name only the first few
+ * objects in its evidence and give the full number as `data.count` (12 synced accounts, 5 named):
+ * the full number counts, so "and N more" and the hours per account use it.
+ */
+export function principalCount(findings: readonly RenderedFinding[]): number {
+  let count = namedObjects(findings).filter((object) => !isPolicy(object)).length;
+  for (const finding of findings) {
+    const total = finding.data.count;
+    const named = finding.objects.filter((object) => !isPolicy(object) && !CONTEXT_TYPES.has(object.type)).length;
+    if (typeof total === 'number' && Number.isFinite(total) && total > named && named > 0) count += total - named;
+  }
+  return count;
+}
+
 /** A finding that needs work: from a failing, warning or manual result. */
 export interface OpenFinding {
   result: CheckResult;

@@ -9,8 +9,9 @@ import {
   type RemediationWorkItemDefinition,
   type WorkItemDefinition,
 } from './catalog.js';
+import { plural } from '../report/text.js';
 import { workItemForCheck } from './mapping.js';
-import { isPolicy, namedObjects, type OpenFinding, type RiskEntry } from './risks.js';
+import { isPolicy, namedObjects, principalCount, type OpenFinding, type RiskEntry } from './risks.js';
 
 /** Source of payment for a roadmap line. */
 export type Funding = 'monthly-support' | 'confirm-coverage' | 'emergency-allowance' | 'quote';
@@ -126,7 +127,7 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
   const notesByKey = new Map<string, string>();
   for (const entry of risks) {
     if (entry.status === 'evidence-grew') {
-      notesByKey.set(entry.risk.findingKey, `Accepted on ${entry.risk.acceptedOn} by ${entry.risk.approver} for ${entry.risk.evidence?.objectCount ?? 0} object(s); it now names ${entry.objectCount ?? 0}, so it is back on the roadmap.`);
+      notesByKey.set(entry.risk.findingKey, `Accepted on ${entry.risk.acceptedOn} by ${entry.risk.approver} for ${plural(entry.risk.evidence?.objectCount ?? 0, 'object')}; it now names ${entry.objectCount ?? 0}, so it is back on the roadmap.`);
     } else if (entry.status === 'review-overdue') {
       notesByKey.set(entry.risk.findingKey, `Accepted by ${entry.risk.approver}, but the review date ${entry.risk.reviewBy} has passed: accept it again or fix it.`);
     }
@@ -141,14 +142,17 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
 
   let allowanceLeft = engagement.emergencyAllowance?.hours ?? 0;
   const lines: RoadmapLine[] = [];
-  const order = Object.keys(REMEDIATION_DEFINITIONS) as RemediationWorkItem[];
+  // The revocation of a stolen session draws on the emergency allowance before anything else.
+  const order = (Object.keys(REMEDIATION_DEFINITIONS) as RemediationWorkItem[]).sort(
+    (a, b) => Number(b === 'revoke-compromised-session') - Number(a === 'revoke-compromised-session'),
+  );
   for (const id of order) {
     const entries = grouped.get(id);
     if (!entries) continue;
     const workItem = effectiveWorkItem(REMEDIATION_DEFINITIONS[id], engagement);
     const definition = workItem.definition;
     const objects = namedObjects(entries.map((entry) => entry.finding));
-    const units = objects.filter((object) => (definition.unit === 'policies' ? isPolicy(object) : !isPolicy(object))).length;
+    const units = definition.unit === 'policies' ? objects.filter(isPolicy).length : principalCount(entries.map((entry) => entry.finding));
     const hours = estimateHours(workItem, units);
     const inclusion = inclusionOf(engagement, id, definition.scopeItem);
     const rate = engagement.rates[workItem.role] ?? null;
@@ -156,7 +160,10 @@ export function buildRoadmap(open: readonly OpenFinding[], risks: readonly RiskE
     let funding: Funding = FUNDING_BY_INCLUSION[inclusion];
     let allowanceHours = ZERO;
     let billableHours = inclusion === 'yes' ? ZERO : hours;
-    if (funding === 'quote' && definition.betterScope === 'capped-emergency-allowance' && allowanceLeft > 0) {
+    // Revoking a probably stolen session cannot wait for a coverage question or a quote: it draws
+    // on the emergency allowance unless the contract includes it outright.
+    const urgent = definition.id === 'revoke-compromised-session' && funding === 'confirm-coverage';
+    if ((funding === 'quote' || urgent) && definition.betterScope === 'capped-emergency-allowance' && allowanceLeft > 0) {
       // The allowance pays for the first hours; the minimum and maximum draw on it independently.
       allowanceHours = { min: Math.min(allowanceLeft, hours.min), max: Math.min(allowanceLeft, hours.max) };
       billableHours = { min: round2(hours.min - allowanceHours.min), max: round2(hours.max - allowanceHours.max) };

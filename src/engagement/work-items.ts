@@ -34,6 +34,7 @@ export const REMEDIATION_WORK_ITEMS = [
   'enable-token-protection',
   'collect-sign-in-logs',
   'review-device-code-sign-ins',
+  'revoke-compromised-session',
   'prepare-session-revocation-runbook',
   'record-client-decisions',
   'review-licensing',

@@ -48,3 +48,28 @@ export function markdownFence(content: string): string {
   const longestRun = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   return '`'.repeat(longestRun + 1);
 }
+
+/** Splits text at `code` spans: odd entries are code. An unpaired backtick stays text. */
+function splitCodeSpans(value: unknown): string[] {
+  const text = String(value ?? '');
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return [text];
+  return parts;
+}
+
+/**
+ * Escapes text for HTML, rendering `code` spans (as check authors write remediation steps,
+ * such as `Set-MsolUser`) as <code> elements. Everything stays escaped.
+ */
+export function htmlWithCode(value: unknown): string {
+  return splitCodeSpans(value)
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part)))
+    .join('');
+}
+
+/** Escapes text for Markdown, keeping `code` spans as code spans instead of escaping their backticks. */
+export function markdownWithCode(value: unknown): string {
+  return splitCodeSpans(value)
+    .map((part, index) => (index % 2 === 1 ? markdownCode(part) : escapeMarkdown(part)))
+    .join('');
+}

@@ -1,8 +1,11 @@
 import { SEVERITIES, type CheckResult } from '../checks/types.js';
 import type { AssessmentReport, CheckMetadata, ReportSection } from './schema.js';
-import { escapeHtml as e } from './escape.js';
+import { escapeHtml as e, htmlWithCode } from './escape.js';
+import { humanTime } from './text.js';
 import { SEVERITY_COLORS, STATE_COLORS, areaChart, areasWithoutResults, severityChart } from './svg.js';
 import {
+  attentionSentence,
+  urgentLines,
   AREA_LABELS,
   SKIP_REASON_LABELS,
   STATE_LABELS,
@@ -43,6 +46,7 @@ pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 8px; white-space:
 .chart-label { font-size: 12px; fill: #111827; }
 .chart-count { font-size: 11px; fill: #ffffff; font-weight: 600; }
 .chart-legend { font-size: 11px; fill: #374151; }
+.urgent { border: 2px solid #b91c1c; background: #fef2f2; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .figures { display: flex; gap: 16px; margin: 8px 0 16px; flex-wrap: wrap; }
 .figure { border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 12px; min-width: 120px; }
 .figure strong { display: block; font-size: 22px; }
@@ -76,8 +80,8 @@ function renderHeader(report: AssessmentReport): string {
   const tenant = report.tenant.name ?? report.tenant.id ?? 'Unknown tenant';
   const items: [string, string][] = [
     ['Tenant', report.tenant.id ? `${tenant} (${report.tenant.id})` : tenant],
-    ['Assessed', report.assessedAt],
-    ['Snapshot collected', report.snapshot.collectedAt ?? 'unknown'],
+    ['Assessed', humanTime(report.assessedAt)],
+    ['Snapshot collected', humanTime(report.snapshot.collectedAt)],
     ['Tool', `tokengap ${report.tool.version}`],
   ];
   if (report.engagement) items.unshift(['Client', report.engagement.clientName]);
@@ -99,12 +103,16 @@ function renderSummary(report: AssessmentReport): string {
   ]
     .map(([label, value]) => `<div class="figure"><strong>${e(value)}</strong>${e(label)}</div>`)
     .join('');
+  const urgentTexts = urgentLines(report);
+  const urgent = urgentTexts.length
+    ? `<div class="urgent" role="alert"><p><strong>Probable compromise: revoke now.</strong></p><ul>${urgentTexts.map((text) => `<li>${e(text)}</li>`).join('')}</ul></div>`
+    : '';
   const missing = areasWithoutResults(report);
   const missingNote = missing.length
     ? `<p class="muted">No checks ran in: ${e(missing.join(', '))}.</p>`
     : '';
   return (
-    `<section id="summary"><h2>Summary</h2><div class="figures">${figures}</div>` +
+    `<section id="summary"><h2>Summary</h2>${urgent}<p>${e(attentionSentence(report))}</p><div class="figures">${figures}</div>` +
     `<div class="summary"><figure><figcaption>Checks by control area</figcaption>${areaChart(report)}</figure>` +
     `<figure><figcaption>Findings by severity</figcaption>${severityChart(report)}</figure></div>${missingNote}</section>`
   );
@@ -132,7 +140,7 @@ function renderAssessmentTable(report: AssessmentReport): string {
 function renderRemediation(metadata: CheckMetadata | undefined): string {
   if (!metadata) return '';
   const portal = metadata.remediation.portal.length
-    ? `<p><strong>In the admin center:</strong></p><ol>${metadata.remediation.portal.map((step) => `<li>${e(step)}</li>`).join('')}</ol>`
+    ? `<p><strong>In the admin center:</strong></p><ol>${metadata.remediation.portal.map((step) => `<li>${htmlWithCode(step)}</li>`).join('')}</ol>`
     : '';
   const graph = metadata.remediation.graph.length
     ? `<p><strong>With Microsoft Graph:</strong></p>` +

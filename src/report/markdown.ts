@@ -1,11 +1,14 @@
 import { CONTROL_AREAS, RESULT_STATES, SEVERITIES } from '../checks/types.js';
 import type { AssessmentReport, CheckMetadata, ReportSection } from './schema.js';
-import { escapeMarkdown as m, markdownCode, markdownFence } from './escape.js';
+import { escapeMarkdown as m, markdownCode, markdownFence, markdownWithCode } from './escape.js';
+import { humanTime } from './text.js';
 import {
   AREA_LABELS,
   SKIP_REASON_LABELS,
   STATE_LABELS,
   assessmentRows,
+  attentionSentence,
+  urgentLines,
   displaySections,
   graphRequestLine,
   objectLabel,
@@ -29,8 +32,8 @@ function header(report: AssessmentReport): string[] {
   if (report.engagement) lines.push(`- Client: ${m(report.engagement.clientName)}`);
   lines.push(
     `- Tenant: ${m(tenant)}${report.tenant.id ? ` (${markdownCode(report.tenant.id)})` : ''}`,
-    `- Assessed: ${m(report.assessedAt)}`,
-    `- Snapshot collected: ${m(report.snapshot.collectedAt ?? 'unknown')}`,
+    `- Assessed: ${m(humanTime(report.assessedAt))}`,
+    `- Snapshot collected: ${m(humanTime(report.snapshot.collectedAt))}`,
     `- Tool: tokengap ${m(report.tool.version)}`,
     '',
   );
@@ -38,7 +41,12 @@ function header(report: AssessmentReport): string[] {
 }
 
 function summary(report: AssessmentReport): string[] {
-  const lines = ['## Summary', '', `${report.results.length} checks, ${totalFindings(report)} findings.`, ''];
+  const lines = ['## Summary', ''];
+  const urgent = urgentLines(report);
+  if (urgent.length > 0) {
+    lines.push(`**Probable compromise: revoke now.** ${urgent.map(m).join(' ')}`, '');
+  }
+  lines.push(m(attentionSentence(report)), '');
   const states = ['fail', 'warn', 'manual', 'pass', 'skipped'] as const;
   const rows = CONTROL_AREAS.filter((area) => RESULT_STATES.some((state) => (report.summary.byArea[area]?.[state] ?? 0) > 0)).map(
     (area) => [AREA_LABELS[area], ...states.map((state) => String(report.summary.byArea[area]?.[state] ?? 0))],
@@ -77,7 +85,7 @@ function remediation(metadata: CheckMetadata | undefined): string[] {
   const lines = ['', '**How to fix**', ''];
   if (metadata.remediation.portal.length) {
     lines.push('In the admin center:', '');
-    metadata.remediation.portal.forEach((step, index) => lines.push(`${index + 1}. ${m(step)}`));
+    metadata.remediation.portal.forEach((step, index) => lines.push(`${index + 1}. ${markdownWithCode(step)}`));
     lines.push('');
   }
   if (metadata.remediation.graph.length) {
@@ -173,7 +181,8 @@ function snapshotStatus(report: AssessmentReport): string[] {
     markdownCode(resource),
     status.status,
     status.count === undefined ? '' : String(status.count),
-    m([status.permission, status.license, status.error?.message].filter(Boolean).join('; ')),
+    // The request id is what Microsoft support asks for about a failed request, as report.html shows it.
+    m([status.permission, status.license, status.error?.message, status.requestId && `request id ${status.requestId}`].filter(Boolean).join('; ')),
   ]);
   return ['## Data the assessment used', '', ...table(['Resource', 'Status', 'Items', 'Detail'], rows), ''];
 }

@@ -1,10 +1,8 @@
 import { SEVERITIES } from '../checks/types.js';
 import type { SignInSummary } from '../signins/review.js';
 import type { ReportSection } from './schema.js';
+import { plural } from './text.js';
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** Shows the sign-in review summary as a report section: coverage of the logs, device-code use and alert counts. */
 export function signInSection(summary: SignInSummary): ReportSection {

@@ -42,3 +42,27 @@ export function countFindingsAtOrAbove(report: AssessmentReport, threshold: Seve
     .filter((severity) => severityRank(severity) >= severityRank(threshold)).length;
 }
 
+
+/**
+ * The one counting rule the report summary and the client message share: a check needs
+ * attention when it failed, warned or needs a person to review it, and it counts as high or
+ * critical when its most severe finding is (a check without findings counts at its own severity).
+ */
+export function checkSeverity(result: CheckResult): Severity {
+  const severities = result.state === 'manual' && result.findings.length > 0 ? result.findings.map((finding) => finding.severity) : actionableSeverities(result);
+  return severities.reduce<Severity>((worst, severity) => (severityRank(severity) > severityRank(worst) ? severity : worst), severities[0] ?? result.severity);
+}
+
+export function needsAttention(result: CheckResult): boolean {
+  return result.state === 'fail' || result.state === 'warn' || result.state === 'manual';
+}
+
+export function isSevere(result: CheckResult): boolean {
+  return severityRank(checkSeverity(result)) >= severityRank('high');
+}
+
+/** Checks that need attention and how many of them are high or critical, by the rule above. */
+export function attentionCounts(results: readonly CheckResult[]): { checks: number; severe: number } {
+  const open = results.filter(needsAttention);
+  return { checks: open.length, severe: open.filter(isSevere).length };
+}

@@ -12,6 +12,9 @@ import {
 } from '../checks/types.js';
 import type { AssessmentReport, CheckMetadata, ReportSection } from './schema.js';
 import { isReportSection } from './schema.js';
+import { COMPROMISE_CHECK_ID } from './compromise.js';
+import { attentionCounts } from './summary.js';
+import { plural } from './text.js';
 
 /*
  * Renderer-neutral view of a report: the ordering, labels and table rows that report.html and
@@ -172,4 +175,23 @@ export function skippedResults(report: AssessmentReport): CheckResult[] {
 /** Formats a Graph request of a remediation as one line: `PATCH /path`. */
 export function graphRequestLine(request: { method: string; path: string }): string {
   return `${request.method} ${request.path}`;
+}
+
+/**
+ * The summary sentence both renderers show, counted by the rule the client message uses
+ * (attentionCounts): checks that need attention, those rated high or critical, and the findings.
+ */
+export function attentionSentence(report: AssessmentReport): string {
+  const { checks, severe } = attentionCounts(report.results);
+  return (
+    `${plural(report.results.length, 'check')} ran; ${checks} need attention (failed, warned or need a person), ` +
+    `${severe} of them rated high or critical. They raise ${plural(totalFindings(report), 'finding')} in all.`
+  );
+}
+
+/** Client texts of the probable compromises the sign-in logs show, for the top of the report. */
+export function urgentLines(report: AssessmentReport): string[] {
+  return report.results
+    .filter((result) => result.checkId === COMPROMISE_CHECK_ID && result.state === 'fail')
+    .flatMap((result) => result.findings.map((finding) => finding.clientText));
 }

@@ -53,7 +53,7 @@ const cases: RiskCase[] = [
     status: 'evidence-grew',
     workItems: allItems,
     suppressed: [],
-    note: /for 1 object\(s\); it now names 2/,
+    note: /for 1 object; it now names 2/, // plural, not "object(s)"
   },
   {
     name: 'new object id annotates',

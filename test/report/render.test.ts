@@ -38,7 +38,9 @@ test('html header names tenant, date and tool version', () => {
   const html = renderHtml(reportOf([failingResult()]));
   assert.match(html, /Fixture Tenant/);
   assert.match(html, /11111111-2222-4333-8444-555555555555/);
-  assert.match(html, /2026-11-20T09:00:00\.000Z/);
+  // Tester defect 11: the header shows a readable time; report.json keeps ISO 8601.
+  assert.match(html, /20 November 2026, 09:00 UTC/);
+  assert.doesNotMatch(html, /<dd>2026-11-20T09:00:00\.000Z<\/dd>/);
   assert.match(html, /tokengap 9\.9\.9-test/);
 });
 
