@@ -24,12 +24,23 @@ async function readHead(file: string, length: number): Promise<Buffer> {
     );
   }
   try {
+    if ((await handle.stat()).isDirectory()) throw folderGivenAsFile(file);
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/** The error for a folder named where a log file belongs: reading it would fail with EISDIR. */
+export function folderGivenAsFile(file: string): InputError {
+  return new InputError(
+    { file },
+    'this is a folder, not a log file',
+    'a sign-in or audit log file',
+    `to review a tenant snapshot, run \`tokengap signins --snapshot ${file}\`; otherwise name the log files inside it, such as ${file}/*.ndjson`,
+  );
 }
 
 /** True when the file starts with the gzip magic bytes, whatever its name. */

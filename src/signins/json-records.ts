@@ -42,6 +42,7 @@ export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: str
   let keyParts: string[] | null = null;
   let lastKey = '';
   let topLevelIsObject = false;
+  let sawErrorKey = false;
 
   const fail = (problem: string, at: number = line): never => {
     throw new InputError({ file, line: at, ...(recordParts ? { record: index } : {}) }, problem, EXPECTED, FIX);
@@ -61,6 +62,7 @@ export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: str
           if (keyParts) {
             keyParts.push(chunk.slice(keyStart, i));
             lastKey = keyParts.join('');
+            if (lastKey === 'error') sawErrorKey = true;
             keyParts = null;
             keyStart = -1;
           }
@@ -98,6 +100,7 @@ export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: str
           topLevelIsObject = true;
           recordArraySeen = false;
           lastKey = '';
+          sawErrorKey = false;
         } else if (c === 0xfeff) {
           continue;
         } else {
@@ -146,7 +149,8 @@ export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: str
       } else if (c === 125 || c === 93) {
         depth--;
         if (depth === 0 && topLevelIsObject && !recordArraySeen) {
-          fail('the top-level object has no `value` or `records` array');
+          // A saved API error response is the usual such object; say so, since it holds the cause.
+          fail(sawErrorKey ? 'the top-level object is an API error response (an `error` key) with no `value` or `records` array' : 'the top-level object has no `value` or `records` array');
         }
       }
     }

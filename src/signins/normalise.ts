@@ -36,6 +36,12 @@ const SIGN_IN_CATEGORIES = new Set(['SignInLogs', 'NonInteractiveUserSignInLogs'
 const SKIPPED_SIGN_IN_CATEGORIES = new Set(['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']);
 const SKIPPED_TABLES = new Set(['AADServicePrincipalSignInLogs', 'AADManagedIdentitySignInLogs']);
 
+/**
+ * Keys that `normaliseRecord` recognises a record by. A CSV whose header has none of them is not a
+ * sign-in or audit export (an error page, another table), whatever its rows hold.
+ */
+export const RECORD_KIND_KEYS = ['createdDateTime', 'CreatedDateTime', 'activityDateTime', 'ActivityDisplayName', 'UserPrincipalName', 'Type', 'category'] as const;
+
 /** Normalises one parsed record. Throws BadRecordError when the record is not a known shape. */
 export function normaliseRecord(value: unknown): NormalisedRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
 
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 
+import { toTerminalField } from '../cli/terminal.js';
 import { InputError, type InputLocation } from '../errors.js';
 import type { AuditEvent, SignInEvent } from './event.js';
 import { readLines, readTextChunks } from './input.js';
 import { splitJsonRecords } from './json-records.js';
-import { BadRecordError, normaliseRecord } from './normalise.js';
+import { BadRecordError, normaliseRecord, RECORD_KIND_KEYS } from './normalise.js';
 
 export const INPUT_FORMATS = ['auto', 'json', 'ndjson', 'csv'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -63,7 +64,7 @@ export async function* readLogRecords(files: string[], options: ReadOptions = {}
       if (stats.skippedExamples.length < 20) stats.skippedExamples.push({ location, problem });
     };
 
-    for await (const raw of rawRecords(file, format, skip)) {
+    for await (const raw of rawRecords(file, format, skip, options.format === 'csv')) {
       const location: InputLocation = { file, ...(raw.line !== undefined ? { line: raw.line } : {}), record: raw.index };
       fileStats.records++;
       if (raw.parseError !== undefined) {
@@ -108,23 +109,50 @@ export async function detectFormat(file: string): Promise<Exclude<InputFormat, '
     throw new InputError({ file }, 'the file contains only white space', 'a sign-in or audit log export', 'export the logs again');
   }
   const first = head[start];
+  if (first === '<') {
+    throw new InputError(
+      { file, line: countNewlines(head, start) + 1 },
+      'the file starts with `<`, so it is an HTML or XML page (often an error page saved in place of the export)',
+      NOT_A_LOG_EXPECTED,
+      'open the file to read the error it holds, then export or download the logs again',
+    );
+  }
   if (first === '[') return 'json';
   if (first !== '{') return 'csv';
   const lineEnd = head.indexOf('\n', start);
   const firstLine = lineEnd === -1 ? head.slice(start) : head.slice(start, lineEnd);
+  let value: Record<string, unknown>;
   try {
-    const value = JSON.parse(firstLine) as Record<string, unknown>;
-    // A one-line Graph page is a document, not one NDJSON record.
-    if (lineEnd === -1 && (Array.isArray(value.value) || Array.isArray(value.records) || '@odata.context' in value)) return 'json';
-    return 'ndjson';
+    value = JSON.parse(firstLine) as Record<string, unknown>;
   } catch {
     return 'json';
   }
+  rejectErrorResponse(value, file);
+  // A one-line Graph page is a document, not one NDJSON record.
+  if (lineEnd === -1 && (Array.isArray(value.value) || Array.isArray(value.records) || '@odata.context' in value)) return 'json';
+  return 'ndjson';
+}
+
+const NOT_A_LOG_EXPECTED = 'a sign-in or audit log export: Graph JSON, NDJSON, a Sentinel JSON export or a Log Analytics CSV';
+
+/** Rejects a saved API error response (`{ "error": { "code", "message" } }`), which contains no records. */
+function rejectErrorResponse(value: unknown, file: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const error = (value as Record<string, unknown>).error;
+  if (error === null || typeof error !== 'object' || RECORD_KIND_KEYS.some((key) => key in value)) return;
+  const { code, message } = error as Record<string, unknown>;
+  const said = [code, message].filter((part) => typeof part === 'string').join(': ');
+  throw new InputError(
+    { file, line: 1 },
+    `the file holds an API error response${said ? ` (${toTerminalField(said.slice(0, 200))})` : ''}, not sign-in records`,
+    NOT_A_LOG_EXPECTED,
+    'fix the cause the error names (often a missing AuditLog.Read.All permission), then export the logs again',
+  );
 }
 
 type SkipHandler = (location: InputLocation, problem: string, error: InputError) => void;
 
-async function* rawRecords(file: string, format: Exclude<InputFormat, 'auto'>, skip: SkipHandler): AsyncGenerator<RawRecord> {
+async function* rawRecords(file: string, format: Exclude<InputFormat, 'auto'>, skip: SkipHandler, forcedCsv: boolean): AsyncGenerator<RawRecord> {
   if (format === 'json') {
     for await (const record of splitJsonRecords(readTextChunks(file), file)) {
       yield parseRecord(record.text, record.index, record.line);
@@ -148,7 +176,7 @@ async function* rawRecords(file: string, format: Exclude<InputFormat, 'auto'>, s
     }
     return;
   }
-  yield* csvRecords(file, skip);
+  yield* csvRecords(file, skip, forcedCsv);
 }
 
 function parseRecord(text: string, index: number, line: number): RawRecord {
@@ -185,12 +213,15 @@ function countNewlines(text: string, end: number): number {
 
 /**
  * Reads a Log Analytics CSV export. Portal headers carry a unit suffix such as
- * `TimeGenerated [UTC]`, which is removed so the columns match the table schema.
+ * `TimeGenerated [UTC]`, which is removed so the columns match the table schema. A header with
+ * none of the columns a record is recognised by stops the read: any one-line text file parses as
+ * a CSV header with no rows, and must not pass as an empty log.
  */
-async function* csvRecords(file: string, skip: SkipHandler): AsyncGenerator<RawRecord> {
+async function* csvRecords(file: string, skip: SkipHandler, forced: boolean): AsyncGenerator<RawRecord> {
+  let header: string[] | null = null;
   const parser = Readable.from(readTextChunks(file)).pipe(
     parseCsv({
-      columns: (header: string[]) => header.map((name) => name.replace(/\s*\[[^\]]*\]\s*$/, '').trim()),
+      columns: (names: string[]) => (header = names.map((name) => name.replace(/\s*\[[^\]]*\]\s*$/, '').trim())),
       info: true,
       relax_column_count: false,
       skip_empty_lines: true,
@@ -200,23 +231,39 @@ async function* csvRecords(file: string, skip: SkipHandler): AsyncGenerator<RawR
   let index = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (index === 0) checkCsvHeader(header, file, forced);
       const row: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(record)) if (value !== '') row[key] = value;
       yield { value: row, line: info.lines, index: index++ };
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const csvError = error as CsvError;
-    if (typeof csvError.code !== 'string' || !csvError.code.startsWith('CSV_')) throw error;
-    const location: InputLocation = { file, line: (csvError as unknown as { lines?: number }).lines, record: index };
+    if (!(error instanceof CsvError)) throw error;
+    const location: InputLocation = { file, line: (error as unknown as { lines?: number }).lines ?? 1, record: index };
     // A CSV structure error (an unclosed quote, a wrong column count) leaves the parser unable to
     // find the next record reliably, so reading stops even with --skip-bad-records.
     const inputError = new InputError(
       location,
-      `the CSV is malformed: ${csvError.message}`,
+      `the CSV is malformed: ${error.message}`,
       'a CSV export with a header row and RFC 4180 quoting (quotes inside a field doubled)',
-      'export the query results again from Log Analytics, without editing them in a spreadsheet',
+      forced
+        ? 'the format was set with --format csv; run without --format to detect it from the content, or export the query results again as CSV'
+        : 'export the query results again from Log Analytics, without editing them in a spreadsheet',
     );
-    skip(location, csvError.message, inputError);
+    skip(location, error.message, inputError);
+    return;
   }
+  if (index === 0) checkCsvHeader(header, file, forced);
+}
+
+function checkCsvHeader(header: string[] | null, file: string, forced: boolean): void {
+  if (header === null) return;
+  const names = new Set(header.map((name) => name.toLowerCase()));
+  if (RECORD_KIND_KEYS.some((key) => names.has(key.toLowerCase()))) return;
+  const shown = header.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40))).join(', ');
+  throw new InputError(
+    { file, line: 1 },
+    `read as CSV, the header (${shown}${header.length > 5 ? ', ...' : ''}) has none of the columns of a sign-in or audit log`,
+    `${NOT_A_LOG_EXPECTED}; a CSV needs a header with columns such as CreatedDateTime, UserPrincipalName or Type`,
+    forced ? 'check --format csv: run without --format to detect the format from the content' : 'check that this is the exported log and not an error page or another table, then export the logs again',
+  );
 }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import type { Severity } from '../checks/types.js';
 import { SEVERITIES, severityRank } from '../checks/types.js';
@@ -82,6 +83,8 @@ export interface SignInSummary {
   alertsByDetection: Record<DetectionId, number>;
   alertsBySeverity: Record<Severity, number>;
   filters: { since: string | null; until: string | null; users: string[] };
+  /** Problems with the input that do not stop the review, such as a record count that disagrees with manifest.json. */
+  warnings?: string[];
 }
 
 export interface TimelineEntry {
@@ -142,11 +145,35 @@ async function suitsParallelReview(files: string[], options: ReviewOptions): Pro
   return true;
 }
 
-/** Builds the review's summary from a snapshot's sign-in files, for the assessment report. */
-export async function summarizeSignIns(
-  snapshot: { signInFiles: string[]; resources: { directoryAudits?: unknown[] } },
+/**
+ * Compares the records read from a snapshot's signIns/ files with the count in manifest.json, and
+ * adds a warning to the summary when they differ. Without it, files replaced by an error page or
+ * cut short would read as a quiet tenant. Returns the warning, or null.
+ */
+export function checkManifestCount(summary: SignInSummary, manifestCount: number | undefined): string | null {
+  if (manifestCount === undefined || !Number.isFinite(manifestCount)) return null;
+  const read = summary.files.reduce((sum, file) => sum + file.records, 0);
+  if (read === manifestCount) return null;
+  const warning = `manifest.json records ${manifestCount} sign-ins, but the files under signIns/ hold ${read} records; files may be missing, replaced or cut short, so collect the sign-ins again`;
+  summary.warnings = [...(summary.warnings ?? []), warning];
+  return warning;
+}
+
+/** The parts of a snapshot that the sign-in review reads. */
+export interface SignInSnapshot {
+  signInFiles: string[];
+  resources: { directoryAudits?: unknown[] };
+  manifest?: { resources?: { signIns?: { count?: number } } };
+  /** The manifest count warning is added here too, so the assessment report lists it with the load warnings. */
+  warnings?: { file: string; message: string }[];
+  dir?: string;
+}
+
+/** Reviews a snapshot's sign-in files with its directory audits, and checks the record count against manifest.json. */
+export async function reviewSnapshotSignIns(
+  snapshot: SignInSnapshot,
   options: { engagement: Engagement | null; now: Date; enricher?: Enricher | false },
-): Promise<SignInSummary> {
+): Promise<ReviewResult> {
   const audits: AuditEvent[] = [];
   for (const audit of snapshot.resources.directoryAudits ?? []) {
     try {
@@ -163,7 +190,14 @@ export async function summarizeSignIns(
     ...(options.enricher !== undefined ? { enricher: options.enricher } : {}),
     timelineUsers: [],
   });
-  return result.summary;
+  const warning = checkManifestCount(result.summary, snapshot.manifest?.resources?.signIns?.count);
+  if (warning && snapshot.warnings) snapshot.warnings.push({ file: snapshot.dir ? join(snapshot.dir, 'manifest.json') : 'manifest.json', message: warning });
+  return result;
+}
+
+/** Builds the review's summary from a snapshot's sign-in files, for the assessment report. */
+export async function summarizeSignIns(snapshot: SignInSnapshot, options: { engagement: Engagement | null; now: Date; enricher?: Enricher | false }): Promise<SignInSummary> {
+  return (await reviewSnapshotSignIns(snapshot, options)).summary;
 }
 
 /** Groups events by user and keeps the running summary. */

@@ -1,8 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 
 import { InputError } from '../errors.js';
+import { listLogFolder } from '../signins/files.js';
 
 import { readJsonFile } from './json-input.js';
 import { RESOURCE_NAMES, SINGLETON_RESOURCES, type ResourceName, type ResourceStatus } from './resources.js';
@@ -27,8 +28,6 @@ export interface LoadSnapshotOptions {
   onWarning?(warning: LoadWarning): void;
 }
 
-/** Extensions of sign-in log files; the streaming readers decide the format from the content. */
-const SIGN_IN_EXTENSIONS = ['.json', '.ndjson', '.jsonl', '.gz'];
 const MAX_DUPLICATE_WARNINGS = 5;
 
 /** Location of a resource's data in the folder: `<name>.json`, a folder `<name>/`, or both. */
@@ -372,20 +371,8 @@ async function resourceFiles(entry: ResourceEntry, warn: WarningSink): Promise<s
 }
 
 async function listSignInFiles(folder: string, warn: WarningSink): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    const entries = await readdir(current, { withFileTypes: true });
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const child of entries) {
-      if (child.name.startsWith('.')) continue;
-      const path = join(current, child.name);
-      const kind = await entryKind(child, path);
-      if (kind === 'folder') await walk(path);
-      else if (kind === 'file' && SIGN_IN_EXTENSIONS.includes(extname(child.name).toLowerCase())) files.push(path);
-      else warn({ file: path, message: `file ignored: sign-in logs are read from ${SIGN_IN_EXTENSIONS.join(', ')} files` });
-    }
-  };
-  await walk(folder);
+  // Links are followed once by real path, so a loop or a link to the snapshot root is skipped.
+  const files = await listLogFolder(folder, { onSkip: (file, message) => warn({ file, message }), snapshotRoot: dirname(folder) });
   if (files.length === 0) warn({ file: folder, message: 'signIns/ contains no sign-in log file' });
   return files;
 }
