@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { InputError } from '../../src/errors.js';
+import { loadSnapshot } from '../../src/snapshot/load.js';
 import { listLogFolder } from '../../src/signins/files.js';
 import { newReadStats, readSignIns, type InputFormat } from '../../src/signins/read.js';
 import { checkManifestCount, reviewSnapshotSignIns } from '../../src/signins/review.js';
+import { repoRoot } from '../helpers/shared.js';
 import { graphSignIn, ndjson, tempDir, writeInput } from './fixtures.js';
 
 const dir = tempDir();
@@ -135,5 +137,18 @@ describe('listing a signIns/ folder with symbolic links', () => {
     const files = await listLogFolder(signIns, { onSkip: (path) => skipped.push(path), snapshotRoot: root });
     assert.deepEqual(files, [join(signIns, 'interactive.ndjson')]);
     assert.deepEqual(skipped.sort(), [join(signIns, 'ping'), join(signIns, 'pong')]);
+  });
+
+  it('the snapshot loader lists signIns/ the same way, so assess neither hangs on a loop nor reads the root', async () => {
+    const snapshot = mkdtempSync(join(tmpdir(), 'tokengap-loader-links-'));
+    cpSync(join(repoRoot, 'examples', 'demo-tenant'), snapshot, { recursive: true });
+    symlinkSync('..', join(snapshot, 'signIns', 'up'));
+    symlinkSync('../signIns', join(snapshot, 'signIns', 'self'));
+    const loaded = await loadSnapshot(snapshot);
+    assert.deepEqual(loaded.signInFiles, [join(snapshot, 'signIns', 'interactive.ndjson'), join(snapshot, 'signIns', 'non-interactive.ndjson')]);
+    assert.deepEqual(
+      loaded.warnings.filter((warning) => /link skipped/.test(warning.message)).map((warning) => warning.file),
+      [join(snapshot, 'signIns', 'self'), join(snapshot, 'signIns', 'up')],
+    );
   });
 });
