@@ -23,7 +23,7 @@ function assertUserError(result: ReturnType<typeof runCli>, message: RegExp): vo
   assert.doesNotMatch(result.stderr, /internal error|EISDIR|\n\s+at /);
 }
 
-/** A demo snapshot copy whose signIns/ folder holds the given extra links. */
+/** Copies the demo snapshot into this test file's temporary folder, for tests that change it. */
 function demoCopy(name: string): string {
   const copy = join(dir, name);
   cpSync(demo, copy, { recursive: true });
