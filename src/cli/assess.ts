@@ -11,6 +11,7 @@ import { writeDeliverables } from '../deliverables/index.js';
 import { EXIT, UserError } from '../errors.js';
 import type { AssessmentReport } from '../report/schema.js';
 import { checkOutputDir, parseFormats, writeReportFiles } from '../report/write.js';
+import { plural } from '../report/text.js';
 
 // Resolved from this module, not the working directory, so `--demo` works from any folder
 // both when run from dist/cli/ and from src/cli/ under tsx.
@@ -87,7 +88,7 @@ async function runAssess(snapshotArgument: string | undefined, options: AssessCo
   if (options.failOn) {
     const count = countFindingsAtOrAbove(report, options.failOn);
     if (count > 0) {
-      process.stdout.write(`${count} finding${count === 1 ? '' : 's'} at or above ${options.failOn} (--fail-on ${options.failOn}).\n`);
+      process.stdout.write(`${plural(count, 'finding')} at or above ${options.failOn} (--fail-on ${options.failOn}).\n`);
       return EXIT.findingsAtOrAboveThreshold;
     }
   }

@@ -6,6 +6,7 @@ import { formatBillable, formatHours, formatMoney, formatMoneyRange, listNames }
 import type { Deliverables } from './model.js';
 import type { Funding, RoadmapLine } from './roadmap.js';
 import { SCOPE_CLASS_LABELS } from './scope.js';
+import { plural } from '../report/text.js';
 
 /*
  * Renderer-neutral document: the headings, paragraphs, lists and tables that the HTML, Markdown
@@ -74,7 +75,7 @@ function scopeSection(deliverables: Deliverables): DocSection {
 
 function lineRow(line: RoadmapLine, currency: string): string[] {
   const names = line.objects.map((object) => object.displayName ?? object.id);
-  const findings = names.length > 0 ? `${line.findingKeys.length} finding(s): ${listNames(names, 6)}` : `${line.findingKeys.length} finding(s), tenant-wide`;
+  const findings = names.length > 0 ? `${plural(line.findingKeys.length, 'finding')}: ${listNames(names, 6)}` : `${plural(line.findingKeys.length, 'finding')}, tenant-wide`;
   const estimate = `${formatHours(line.hours)}${line.workItem.estimateSource === 'engagement' ? ' (MSP estimate)' : ''}`;
   const license = line.license ? LICENSE_NAMES[line.license] : '';
   const funding = [FUNDING_LABELS[line.funding], ...line.notes].join('. ');

@@ -179,7 +179,7 @@ export function buildClientMessage(
     decisions.push(`Approve the project "${PROJECT_TITLES[project.project]}" (${formatHours(project.hours)}, ${cost}).`);
   }
   for (const license of licenses) {
-    const price = license.monthly === null ? '' : `, ${formatMoney(currency, license.monthly)} per month for ${license.users} ${license.users === 1 ? 'user' : 'users'}`;
+    const price = license.monthly === null ? '' : `, ${formatMoney(currency, license.monthly)} per month for ${plural(license.users ?? 0, 'user')}`;
     decisions.push(`Decide whether to buy ${license.name}${price}; it adds ${license.features.split(',')[0]}.`);
   }
   for (const entry of open.filter((item) => isClientDecision(item.result) && !suppressed.has(item.finding.key))) {

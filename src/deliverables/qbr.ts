@@ -5,6 +5,8 @@ import { formatBillable, formatMoney, formatMoneyRange, listNames } from './form
 import type { LicenseLine } from './licenses.js';
 import { isUnpriced, round2, type RoadmapLine } from './roadmap.js';
 import type { RiskEntry } from './risks.js';
+import { COMPROMISE_CHECK_ID } from '../report/compromise.js';
+import { plural } from '../report/text.js';
 
 /** Consequence of a gap in each area for a client whose token is stolen. */
 const AREA_RISK: Record<ControlArea, string> = {
@@ -73,8 +75,13 @@ export function buildQbr(
     const areaRisks = risks.filter((entry) => entry.match?.result.area === area);
     const severity = highestSeverity(areaLines.map((line) => line.severity));
 
+    // A compromise the review detected is no longer a risk of going unnoticed: say what happened.
+    const compromised = areaResults.find((result) => result.checkId === COMPROMISE_CHECK_ID && result.state === 'fail');
+    const areaRisk = compromised
+      ? `a session was probably stolen (${compromised.findings.map((finding) => String(finding.data.user ?? finding.objects[0]?.displayName ?? '')).join(', ')}) and stays usable until it is revoked`
+      : AREA_RISK[area];
     const risk = severity
-      ? `${severity[0]!.toUpperCase()}${severity.slice(1)}: ${AREA_RISK[area]}.`
+      ? `${severity[0]!.toUpperCase()}${severity.slice(1)}: ${areaRisk}.`
       : areaRisks.some((entry) => entry.status === 'accepted')
         ? `Accepted by the client: ${AREA_RISK[area]}.`
         : 'Low: no open gap in this area.';
@@ -85,7 +92,7 @@ export function buildQbr(
     }
     for (const entry of areaRisks) {
       if (entry.status === 'review-overdue') decisions.push(`Review the accepted risk ${entry.risk.findingKey} (review date ${entry.risk.reviewBy} has passed).`);
-      if (entry.status === 'evidence-grew') decisions.push(`Decide again on ${entry.risk.findingKey}: it now names ${entry.objectCount} object(s), not ${entry.risk.evidence?.objectCount}.`);
+      if (entry.status === 'evidence-grew') decisions.push(`Decide again on ${entry.risk.findingKey}: it now names ${plural(entry.objectCount ?? 0, 'object')}, not ${entry.risk.evidence?.objectCount}.`);
     }
     const areaLicenses = area === 'licensing' ? licenses : licenses.filter((license) => areaLines.some((line) => line.license === license.license));
     if (area === 'licensing') for (const license of areaLicenses) decisions.push(`Decide whether to buy ${license.name}.`);

@@ -1,5 +1,6 @@
 import type { CoverageRow, CoverageSummary } from '../conditional-access/summary.js';
 import type { ReportSection, ReportTable } from './schema.js';
+import { plural } from './text.js';
 
 /** Rows shown per table; report.json keeps every row in `data`. */
 const MAX_ROWS = 60;
@@ -40,7 +41,7 @@ export function coverageSection(summary: CoverageSummary): ReportSection {
     .filter((kind) => kind.gaps > 0 || kind.breakGlassGaps > 0)
     .map((kind) => {
       const truncated = kind.truncated ? `, ${kind.truncated} more not listed` : '';
-      return `${kind.title}: ${kind.gaps} gap${kind.gaps === 1 ? '' : 's'} affecting ${kind.affectedUsers} user${kind.affectedUsers === 1 ? '' : 's'}${truncated}.`;
+      return `${kind.title}: ${plural(kind.gaps, 'gap')} affecting ${plural(kind.affectedUsers, 'user')}${truncated}.`;
     });
   return {
     title: 'Conditional Access coverage gaps',

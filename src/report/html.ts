@@ -147,7 +147,7 @@ function renderRemediation(metadata: CheckMetadata | undefined): string {
       metadata.remediation.graph
         .map((request) => {
           const body = request.body === undefined ? '' : `\n${JSON.stringify(request.body, null, 2)}`;
-          const note = request.note ? `<p class="muted">${e(request.note)}</p>` : '';
+          const note = request.note ? `<p class="muted">${htmlWithCode(request.note)}</p>` : '';
           return `<pre>${e(graphRequestLine(request) + body)}</pre>${note}`;
         })
         .join('')
@@ -181,7 +181,7 @@ function renderFindings(report: AssessmentReport): string {
         );
       })
       .join('');
-    const rationale = metadata ? `<p>${e(metadata.rationale)}</p>` : '';
+    const rationale = metadata ? `<p>${htmlWithCode(metadata.rationale)}</p>` : '';
     return (
       `<article class="finding" style="border-left-color:${SEVERITY_COLORS[result.severity]}" id="check-${e(result.checkId)}">` +
       `<h3>${e(result.title)}</h3><p>${stateBadge(result)} ${badge(result.severity, SEVERITY_COLORS[result.severity])} ` +

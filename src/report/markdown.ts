@@ -95,7 +95,7 @@ function remediation(metadata: CheckMetadata | undefined): string[] {
       const content = `${graphRequestLine(request)}${body}`;
       const fence = markdownFence(content);
       lines.push(`${fence}http`, content, fence);
-      if (request.note) lines.push(m(request.note));
+      if (request.note) lines.push(markdownWithCode(request.note));
       lines.push('');
     }
   }
@@ -119,7 +119,7 @@ function findings(report: AssessmentReport): string[] {
       m(result.summary),
       '',
     );
-    if (metadata) lines.push(m(metadata.rationale), '');
+    if (metadata) lines.push(markdownWithCode(metadata.rationale), '');
     for (const finding of result.findings) {
       lines.push(`- **${finding.severity}**: ${m(finding.text)} (key ${markdownCode(finding.key)})`);
       for (const object of finding.objects) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 
 import { loadEngagement } from '../../src/engagement/load.js';
 import { buildDeliverables } from '../../src/deliverables/model.js';
+import { compromiseResult } from '../../src/report/compromise.js';
 import { repoRoot } from '../helpers/shared.js';
 import { tenantA } from './fixtures.js';
 
@@ -37,4 +38,26 @@ test('QBR rows for tenant A under the thin contract', async () => {
   const signIns = row('sign-in-review');
   // The 2-hour quarterly allowance covers the 1 to 2 h of investigation.
   assert.equal(signIns.budget, 'Covered by the contract');
+});
+
+test('QBR names a detected compromise instead of the risk of missing one', async () => {
+  // Tester defect 2: the QBR said "a token replayed from another country goes unnoticed" for a
+  // replay the review had detected.
+  const report = tenantA();
+  report.results.push(
+    compromiseResult([
+      {
+        detection: 'session-replay',
+        severity: 'high',
+        user: 'dee.evans@contoso.example',
+        userId: 'u-dee',
+        time: '2026-09-10T10:00:00Z',
+        events: [],
+        eventCount: 2,
+        reason: 'session used from US and NL',
+      },
+    ])!,
+  );
+  const signIns = buildDeliverables(report, await loadEngagement(join(repoRoot, 'examples', 'engagements', 'thin.yaml'))).qbr.find((row) => row.area === 'sign-in-review')!;
+  assert.equal(signIns.risk, 'High: a session was probably stolen (dee.evans@contoso.example) and stays usable until it is revoked.');
 });
