@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 
 import { EXIT, UserError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { toTerminalText } from './terminal.js';
 import { registerAssess } from './assess.js';
 import { registerCollect } from './collect.js';
 import { registerDeliverables } from './deliverables.js';
@@ -53,12 +54,13 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usageOrInput;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`tokengap: ${error.format()}\n`);
+      // Messages may quote file names and values from tenant data, so control characters are escaped.
+      process.stderr.write(`tokengap: ${toTerminalText(error.format())}\n`);
       return error.exitCode;
     }
     const detail = process.env.TOKENGAP_DEBUG ? (error as Error).stack : (error as Error)?.message ?? String(error);
     process.stderr.write(
-      `tokengap: internal error: ${detail}\n` +
+      `tokengap: internal error: ${toTerminalText(String(detail))}\n` +
         '  This is a bug in tokengap. Set TOKENGAP_DEBUG=1 for the stack trace and report it.\n',
     );
     return EXIT.internal;

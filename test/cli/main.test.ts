@@ -29,3 +29,11 @@ test('parser errors use the tokengap format', () => {
   assert.match(result.stderr, /^tokengap: unknown option '--no-such-option'/);
   assert.match(result.stderr, /fix: run `tokengap --help`/);
 });
+
+test('error messages escape control characters', () => {
+  // A snapshot path is user input and reaches the message verbatim.
+  const result = runCli('assess', '/nonexistent/\u001b[31mred');
+  assert.equal(result.status, 2);
+  assert.doesNotMatch(result.stderr, /\u001b/);
+  assert.match(result.stderr, /\\x1b\[31mred/);
+});
