@@ -46,7 +46,7 @@ export function coverageSection(summary: CoverageSummary): ReportSection {
   return {
     title: 'Conditional Access coverage gaps',
     summary: [
-      `Analysed ${summary.usersAnalysed} users in ${summary.userClasses} groups of users who get the same policies, against ${summary.policiesAnalysed} policies. ` +
+      `Analysed ${plural(summary.usersAnalysed, 'user')} in ${plural(summary.userClasses, 'group')} of users who get the same policies, against ${plural(summary.policiesAnalysed, 'policy', 'policies')}. ` +
         'Each gap is an example sign-in that gets less protection than it should.',
       ...(counts.length ? counts : ['No coverage gaps found.']),
       ...summary.limitations.map((limitation) => `Limitation: ${limitation}`),

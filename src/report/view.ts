@@ -120,7 +120,10 @@ function adviceFor(result: CheckResult, metadata: CheckMetadata | undefined): st
     return [...texts.slice(0, MAX_ADVICE_LINES), `And ${more} more like these; the findings section lists each one.`];
   }
   if (texts.length > 0) return texts;
-  return metadata ? [metadata.clientText] : [];
+  // The check's client text says what was checked, which the row shows already; a result without
+  // findings says what was found in its summary.
+  if (result.state !== 'manual' || !metadata) return [result.summary];
+  return [metadata.clientText];
 }
 
 /** Builds the rows of the client-facing assessment table, one per check. */

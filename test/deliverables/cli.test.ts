@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -73,4 +73,30 @@ test('--now with --report is rejected', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--now 2026-12-01T00:00:00Z cannot be used with --report/);
   assert.equal(existsSync(join(workDir, 'never-now')), false);
+});
+
+test('out folder without write permission exits 2', () => {
+  // Tester defect 7: EACCES on --out was an internal error (exit 3). As root, permission bits do
+  // not apply, so the CLI runs as the unprivileged user nobody (65534) on a folder root owns.
+  const root = process.getuid?.() === 0;
+  const locked = mkdtempSync(join(tmpdir(), 'tokengap-locked-'));
+  chmodSync(locked, root ? 0o755 : 0o500);
+  // The report must be readable by that user too.
+  const report = join(locked, 'report.json');
+  writeFileSync(report, JSON.stringify(tenantA()), { mode: 0o644 });
+  try {
+    const out = join(locked, 'deliverables');
+    const result = spawnSync(process.execPath, [bin, 'deliverables', '--report', report, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'), '--out', out], {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /cannot write to the output folder .*tokengap-locked-\w+: permission denied \(EACCES\)/);
+    assert.match(result.stderr, /fix: choose a folder you can write to with --out DIR/);
+    assert.equal(existsSync(out), false);
+  } finally {
+    chmodSync(locked, 0o700);
+    rmSync(locked, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,8 @@ import { assessSnapshot } from '../../src/assess.js';
 import type { CheckResult, ResultState } from '../../src/checks/types.js';
 import { DEMO_ENGAGEMENT_FILE, DEMO_SNAPSHOT_DIR } from '../../src/cli/assess.js';
 import type { CoverageSummary } from '../../src/conditional-access/summary.js';
+import { buildDeliverables } from '../../src/deliverables/model.js';
+import { loadEngagement } from '../../src/engagement/load.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { AssessmentReport, ReportSection } from '../../src/report/schema.js';
@@ -185,6 +187,24 @@ test('demo coverage and sign-in sections', () => {
     signIns.deviceCode.users.map((user) => [user.user, user.countries.sort()]),
     [['kevin.osei@harborpoint.example', ['NL', 'US']]],
   );
+});
+
+test('demo session replay is a probable compromise', async () => {
+  // Tester defect 2: Kevin's session replay (US and NL) reached the client as "please confirm".
+  const compromise = result('sign-in-alerts-probable-compromise');
+  assert.equal(compromise.state, 'fail');
+  assert.equal(compromise.severity, 'high');
+  assert.deepEqual(compromise.findings.map((finding) => finding.data.user), ['kevin.osei@harborpoint.example']);
+  assert.deepEqual((compromise.findings[0]!.data.detections as string[]).sort(), ['device-code-then-new-location', 'session-replay']);
+  assert.match(renderMarkdown(report), /\*\*Probable compromise: revoke now\.\*\* The sign-in session of kevin\.osei@harborpoint\.example was probably stolen/);
+
+  const deliverables = buildDeliverables(report, await loadEngagement(DEMO_ENGAGEMENT_FILE));
+  const message = deliverables.message.paragraphs.flatMap((paragraph) => [paragraph.heading ?? '', paragraph.text ?? '', ...(paragraph.items ?? [])]).join('\n');
+  assert.match(message, /Urgent: probably stolen session/);
+  assert.match(message, /We recommend revoking this user's sessions now\./);
+  assert.doesNotMatch(message, /please confirm it was them/);
+  const revoke = deliverables.roadmap.lines.find((line) => line.workItem.definition.id === 'revoke-compromised-session');
+  assert.equal(revoke?.funding, 'emergency-allowance');
 });
 
 const work = mkdtempSync(join(tmpdir(), 'tokengap-demo-hostile-'));

@@ -7,6 +7,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { ReportSection } from '../../src/report/schema.js';
 import { countFindingsAtOrAbove } from '../../src/report/summary.js';
+import { assessmentRows } from '../../src/report/view.js';
 import { failingResult, metadataFor, reportOf } from './report-fixture.js';
 
 const passing: CheckResult = {
@@ -229,4 +230,23 @@ test('named objects are capped per row', () => {
   assert.match(table, /<li>Person 9<\/li>/);
   assert.doesNotMatch(table, /<li>Person 10<\/li>/);
   assert.match(table, /<li>and 2 more<\/li>/);
+});
+
+test('a result without findings advises with its summary, not the "what we checked" text', () => {
+  // Tester defect 11: with no sign-ins in the log, the client column repeated "What we checked".
+  const result = failingResult({ findings: [], summary: 'The snapshot holds no sign-in logs.' });
+  const report = reportOf([result]);
+  report.checks[result.checkId] = metadataFor(result, { clientText: 'We looked at your recent sign-in logs.' });
+  const [row] = assessmentRows(report);
+  assert.equal(row?.checked, 'We looked at your recent sign-in logs.');
+  assert.deepEqual(row?.advice, ['The snapshot holds no sign-in logs.']);
+});
+
+test('remediation steps render code spans', () => {
+  // Tester defect 11: backticks showed literally in HTML and escaped in Markdown.
+  const result = failingResult();
+  const report = reportOf([result]);
+  report.checks[result.checkId] = metadataFor(result, { remediation: { portal: ['Run `Revoke-MgUserSignInSession` for the user.'], graph: [] } });
+  assert.match(renderHtml(report), /<li>Run <code>Revoke-MgUserSignInSession<\/code> for the user\.<\/li>/);
+  assert.match(renderMarkdown(report), /1\. Run `Revoke-MgUserSignInSession` for the user\./);
 });
