@@ -212,7 +212,7 @@ function renderSkipped(report: AssessmentReport): string {
 }
 
 function renderSection(key: string, section: ReportSection): string {
-  const summary = section.summary.map((text) => `<p>${e(text)}</p>`).join('');
+  const summary = section.summary.map((text) => `<p>${htmlWithCode(text)}</p>`).join('');
   const tables = section.tables
     .map((table) => {
       const head = table.columns.map((column) => `<th>${e(column)}</th>`).join('');

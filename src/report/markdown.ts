@@ -153,7 +153,7 @@ function skipped(report: AssessmentReport): string[] {
 
 function section(value: ReportSection): string[] {
   const lines = [`## ${m(value.title)}`, ''];
-  for (const text of value.summary) lines.push(m(text), '');
+  for (const text of value.summary) lines.push(markdownWithCode(text), '');
   for (const item of value.tables) {
     lines.push(`### ${m(item.caption)}`, '');
     if (item.rows.length === 0) lines.push('None.', '');

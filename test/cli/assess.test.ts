@@ -153,6 +153,12 @@ const badInputs: { name: string; args: () => string[]; stderr: RegExp }[] = [
     },
     stderr: /other-client\.yaml at client: the engagement file names the client Contoso Dental Group and has no client\.tenantId, but the assessment is of Bare Tenant[^]*fix: .*add `tenantId: 0f0f0f0f-1111-4222-8333-444444444444` under `client:`/,
   },
+  {
+    // Tester defect 5: an empty folder was assessed as a clean tenant and exited 0 under --fail-on.
+    name: 'empty snapshot folder',
+    args: () => ['assess', scratch('empty-snapshot'), '--fail-on', 'low', '--out', join(work, 'empty-out')],
+    stderr: /no resource files found in .*empty-snapshot[^]*fix: pass the folder that holds manifest\.json/,
+  },
   { name: 'missing engagement file', args: () => ['assess', '--demo', '--engagement', join(work, 'nope.yaml')], stderr: /nope\.yaml: file not found/ },
 ];
 

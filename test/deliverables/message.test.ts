@@ -28,7 +28,8 @@ test('message names tenant A admins and policies', async () => {
   }
   assert.match(text, /On 2026-09-15 we reviewed/);
   assert.match(text, /Decide whether to buy Microsoft Entra ID P2, USD 30 per month for 3 users/);
-  assert.match(text, /not proof of a break-in/);
+  // Tester defect 11: "we will ask each of them" was written for one person.
+  assert.match(text, /with Dee Evans\. This is not proof of a break-in; we will ask them before taking any action\./);
   assert.match(text, /Alex Wilber signs in as an admin with push or SMS only\. The same applies to Bianca Pisani and Chen Wu\./);
   assert.match(text, /Approve the project "Admin phishing-resistant MFA rollout" \(3\.25 to 6\.5 h, estimated USD 357\.50 to USD 715\)/);
   assert.match(text, /"Monthly sign-in review service" \(1 to 2 h, covered by the emergency-response allowance\)/);

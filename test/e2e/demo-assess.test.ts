@@ -54,6 +54,14 @@ test('demo report names the tenant and client', () => {
   assert.deepEqual(report.snapshot.warnings, []);
 });
 
+test('demo report shows the resources not collected', () => {
+  // Tester defect 9: examples/README.md promised the failed request's id in the report.
+  for (const rendered of [renderMarkdown(report), renderHtml(report)]) {
+    assert.match(rendered, /servicePrincipals[^\n]*forbidden[^\n]*Application\.Read\.All/);
+    assert.match(rendered, /directoryAudits[^\n]*failed[^\n]*request id be757652-d1b2-4616-a312-3efc9b167060/);
+  }
+});
+
 const STATES: [string, ResultState][] = [
   // Three Global Administrators: Dana, Marcus and the break-glass account.
   ['global-administrator-count-is-two-to-four', 'pass'],
