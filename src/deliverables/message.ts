@@ -133,7 +133,7 @@ export function buildClientMessage(
       acceptedChecks > 0 ? `${plural(acceptedChecks, 'risk')} you accepted` : '',
     ].filter((part) => part !== '');
     const text =
-      `Our report counts ${plural(attention.checks, 'check')} of ${results.length} that need attention, ${attention.severe} of them rated high or critical` +
+      `Our report finds that ${attention.checks} of the ${plural(results.length, 'check')} need attention, ${attention.severe} of them rated high or critical` +
       (elsewhere.length > 0 ? `; besides the ${plural(openResults.length, 'gap')} below, that count includes ${listNames(elsewhere)}.` : '.');
     paragraphs.push({ heading: `What needs attention (${plural(openResults.length, 'gap')})`, text, items });
   } else {

@@ -53,7 +53,7 @@ function describeState(results: readonly CheckResult[]): string {
   const passing = results.filter((result) => result.state === 'pass').length;
   const skipped = results.filter((result) => result.state === 'skipped');
   const open = results.filter((result) => result.state === 'fail' || result.state === 'warn' || result.state === 'manual');
-  const parts = [`${passing} of ${results.length} checks pass.`];
+  const parts = [`${passing} of ${results.length} ${results.length === 1 ? 'check passes' : 'checks pass'}.`];
   for (const result of open) parts.push(`${result.title}: ${result.summary}`);
   const reason = (result: CheckResult) => (result.skip ? (SKIP_REASON_LABELS[result.skip.reason] ?? result.skip.reason) : 'skipped');
   if (skipped.length > 0) parts.push(`Not checked: ${listNames(skipped.map((result) => `${result.title} (${reason(result)})`), 3)}.`);

@@ -200,7 +200,7 @@ test('counts in the message agree with the report summary', async () => {
   const gaps = deliverables.message.paragraphs.find((paragraph) => paragraph.heading?.startsWith('What needs attention'))!;
   const { checks, severe } = attentionCounts(report.results);
   assert.equal(gaps.heading, `What needs attention (${gaps.items!.length} gaps)`);
-  assert.equal(gaps.text, `Our report counts ${checks} checks of ${report.results.length} that need attention, ${severe} of them rated high or critical; besides the 2 gaps below, that count includes the stolen session above.`);
+  assert.equal(gaps.text, `Our report finds that ${checks} of the ${report.results.length} checks need attention, ${severe} of them rated high or critical; besides the 2 gaps below, that count includes the stolen session above.`);
   assert.match(renderMarkdown(report), new RegExp(`${report.results.length} checks ran; ${checks} need attention \\(failed, warned or need a person\\), ${severe} of them rated high or critical`));
 });
 

@@ -15,7 +15,7 @@ test('QBR rows for tenant A under the thin contract', async () => {
   assert.equal(qbr.length, 9);
 
   const deviceCode = row('device-code-flow');
-  assert.match(deviceCode.currentState, /^0 of 1 checks pass\. Device code flow is blocked for all users: /);
+  assert.match(deviceCode.currentState, /^0 of 1 check passes\. Device code flow is blocked for all users: /);
   assert.equal(deviceCode.risk, 'High: a device-code phishing message hands an attacker a working token.');
   assert.equal(deviceCode.decision, 'Approve: Block device code flow and authentication transfer.');
   // 1.75 to 3.5 h at 175 = 306.25 to 612.5, plus Entra ID P1, which the tenant already has.
@@ -26,7 +26,7 @@ test('QBR rows for tenant A under the thin contract', async () => {
   assert.equal(conditionalAccess.risk, 'Medium: a stolen password or token works without MFA from anywhere.');
 
   const privileged = row('privileged-access');
-  assert.equal(privileged.currentState, '0 of 1 checks pass. Not checked: Admin roles are eligible through PIM (license missing).');
+  assert.equal(privileged.currentState, '0 of 1 check passes. Not checked: Admin roles are eligible through PIM (license missing).');
   assert.equal(privileged.risk, 'Low: no open gap in this area.');
 
   const licensing = row('licensing');
