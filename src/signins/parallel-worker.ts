@@ -7,8 +7,8 @@ import { log } from '../log.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import type { AuditEvent, SignInEvent } from './event.js';
-import { extractSignInFields } from './fast-extract.js';
-import { RecordReader, RecordWriter } from './fast/record.js';
+import { extractSignInFields } from './fast/extract.js';
+import { RecordReader, RecordWriter, StringInterner } from './fast/record.js';
 import { BadRecordError, fromGraphSignIn, normaliseRecord } from './normalise.js';
 import { ActivityCollector, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
@@ -61,9 +61,9 @@ export interface DetectTask {
   timelineUsers: string[] | undefined;
 }
 
-const CHUNK = 8 << 20;
+const CHUNK = 4 << 20;
 /** Bytes of spill buffers per worker, shared by its partitions, so the total does not grow with the file. */
-const SPILL_BUFFER_BYTES = 8 << 20;
+const SPILL_BUFFER_BYTES = 4 << 20;
 
 /** Stable string hash (FNV-1a) so a user's events land in the same partition in every worker. */
 export function partitionOf(key: string, partitions: number): number {
@@ -249,6 +249,9 @@ function handleLine(
   return 'signIn';
 }
 
+/** Shared by the partitions a worker reviews: apps, clients and countries recur across them. */
+const strings = new StringInterner();
+
 function detect(task: DetectTask): ReviewResult[] {
   const results: ReviewResult[] = [];
   for (const partition of task.partitions) {
@@ -264,7 +267,7 @@ function detect(task: DetectTask): ReviewResult[] {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      const reader = new RecordReader(bytes);
+      const reader = new RecordReader(bytes, strings);
       for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
     }
     log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');

@@ -21,6 +21,9 @@ const TRUE = 5;
 const FALSE = 6;
 const JSON_TEXT = 7;
 
+/** Longer strings (rare user agents, policy lists) are decoded without interning. */
+const MAX_INTERNED = 256;
+
 const SIGN_IN = 0x53;
 const AUDIT = 0x41;
 
@@ -177,13 +180,58 @@ export class RecordWriter {
   }
 }
 
+/**
+ * Returns one string object per distinct ASCII byte sequence. A partition holds many events of the
+ * same users, apps and clients, so sharing those strings saves most of the decoding and the memory
+ * the detections hold, which in turn shortens garbage collection.
+ */
+export class StringInterner {
+  private readonly table: (string | undefined)[];
+  private readonly mask: number;
+  private used = 0;
+
+  constructor(bits = 14) {
+    this.table = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** The string of the ASCII bytes in `bytes[start, end)`. */
+  get(bytes: Buffer, start: number, end: number): string {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    const length = end - start;
+    for (let slot = hash & this.mask, probes = 0; probes < 8; slot = (slot + 1) & this.mask, probes++) {
+      const candidate = this.table[slot];
+      if (candidate === undefined) {
+        const text = bytes.toString('latin1', start, end);
+        // A full table is emptied rather than grown, so memory stays bounded.
+        if (++this.used > (this.mask >> 1)) {
+          this.table.fill(undefined);
+          this.used = 1;
+        }
+        this.table[slot] = text;
+        return text;
+      }
+      if (candidate.length === length && sameBytes(candidate, bytes, start)) return candidate;
+    }
+    return bytes.toString('latin1', start, end);
+  }
+}
+
+function sameBytes(text: string, bytes: Buffer, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
+}
+
 /** Reads the records of one spill file's bytes in order. */
 export class RecordReader {
   private index = 0;
   private readonly bytes: Buffer;
+  private readonly strings: StringInterner;
 
-  constructor(bytes: Buffer) {
+  constructor(bytes: Buffer, strings = new StringInterner()) {
     this.bytes = bytes;
+    this.strings = strings;
   }
 
   /** The next record, or null at the end. */
@@ -201,7 +249,8 @@ export class RecordReader {
     return record;
   }
 
-  private value(): unknown {
+  /** The next slot's value; `intern` false for values unique to one event (ids, times, tokens). */
+  private value(intern = true): unknown {
     const bytes = this.bytes;
     const tag = bytes[this.index++];
     switch (tag) {
@@ -222,7 +271,7 @@ export class RecordReader {
         const length = bytes.readUInt32LE(this.index);
         const start = this.index + 4;
         this.index = start + length;
-        if (tag === ASCII) return bytes.toString('latin1', start, start + length);
+        if (tag === ASCII) return intern && length <= MAX_INTERNED ? this.strings.get(bytes, start, start + length) : bytes.toString('latin1', start, start + length);
         const text = bytes.toString('utf8', start, start + length);
         return tag === JSON_TEXT ? JSON.parse(text) : text;
       }
@@ -230,10 +279,10 @@ export class RecordReader {
   }
 
   private signIn(): SignInEvent {
-    const event = { id: this.value() as string, createdDateTime: this.value() as string } as SignInEvent;
+    const event = { id: this.value(false) as string, createdDateTime: this.value(false) as string } as SignInEvent;
     const fields = event as unknown as Record<string, unknown>;
     for (const field of STRING_FIELDS) {
-      const value = this.value();
+      const value = this.value(field !== 'uniqueTokenIdentifier');
       if (value !== undefined) fields[field] = value;
     }
     const interactive = this.value();
