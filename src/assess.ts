@@ -61,7 +61,7 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
   const compromise = compromiseResult(review?.alerts);
   if (compromise) results.push(compromise);
   await addEvidencePaths(results, snapshot);
-  const sections = buildSections({ snapshot, engagement, results, ...(signInSummary ? { signInSummary } : {}) });
+  const sections = buildSections({ snapshot, engagement, results, ...(signInSummary ? { signInSummary } : {}), ...(compromise ? { compromise } : {}) });
 
   const report: AssessmentReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -14,6 +14,8 @@ export interface SectionInputs {
   results: readonly CheckResult[];
   /** Summary of the snapshot's sign-in logs, when it has any. */
   signInSummary?: SignInSummary;
+  /** The probable-compromise result built from the sign-in alerts, named first in the sign-in section. */
+  compromise?: CheckResult;
 }
 
 /**
@@ -30,6 +32,10 @@ export function buildSections(inputs: SectionInputs): Record<string, ReportSecti
     sections.coverage = coverageSection(summarizeCoverage(coverage));
   }
 
-  if (inputs.signInSummary) sections.signInReview = signInSection(inputs.signInSummary);
+  if (inputs.signInSummary) {
+    const section = signInSection(inputs.signInSummary);
+    if (inputs.compromise?.state === 'fail') section.summary.unshift(inputs.compromise.summary);
+    sections.signInReview = section;
+  }
   return sections;
 }

@@ -204,6 +204,8 @@ test('demo session replay is a probable compromise', async () => {
   assert.equal(compromise.severity, 'high');
   assert.deepEqual(compromise.findings.map((finding) => finding.data.user), ['kevin.osei@harborpoint.example']);
   assert.deepEqual((compromise.findings[0]!.data.detections as string[]).sort(), ['device-code-then-new-location', 'session-replay']);
+  const section = report.sections['signInReview'] as ReportSection;
+  assert.equal(section.summary[0], 'Probable compromise of 1 user: kevin.osei@harborpoint.example. Revoke their sessions now.');
   assert.match(renderMarkdown(report), /\*\*Probable compromise: revoke now\.\*\* The sign-in session of kevin\.osei@harborpoint\.example was probably stolen/);
 
   const deliverables = buildDeliverables(report, await loadEngagement(DEMO_ENGAGEMENT_FILE));
