@@ -22,13 +22,15 @@ export function namedObjects(findings: readonly RenderedFinding[]): EvidenceObje
 
 /**
  * Counts the people and groups a set of findings concerns. A check may name only the first few
- * objects in its evidence and give the full number as `data.count` (12 synced accounts, 5 named):
+ * objects in its evidence and give the full number as `data.count` (12 synced accounts, 5 named)
+ * or, for a coverage gap, as `data.classSize` (one example admin of two with the same policies):
  * the full number counts, so "and N more" and the hours per account use it.
  */
 export function principalCount(findings: readonly RenderedFinding[]): number {
   let count = namedObjects(findings).filter((object) => !isPolicy(object)).length;
   for (const finding of findings) {
-    const total = finding.data.count;
+    // Coverage findings name one example user of a class of users who get the same policies.
+    const total = typeof finding.data.count === 'number' ? finding.data.count : finding.data.classSize;
     const named = finding.objects.filter((object) => !isPolicy(object) && !CONTEXT_TYPES.has(object.type)).length;
     if (typeof total === 'number' && Number.isFinite(total) && total > named && named > 0) count += total - named;
   }

@@ -234,3 +234,20 @@ test('in good shape uses the client text, not the check title', async () => {
   const good = buildDeliverables(report, await thin()).message.paragraphs.find((paragraph) => paragraph.heading === 'In good shape');
   assert.deepEqual(good?.items, ['We checked that one clear set of sign-in protections is switched on.']);
 });
+
+test('coverage class members are counted', async () => {
+  // Tester defect 8: "dana and 1 similar accounts" left the second admin out of the count.
+  const report = makeReport([
+    {
+      checkId: 'admin-roles-require-phishing-resistant-mfa',
+      area: 'mfa-strength',
+      state: 'fail',
+      severity: 'high',
+      findings: [{ objects: [{ type: 'user', id: 'u-dana', displayName: 'Dana Whitfield' }], clientText: 'The administrator Dana Whitfield and 1 similar account can use relayable methods.' }],
+    },
+  ]);
+  report.results[0]!.findings[0]!.data = { classSize: 2, others: 1 };
+  const deliverables = buildDeliverables(report, await thin());
+  const line = deliverables.roadmap.lines.find((candidate) => candidate.checkIds.includes('admin-roles-require-phishing-resistant-mfa'))!;
+  assert.equal(line.units, 2);
+});
