@@ -8,7 +8,7 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import type { AuditEvent, SignInEvent } from './event.js';
 import { extractSignInFields } from './fast/extract.js';
-import { RecordReader, RecordWriter, StringInterner } from './fast/record.js';
+import { RecordReader, RecordWriter } from './fast/record.js';
 import { BadRecordError, fromGraphSignIn, normaliseRecord } from './normalise.js';
 import { ActivityCollector, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
@@ -105,6 +105,9 @@ let scanState: ScanState | null = null;
 async function startScan(task: ScanTask): Promise<ScanState> {
   if (scanState) return scanState;
   const enricher = await createEnricher({ useDatabase: task.useDatabase });
+  // The IP databases load on the first lookup; loading them now lets the caller start workers one
+  // after the other, so their load peaks (file text and tables) do not add up.
+  if (task.useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
   // Events are encoded into a byte buffer per partition at once, so no string outlives its event.
   // Strings kept until a flush would be promoted to the old generation and slow every collection.
   const flushAt = Math.min(256 << 10, Math.max(16 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
@@ -249,9 +252,6 @@ function handleLine(
   return 'signIn';
 }
 
-/** Shared by the partitions a worker reviews: apps, clients and countries recur across them. */
-const strings = new StringInterner();
-
 function detect(task: DetectTask): ReviewResult[] {
   const results: ReviewResult[] = [];
   for (const partition of task.partitions) {
@@ -267,7 +267,7 @@ function detect(task: DetectTask): ReviewResult[] {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      const reader = new RecordReader(bytes, strings);
+      const reader = new RecordReader(bytes);
       for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
     }
     log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');

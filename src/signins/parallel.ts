@@ -38,12 +38,19 @@ const RANGE_BYTES = 32 << 20;
  * Hands `tasks` to whichever worker is free, in order, and returns the results in task order.
  * Stops handing out tasks once `stop` says so; tasks already running still finish.
  */
-async function runQueue<T, R>(workers: Worker[], tasks: T[], message: (task: T, worker: number) => ScanTask | DetectTask, stop?: (result: R) => boolean): Promise<R[]> {
+async function runQueue<T, R>(
+  workers: Worker[],
+  tasks: T[],
+  message: (task: T, worker: number) => ScanTask | DetectTask,
+  stop?: (result: R) => boolean,
+  ready?: Promise<unknown>[],
+): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
   let stopped = false;
   await Promise.all(
     workers.map(async (worker, index) => {
+      await ready?.[index];
       while (!stopped && next < tasks.length) {
         const taskIndex = next++;
         const result = await runOnWorker<R>(worker, message(tasks[taskIndex]!, index));
@@ -64,7 +71,7 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.t
 function startWorker(): Worker {
   // A small young generation keeps each worker's heap, and so the peak RSS, low; spilling already
   // keeps old-generation data to one partition.
-  const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
+  const resourceLimits = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 64 };
   if (!workerUrl.pathname.endsWith('.ts')) return watchWorker(new Worker(workerUrl, { resourceLimits }));
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
@@ -159,27 +166,33 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
   const workers = Array.from({ length: workerCount }, startWorker);
   const started = performance.now();
   try {
+    const scanTask = (index: number, scanRanges: ByteRange[]): ScanTask => ({
+      phase: 'scan',
+      worker: index,
+      ranges: scanRanges,
+      spillDir,
+      partitions,
+      since: options.since?.toISOString() ?? null,
+      until: options.until?.toISOString() ?? null,
+      users: options.users && options.users.length > 0 ? options.users : null,
+      useDatabase: options.enricher !== false,
+      skipBadRecords: Boolean(options.skipBadRecords),
+    });
+    // Workers load the IP databases one after the other (an empty scan), so the peak memory of
+    // loading them is paid once; each worker starts reading as soon as its own load is done.
+    const ready: Promise<unknown>[] = [];
+    workers.forEach((worker, index) => ready.push((ready[index - 1] ?? Promise.resolve()).then(() => runOnWorker<ScanResult>(worker, scanTask(index, [])))));
     let recordsRead = 0;
     const scans = await runQueue<ByteRange, ScanResult>(
       workers,
       ranges,
-      (range, index) => ({
-        phase: 'scan',
-        worker: index,
-        ranges: [range],
-        spillDir,
-        partitions,
-        since: options.since?.toISOString() ?? null,
-        until: options.until?.toISOString() ?? null,
-        users: options.users && options.users.length > 0 ? options.users : null,
-        useDatabase: options.enricher !== false,
-        skipBadRecords: Boolean(options.skipBadRecords),
-      }),
+      (range, index) => scanTask(index, [range]),
       (scan) => {
         recordsRead += scan.ranges.reduce((count, range) => count + range.records, 0);
         options.onProgress?.(recordsRead);
         return scan.error !== undefined;
       },
+      ready,
     );
     await Promise.all(workers.map((worker) => runOnWorker<null>(worker, { phase: 'scan-end' })));
 

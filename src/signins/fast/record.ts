@@ -20,9 +20,21 @@ const NUMBER = 4;
 const TRUE = 5;
 const FALSE = 6;
 const JSON_TEXT = 7;
+/** A string written before in the same file, by its number in the file's dictionary. */
+const REFERENCE = 8;
+/** A string added to the file's dictionary as it is written (ASCII or UTF-8). */
+const ASCII_ENTRY = 9;
+const UTF8_ENTRY = 10;
 
-/** Longer strings (rare user agents, policy lists) are decoded without interning. */
-const MAX_INTERNED = 256;
+/**
+ * Strings each file's dictionary holds at most. Users, apps, clients and addresses recur within a
+ * partition, so most of them are written once and then referenced by number; the cap bounds the
+ * memory of a worker's writers whatever the input.
+ */
+const DICTIONARY_ENTRIES = 512;
+
+/** Longer strings (rare user agents) are written in full each time. */
+const MAX_SHARED = 256;
 
 const SIGN_IN = 0x53;
 const AUDIT = 0x41;
@@ -55,6 +67,7 @@ export class RecordWriter {
   private used = 0;
   private recordStart = 0;
   private readonly fd: number;
+  private readonly dictionary = new Map<string, number>();
 
   constructor(file: string, bufferBytes: number) {
     this.fd = openSync(file, 'w', 0o600);
@@ -95,18 +108,36 @@ export class RecordWriter {
     this.bytes[this.used++] = tag;
   }
 
-  private string(value: string, json = false): void {
+  private string(value: string, json = false, entry = false): void {
     this.reserve(5 + value.length * 3);
     const written = this.bytes.write(value, this.used + 5, 'utf8');
-    this.bytes[this.used] = json ? JSON_TEXT : written === value.length ? ASCII : UTF8;
+    const ascii = written === value.length;
+    this.bytes[this.used] = json ? JSON_TEXT : entry ? (ascii ? ASCII_ENTRY : UTF8_ENTRY) : ascii ? ASCII : UTF8;
     this.bytes.writeUInt32LE(written, this.used + 1);
     this.used += 5 + written;
   }
 
-  private value(value: string | number | boolean | null | undefined): void {
+  /** A string by reference when it was written before; `shared` false for values unique to an event. */
+  private shared(value: string): void {
+    const known = this.dictionary.get(value);
+    if (known !== undefined) {
+      this.reserve(5);
+      this.bytes[this.used] = REFERENCE;
+      this.bytes.writeUInt32LE(known, this.used + 1);
+      this.used += 5;
+    } else if (this.dictionary.size < DICTIONARY_ENTRIES && value.length <= MAX_SHARED) {
+      this.dictionary.set(value, this.dictionary.size);
+      this.string(value, false, true);
+    } else this.string(value);
+  }
+
+  private value(value: string | number | boolean | null | undefined, shared = false): void {
     if (value === undefined) this.tag(UNDEFINED);
     else if (value === null) this.tag(NULL);
-    else if (typeof value === 'string') this.string(value);
+    else if (typeof value === 'string') {
+      if (shared) this.shared(value);
+      else this.string(value);
+    }
     else if (typeof value === 'boolean') this.tag(value ? TRUE : FALSE);
     else {
       this.reserve(9);
@@ -125,19 +156,19 @@ export class RecordWriter {
     this.begin(SIGN_IN);
     this.value(event.id);
     this.value(event.createdDateTime);
-    for (const field of STRING_FIELDS) this.value(event[field]);
+    for (const field of STRING_FIELDS) this.value(event[field], field !== 'uniqueTokenIdentifier' && field !== 'sessionId');
     this.value(event.isInteractive);
     this.value(event.autonomousSystemNumber);
     // status: presence, then errorCode and additionalDetails as the detections read them.
     if (event.status) {
       this.tag(TRUE);
       this.value(event.status.errorCode ?? null);
-      this.value(event.status.additionalDetails);
+      this.value(event.status.additionalDetails, true);
     } else this.tag(UNDEFINED);
     // location: presence (a null location reads back as an empty one), country, coordinates.
     if (event.location !== undefined) {
       this.tag(TRUE);
-      this.value(event.location?.countryOrRegion ?? null);
+      this.value(event.location?.countryOrRegion ?? null, true);
       const coordinates = event.location?.geoCoordinates;
       if (coordinates) {
         this.tag(TRUE);
@@ -151,15 +182,15 @@ export class RecordWriter {
     const network = event.network;
     if (network) {
       this.tag(TRUE);
-      this.value(network.country);
+      this.value(network.country, true);
       this.value(network.asn);
-      this.value(network.asnName);
+      this.value(network.asnName, true);
       this.value(network.hosting);
       this.json(network.disagreements);
     } else this.tag(UNDEFINED);
     if (event.source) {
       this.tag(TRUE);
-      this.value(event.source.file);
+      this.value(event.source.file, true);
       this.value(event.source.line);
       this.value(event.source.record);
     } else this.tag(UNDEFINED);
@@ -181,9 +212,8 @@ export class RecordWriter {
 }
 
 /**
- * Returns one string object per distinct ASCII byte sequence. A partition holds many events of the
- * same users, apps and clients, so sharing those strings saves most of the decoding and the memory
- * the detections hold, which in turn shortens garbage collection.
+ * Returns one string object per distinct ASCII byte sequence, from a bounded table. Users, apps and
+ * clients recur across events, so sharing their strings saves decoding and garbage collection.
  */
 export class StringInterner {
   private readonly table: (string | undefined)[];
@@ -227,11 +257,10 @@ function sameBytes(text: string, bytes: Buffer, start: number): boolean {
 export class RecordReader {
   private index = 0;
   private readonly bytes: Buffer;
-  private readonly strings: StringInterner;
+  private readonly dictionary: string[] = [];
 
-  constructor(bytes: Buffer, strings = new StringInterner()) {
+  constructor(bytes: Buffer) {
     this.bytes = bytes;
-    this.strings = strings;
   }
 
   /** The next record, or null at the end. */
@@ -249,8 +278,7 @@ export class RecordReader {
     return record;
   }
 
-  /** The next slot's value; `intern` false for values unique to one event (ids, times, tokens). */
-  private value(intern = true): unknown {
+  private value(): unknown {
     const bytes = this.bytes;
     const tag = bytes[this.index++];
     switch (tag) {
@@ -267,22 +295,34 @@ export class RecordReader {
         this.index += 8;
         return value;
       }
-      default: {
+      case REFERENCE: {
+        const entry = this.dictionary[bytes.readUInt32LE(this.index)];
+        if (entry === undefined) throw new Error('spill record refers to an unknown string');
+        this.index += 4;
+        return entry;
+      }
+      case ASCII:
+      case UTF8:
+      case JSON_TEXT:
+      case ASCII_ENTRY:
+      case UTF8_ENTRY: {
         const length = bytes.readUInt32LE(this.index);
         const start = this.index + 4;
         this.index = start + length;
-        if (tag === ASCII) return intern && length <= MAX_INTERNED ? this.strings.get(bytes, start, start + length) : bytes.toString('latin1', start, start + length);
-        const text = bytes.toString('utf8', start, start + length);
+        const text = bytes.toString(tag === ASCII || tag === ASCII_ENTRY ? 'latin1' : 'utf8', start, start + length);
+        if (tag === ASCII_ENTRY || tag === UTF8_ENTRY) this.dictionary.push(text);
         return tag === JSON_TEXT ? JSON.parse(text) : text;
       }
+      default:
+        throw new Error(`spill record holds a value of unknown type ${String(tag)}`);
     }
   }
 
   private signIn(): SignInEvent {
-    const event = { id: this.value(false) as string, createdDateTime: this.value(false) as string } as SignInEvent;
+    const event = { id: this.value() as string, createdDateTime: this.value() as string } as SignInEvent;
     const fields = event as unknown as Record<string, unknown>;
     for (const field of STRING_FIELDS) {
-      const value = this.value(field !== 'uniqueTokenIdentifier');
+      const value = this.value();
       if (value !== undefined) fields[field] = value;
     }
     const interactive = this.value();
