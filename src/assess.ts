@@ -9,10 +9,7 @@ import { buildSections } from './report/sections.js';
 import { summarize } from './report/summary.js';
 import { REPORT_SCHEMA_VERSION, type AssessmentReport, type CheckMetadata } from './report/schema.js';
 import { COMPROMISE_METADATA, compromiseResult } from './report/compromise.js';
-import type { Alert } from './signins/detections/types.js';
-import { normaliseRecord } from './signins/normalise.js';
-import type { AuditEvent } from './signins/event.js';
-import { reviewSignIns, type SignInSummary } from './signins/review.js';
+import { reviewSnapshotSignIns } from './signins/review.js';
 import { loadSnapshot } from './snapshot/load.js';
 import type { Snapshot } from './snapshot/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -52,7 +49,7 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
   const now = options.now ?? new Date();
   const checks = options.checks ?? CHECKS;
   // The sign-in logs are streamed once; the sign-in checks and the report section share the summary.
-  const review = hasSignInLogs(snapshot) ? await reviewSnapshotSignIns(snapshot, engagement, now) : undefined;
+  const review = hasSignInLogs(snapshot) ? await reviewSnapshotSignIns(snapshot, { engagement, now }) : undefined;
   const signInSummary = review?.summary;
   const context = { snapshot, engagement, now, ...(signInSummary ? { signInSummary } : {}) };
   const results = runChecks(context, checks);
@@ -81,24 +78,6 @@ export async function assess(options: AssessOptions): Promise<Assessment> {
     sections,
   };
   return { report, snapshot, engagement };
-}
-
-/**
- * Reviews the snapshot's sign-in logs with its directory audits, keeping the alerts beside the
- * summary the checks use (as summarizeSignIns does, which returns the summary alone).
- */
-async function reviewSnapshotSignIns(snapshot: Snapshot, engagement: Engagement | null, now: Date): Promise<{ summary: SignInSummary; alerts: Alert[] }> {
-  const audits: AuditEvent[] = [];
-  for (const audit of snapshot.resources.directoryAudits ?? []) {
-    try {
-      const normalised = normaliseRecord(audit);
-      if (normalised.kind === 'audit') audits.push(normalised.event);
-    } catch {
-      // The loader validated directoryAudits; an entry that is not an audit event is no evidence.
-    }
-  }
-  const result = await reviewSignIns(snapshot.signInFiles, { engagement, until: now, audits, timelineUsers: [] });
-  return { summary: result.summary, alerts: result.alerts };
 }
 
 function hasSignInLogs(snapshot: Snapshot): boolean {
