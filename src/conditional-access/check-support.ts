@@ -19,7 +19,8 @@ export type CoverageMessage =
   | 'suspected-break-glass-gap'
   | 'report-only-policy'
   | 'policy-exclusions'
-  | 'uncertain';
+  | 'uncertain'
+  | 'incomplete';
 
 export type CoverageMessages = Record<CoverageMessage, MessageTemplate>;
 
@@ -120,6 +121,14 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
   const declared = new Set((context.engagement?.breakGlassAccounts ?? []).map((value) => value.toLowerCase()));
   const policies = snapshot.resources.conditionalAccessPolicies ?? [];
   const addressing = policies.filter((policy) => policyAddressesKind(kind, compilePolicy(policy), facts));
+
+  // Without group members (or role assignments) the policies' group and role targets look empty,
+  // so excluded groups would seem to exclude nobody and the check could pass on a real gap.
+  if (report.limitations.length > 0) {
+    const data = { limitations: report.limitations };
+    const finding: Finding<CoverageMessage> = { key: `${id}:incomplete-data`, messageId: 'incomplete', data, severity: 'medium', objects: [] };
+    return { state: 'manual', summary: { messageId: 'incomplete', data }, findings: [finding] };
+  }
 
   if (gaps.length > 0) {
     const findings: Finding<CoverageMessage>[] = gapFindings(id, gaps, 'gap', snapshot);

@@ -83,6 +83,10 @@ export const deviceCodeFlowIsBlocked: CheckDefinition<CoverageMessage> = {
       text: 'Some conditions of device code blocking policies could not be evaluated offline: {details}. Review them in the Entra What If tool.',
       client: 'Part of the device-code protection could not be verified automatically and needs a manual review.',
     },
+    incomplete: {
+      text: 'Coverage cannot be decided from this snapshot: {limitations} Collect the missing data (see the skipped resources) and assess again.',
+      client: 'We could not confirm this protection because part of your directory data was not available to us; we will check it again once it is.',
+    },
   },
   evaluate: (context) => evaluateCoverageCheck(ID, 'deviceCodeFlow', context),
 };

@@ -3,7 +3,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 import { mfaRequiredForAllUsers as check } from '../../../src/checks/conditional-access/mfa-required-for-all-users.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
 import { policy } from '../../helpers/tenant.js';
-import { alice, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, mfaForAll, phishingResistantAdmins, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
+import { alice, BASELINE_POLICIES, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, mfaForAll, phishingResistantAdmins, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
 
 const ID = check.id;
 const mfa = (overrides: Record<string, unknown> = {}, state = 'enabled'): Graph.ConditionalAccessPolicy =>
@@ -97,6 +97,14 @@ runCheckCases(check, [
     name: 'users not collected',
     tenant: { conditionalAccessPolicies: [mfaForAll] },
     expect: { state: 'skipped', skipReason: 'resource-not-collected' },
+  },
+  {
+    // Regression: with group members forbidden, excluded groups looked empty and the check passed.
+    name: 'group members not collected is manual',
+    tenant: tenant([...BASELINE_POLICIES, policy({ displayName: 'Staff session limits', conditions: { users: { includeUsers: [], includeGroups: [staff.id!] } } })]),
+    statuses: { groupMembers: { status: 'forbidden', permission: 'GroupMember.Read.All' } },
+    engagement: DECLARED,
+    expect: { state: 'manual', summary: 'incomplete', findings: [{ messageId: 'incomplete', key: `${ID}:incomplete-data` }] },
   },
 ]);
 

@@ -3,7 +3,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 import { authenticationTransferIsBlocked as check } from '../../../src/checks/device-code-flow/authentication-transfer-is-blocked.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
 import { policy } from '../../helpers/tenant.js';
-import { alice, blockTransfer, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
+import { alice, BASELINE_POLICIES, blockTransfer, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
 
 const ID = check.id;
 const block: Graph.ConditionalAccessGrantControls = { operator: 'OR', builtInControls: ['block'] };
@@ -116,5 +116,13 @@ runCheckCases(check, [
     tenant: { users: [alice] },
     statuses: { conditionalAccessPolicies: { status: 'forbidden', permission: 'Policy.Read.All' } },
     expect: { state: 'skipped', skipReason: 'permission-missing' },
+  },
+  {
+    // Regression: with group members forbidden, excluded groups looked empty and the check passed.
+    name: 'group members not collected is manual',
+    tenant: tenant([...BASELINE_POLICIES, policy({ displayName: 'Staff session limits', conditions: { users: { includeUsers: [], includeGroups: [staff.id!] } } })]),
+    statuses: { groupMembers: { status: 'forbidden', permission: 'GroupMember.Read.All' } },
+    engagement: DECLARED,
+    expect: { state: 'manual', summary: 'incomplete', findings: [{ messageId: 'incomplete', key: `${ID}:incomplete-data` }] },
   },
 ]);

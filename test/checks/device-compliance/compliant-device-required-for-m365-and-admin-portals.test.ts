@@ -3,7 +3,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 import { compliantDeviceRequiredForM365AndAdminPortals as check } from '../../../src/checks/device-compliance/compliant-device-required-for-m365-and-admin-portals.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
 import { policy } from '../../helpers/tenant.js';
-import { alice, bob, breakGlass, carol, compliantDeviceForM365, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
+import { alice, BASELINE_POLICIES, bob, breakGlass, carol, compliantDeviceForM365, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
 
 const ID = check.id;
 const devicePolicy = (options: { apps?: string[]; grant?: string[]; operator?: string; state?: string; conditions?: Record<string, unknown>; users?: Record<string, unknown> } = {}): Graph.ConditionalAccessPolicy =>
@@ -90,5 +90,13 @@ runCheckCases(check, [
     name: 'policies not collected',
     tenant: { users: [alice] },
     expect: { state: 'skipped', skipReason: 'resource-not-collected' },
+  },
+  {
+    // Regression: with group members forbidden, excluded groups looked empty and the check passed.
+    name: 'group members not collected is manual',
+    tenant: tenant([...BASELINE_POLICIES, policy({ displayName: 'Staff session limits', conditions: { users: { includeUsers: [], includeGroups: [staff.id!] } } })]),
+    statuses: { groupMembers: { status: 'forbidden', permission: 'GroupMember.Read.All' } },
+    engagement: DECLARED,
+    expect: { state: 'manual', summary: 'incomplete', findings: [{ messageId: 'incomplete', key: `${ID}:incomplete-data` }] },
   },
 ]);

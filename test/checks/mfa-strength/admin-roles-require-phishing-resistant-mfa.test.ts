@@ -4,7 +4,7 @@ import { adminRolesRequirePhishingResistantMfa as check } from '../../../src/che
 import { PHISHING_RESISTANT_ADMIN_ROLES, ROLE } from '../../../src/entra/roles.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
 import { policy } from '../../helpers/tenant.js';
-import { alice, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, phishingResistantAdmins, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
+import { alice, BASELINE_POLICIES, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, phishingResistantAdmins, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
 
 const ID = check.id;
 const PHISHING_RESISTANT = { id: '00000000-0000-0000-0000-000000000004' };
@@ -89,5 +89,13 @@ runCheckCases(check, [
     tenant: { users: [alice], conditionalAccessPolicies: [phishingResistantAdmins] },
     statuses: { roleAssignments: { status: 'forbidden', permission: 'RoleManagement.Read.Directory' } },
     expect: { state: 'skipped', skipReason: 'permission-missing' },
+  },
+  {
+    // Regression: with group members forbidden, excluded groups looked empty and the check passed.
+    name: 'group members not collected is manual',
+    tenant: tenant([...BASELINE_POLICIES, policy({ displayName: 'Staff session limits', conditions: { users: { includeUsers: [], includeGroups: [staff.id!] } } })]),
+    statuses: { groupMembers: { status: 'forbidden', permission: 'GroupMember.Read.All' } },
+    engagement: DECLARED,
+    expect: { state: 'manual', summary: 'incomplete', findings: [{ messageId: 'incomplete', key: `${ID}:incomplete-data` }] },
   },
 ]);
