@@ -7,7 +7,7 @@ import { declaredBreakGlassIds } from './break-glass.js';
 
 const ID = 'privileged-roles-use-pim-eligibility';
 
-type Message = 'none-permanent' | 'permanent-summary' | 'no-pim-license-summary' | 'permanent-assignment' | 'permanent-without-pim';
+type Message = 'none-permanent' | 'permanent-summary' | 'no-pim-license-summary' | 'license-unknown-summary' | 'permanent-assignment' | 'permanent-without-pim';
 
 interface PermanentHolding {
   principal: EvidenceObject;
@@ -63,13 +63,16 @@ export const privilegedRolesUsePimEligibility: CheckDefinition<Message> = {
     'Active assignments with an end date are not reported, although Microsoft prefers eligibility to time-bound active assignments.',
     'Declared break-glass accounts are exempt, because Microsoft recommends permanent Global Administrator for emergency access accounts.',
     'Service principals are not reported: PIM eligibility is for users and groups.',
-    'When subscribedSkus was not collected, the tenant is assumed to have PIM, so findings fail rather than warn.',
+    'When subscribedSkus was not collected, whether the tenant can use PIM is unknown, so findings warn rather than fail and the summary says which license data is missing.',
   ],
   messages: {
     'none-permanent': { text: 'No user or group holds a privileged role permanently (data source: {source}).' },
     'permanent-summary': { text: 'Users or groups holding privileged roles permanently: {count} (data source: {source}).' },
     'no-pim-license-summary': {
       text: 'Users or groups holding privileged roles permanently: {count}. PIM needs Entra ID P2 or Entra ID Governance, which the tenant lacks (data source: {source}).',
+    },
+    'license-unknown-summary': {
+      text: 'Users or groups holding privileged roles permanently: {count}. Whether the tenant has Entra ID P2 or Entra ID Governance for PIM is unknown, because subscribedSkus was {skuStatus} (data source: {source}).',
     },
     'permanent-assignment': {
       text: '{principal} holds {roles} permanently; make the assignment PIM-eligible so the role is active only when activated.',
@@ -89,6 +92,8 @@ export const privilegedRolesUsePimEligibility: CheckDefinition<Message> = {
 
     if (reported.length === 0) return { state: 'pass', summary: { messageId: 'none-permanent', data: { source } }, findings: [] };
 
+    // Unknown licenses (subscribedSkus forbidden or not collected) must not turn this into a failed
+    // control: the finding stays, at warning level, and the summary names the missing data.
     const licenses = tenantLicenses(snapshot);
     const pimAvailable = !licenses.known || licenses.has.has('entraIdP2') || licenses.has.has('entraIdGovernance');
     const messageId = pimAvailable ? 'permanent-assignment' : 'permanent-without-pim';
@@ -100,6 +105,10 @@ export const privilegedRolesUsePimEligibility: CheckDefinition<Message> = {
       objects: [holding.principal],
     }));
     const data = { count: reported.length, source };
+    if (!licenses.known) {
+      const skuStatus = snapshot.statusOf('subscribedSkus').status;
+      return { state: 'warn', summary: { messageId: 'license-unknown-summary', data: { ...data, skuStatus } }, findings };
+    }
     return pimAvailable
       ? { state: 'fail', summary: { messageId: 'permanent-summary', data }, findings }
       : { state: 'warn', summary: { messageId: 'no-pim-license-summary', data }, findings };

@@ -58,7 +58,7 @@ runCheckCases(check, [
   },
   {
     name: 'without instances assignments count as permanent',
-    tenant: { users: [ana], roleAssignments: [roleAssignment(ana.id!, ROLE.globalAdministrator), roleAssignment(ana.id!, ROLE.userAdministrator)] },
+    tenant: { users: [ana], subscribedSkus: [P2], roleAssignments: [roleAssignment(ana.id!, ROLE.globalAdministrator), roleAssignment(ana.id!, ROLE.userAdministrator)] },
     expect: {
       state: 'fail',
       findings: [{ messageId: 'permanent-assignment', data: { roles: ['Global Administrator', 'User Administrator'] } }],
@@ -106,5 +106,16 @@ runCheckCases(check, [
     tenant: { users: [ana] },
     statuses: { roleAssignments: { status: 'failed', requestId: 'abc-123', error: { httpStatus: 503 } } },
     expect: { state: 'skipped', skipReason: 'collection-failed' },
+  },
+  {
+    // Regression: with subscribedSkus forbidden the tenant was assumed to have PIM and the check failed.
+    name: 'licenses unknown warns',
+    tenant: { users: [ana], roleAssignments: [roleAssignment(ana.id!, ROLE.globalAdministrator)] },
+    statuses: { subscribedSkus: { status: 'forbidden', permission: 'LicenseAssignment.Read.All' } },
+    expect: {
+      state: 'warn',
+      summary: 'license-unknown-summary',
+      findings: [{ messageId: 'permanent-assignment', data: { principal: 'Ana (ana@contoso.onmicrosoft.com)' } }],
+    },
   },
 ]);
