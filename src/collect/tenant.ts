@@ -16,7 +16,7 @@ import {
   USERS_MAX_TOP_WITH_SIGN_IN_ACTIVITY,
   type ResourceEndpoint,
 } from '../graph/endpoints.js';
-import type { RequestStats } from '../graph/middleware.js';
+import { retryBudget, type RequestStats } from '../graph/middleware.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../graph/retry.js';
 import { RESOURCE_NAMES, type ResourceName, type ResourceStatus } from '../snapshot/resources.js';
 import type { SnapshotManifest } from '../snapshot/types.js';
@@ -50,6 +50,8 @@ export interface CollectTenantOptions {
   /** Pace of report endpoints; `null` turns pacing off (the benchmark's latency run). */
   reportsRate?: { limit: number; windowMs: number } | null;
   timeoutMs?: number;
+  /** Largest response body accepted, in bytes; 256 MiB when unset. */
+  maxBodyBytes?: number;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -92,28 +94,45 @@ export async function collectTenant(options: CollectTenantOptions): Promise<Coll
     logger,
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.reportsRate === null ? {} : { reportsRate: options.reportsRate ?? REPORTS_RATE }),
   });
 
   let folder: SnapshotFolder;
   try {
     await client.authenticate();
-    folder = await SnapshotFolder.open(options.out);
+    folder = await SnapshotFolder.open(options.out, {
+      tenantId: options.tenantId.toLowerCase(),
+      resources: [...(options.resources ?? RESOURCE_NAMES)].sort(),
+      days: options.days,
+    });
   } catch (error) {
     client.close();
     throw error;
   }
+  let completed = false;
   try {
     const run = new TenantRun(options, client, folder, clock, logger);
     const manifest = await run.collect();
-    await folder.remove(STATE_FILE);
     await folder.writeJson('manifest.json', manifest);
+    await folder.keepOnly(snapshotEntries(manifest));
     await folder.complete();
+    completed = true;
     logger.info({ dir: options.out, requests: client.stats.requests }, 'collection complete');
     return { dir: options.out, manifest, stats: client.stats, resumed: folder.resumed };
   } finally {
+    if (!completed) await folder.release();
     client.close();
   }
+}
+
+/** Entries of a finished snapshot folder: the manifest and one file (or folder) per collected resource. */
+function snapshotEntries(manifest: SnapshotManifest): Set<string> {
+  const keep = new Set(['manifest.json']);
+  for (const [name, status] of Object.entries(manifest.resources)) {
+    if (status?.status === 'collected') keep.add(name === 'signIns' ? 'signIns' : `${name}.json`);
+  }
+  return keep;
 }
 
 class TenantRun {
@@ -143,13 +162,17 @@ class TenantRun {
   async collect(): Promise<SnapshotManifest> {
     const startedAt = this.options.now ?? new Date(this.clock.now());
     const tasks: (() => Promise<void>)[] = [];
+    // Each resource gets its own budget of retry waits, so one throttled or hostile endpoint
+    // fails alone instead of holding the run for hours.
+    const budgetMs = (this.options.retry ?? DEFAULT_RETRY_POLICY).resourceBudgetMs;
+    const task = (read: () => Promise<void>) => () => retryBudget.run({ remainingMs: budgetMs }, read);
     // Sign-ins are the longest chain of pages, so they start first.
-    if (this.wanted.has('signIns')) tasks.push(() => this.collectSignIns(startedAt));
+    if (this.wanted.has('signIns')) tasks.push(task(() => this.collectSignIns(startedAt)));
     for (const endpoint of RESOURCE_ENDPOINTS) {
       if (!this.wanted.has(endpoint.resource)) continue;
-      if (endpoint.resource === 'groups') tasks.push(() => this.collectGroups(endpoint));
-      else if (endpoint.resource === 'users') tasks.push(() => this.collectUsers(endpoint));
-      else tasks.push(() => this.collectEndpoint(endpoint, startedAt));
+      if (endpoint.resource === 'groups') tasks.push(task(() => this.collectGroups(endpoint)));
+      else if (endpoint.resource === 'users') tasks.push(task(() => this.collectUsers(endpoint)));
+      else tasks.push(task(() => this.collectEndpoint(endpoint, startedAt)));
     }
     await runPool(tasks, this.options.concurrency ?? DEFAULT_CONCURRENCY);
 
@@ -202,9 +225,22 @@ class TenantRun {
       return await read();
     } catch (error) {
       if (!(error instanceof GraphRequestError)) throw error;
+      this.failTenantOnRejectedToken(error);
       this.setStatus(resource, classifyFailure(error, permission, license));
       return undefined;
     }
+  }
+
+  /**
+   * A 401 reaches here only after the retry chain fetched a new token and Graph rejected that one
+   * too. Every other resource would fail the same way, so the tenant fails as a whole.
+   */
+  private failTenantOnRejectedToken(error: GraphRequestError): void {
+    if (error.httpStatus !== 401) return;
+    throw new UserError(
+      `Graph rejected the access token for tenant ${this.options.tenantId} even after a new one was requested (${error.code ?? 'HTTP 401'}${error.requestId ? `, request id ${error.requestId}` : ''})`,
+      'check that the app registration is consented in this tenant and not disabled, and that the tenant id is right; the partial folder is kept for a rerun',
+    );
   }
 
   private async writeCollection(resource: ResourceName, items: Record<string, unknown>[]): Promise<void> {
@@ -215,7 +251,12 @@ class TenantRun {
   private async collectEndpoint(endpoint: ResourceEndpoint, startedAt: Date): Promise<void> {
     const { resource, permission, license } = endpoint;
     if (endpoint.singleton) {
-      const item = await this.guarded(resource, permission, license, () => this.client.get<Record<string, unknown>>(endpoint.path, endpoint.version));
+      const item = await this.guarded(resource, permission, license, async () => {
+        const url = this.client.url(endpoint.path, endpoint.version);
+        const body = await this.client.get<unknown>(url);
+        assertSingletonShape(body, url);
+        return body;
+      });
       if (item === undefined) return;
       await this.folder.writeJson(`${resource}.json`, withoutAnnotations(item));
       this.setStatus(resource, { status: 'collected' });
@@ -243,6 +284,7 @@ class TenantRun {
       await this.writeCollection('users', items);
       return;
     } catch (error) {
+      if (error instanceof GraphRequestError) this.failTenantOnRejectedToken(error);
       if (!(error instanceof GraphRequestError) || error.httpStatus !== 403) {
         if (error instanceof GraphRequestError) this.setStatus('users', classifyFailure(error, endpoint.permission, undefined));
         else throw error;
@@ -285,12 +327,29 @@ class TenantRun {
             delete members[groupId];
             continue;
           }
+          this.failTenantOnRejectedToken(result.error);
           this.setStatus('groupMembers', classifyFailure(result.error, GROUP_MEMBERS_PERMISSION, undefined));
           return;
         }
-        const body = result.body as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string };
-        for (const member of body.value ?? []) members[groupId]!.push(withoutAnnotations(member));
-        if (body['@odata.nextLink']) next.set(groupId, this.client.relativePath(body['@odata.nextLink']));
+        const body = result.body as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string } | null;
+        if (body === null || typeof body !== 'object' || !Array.isArray(body.value)) {
+          this.setStatus('groupMembers', classifyFailure(new GraphRequestError(result.status, 'unexpectedShape', 'batch member has no "value" array', undefined, groupId), GROUP_MEMBERS_PERMISSION, undefined));
+          return;
+        }
+        for (const member of body.value) members[groupId]!.push(withoutAnnotations(member));
+        const nextLink = body['@odata.nextLink'];
+        if (nextLink !== undefined) {
+          try {
+            const relative = this.client.relativePath(String(nextLink));
+            // Member pages of one group move forward; the same link twice is a loop.
+            if (relative === pending.get(groupId)) throw new GraphRequestError(undefined, 'nextLinkLoop', 'the server sent the same next link again', undefined, String(nextLink));
+            next.set(groupId, relative);
+          } catch (error) {
+            if (!(error instanceof GraphRequestError)) throw error;
+            this.setStatus('groupMembers', classifyFailure(error, GROUP_MEMBERS_PERMISSION, undefined));
+            return;
+          }
+        }
       }
       this.progress('groupMembers', results.size);
       pending = next;
@@ -329,6 +388,7 @@ class TenantRun {
       if (failure) throw failure.reason;
     } catch (error) {
       if (!(error instanceof GraphRequestError)) throw error;
+      this.failTenantOnRejectedToken(error);
       // A resource is present in a snapshot exactly when it is collected, so partial logs go.
       await this.folder.remove('signIns');
       await this.folder.remove(STATE_FILE);
@@ -340,20 +400,41 @@ class TenantRun {
   }
 }
 
+/**
+ * A singleton policy is one JSON object carrying an `id`. Anything else (an array, a page
+ * wrapper, an empty object from a proxy) is not the policy and must not be saved as collected.
+ */
+function assertSingletonShape(body: unknown, url: string): asserts body is Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof (body as { id?: unknown }).id !== 'string') {
+    throw new GraphRequestError(undefined, 'unexpectedShape', 'response is not a policy object with an "id"', undefined, url);
+  }
+}
+
 function sortedResources(resources: SnapshotManifest['resources']): SnapshotManifest['resources'] {
   const sorted: SnapshotManifest['resources'] = {};
   for (const name of RESOURCE_NAMES) if (resources[name]) sorted[name] = resources[name];
   return sorted;
 }
 
-/** Runs tasks with at most `limit` at once; the first error stops new tasks and is raised. */
+/**
+ * Runs tasks with at most `limit` at once; the first error stops new tasks and is raised once the
+ * tasks already running have settled, so none still writes after the caller gives up the folder.
+ */
 export async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
   let next = 0;
+  let stopped = false;
   const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !stopped) {
       const task = tasks[next++]!;
-      await task();
+      try {
+        await task();
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
     }
   });
-  await Promise.all(workers);
+  const outcomes = await Promise.allSettled(workers);
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
 }

@@ -25,6 +25,8 @@ export interface GraphClientOptions {
   /** Extra trusted CA certificates (PEM), for the fake server. */
   ca?: string | string[];
   timeoutMs?: number;
+  /** Largest response body accepted, in bytes. */
+  maxBodyBytes?: number;
   /** Pace of the identity and access report endpoints; undefined turns pacing off. */
   reportsRate?: { limit: number; windowMs: number };
 }
@@ -54,6 +56,12 @@ export const BATCH_LIMIT = 20;
 
 const REPORTS_WINDOW_MARGIN = 1.1;
 
+/**
+ * Most pages read for one collection. 10,000 pages of 999 users is ten million objects, beyond any
+ * tenant; a server that keeps sending next links past it is looping.
+ */
+export const MAX_PAGES = 10_000;
+
 /** Batches in flight at once for one tenant; each counts as one request against throttling. */
 const BATCH_CONCURRENCY = 4;
 
@@ -73,9 +81,14 @@ export class GraphClient {
   private readonly transport: Transport;
   private readonly reportsLimiter: SlidingWindowLimiter | undefined;
   private readonly tokens: TenantTokenProvider;
+  private readonly origin: string;
 
   constructor(private readonly options: GraphClientOptions) {
-    this.transport = new Transport({ ...(options.ca ? { ca: options.ca } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    this.transport = new Transport({
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    });
     const tokens = (this.tokens = new TenantTokenProvider({
       tenantId: options.tenantId,
       clientId: options.clientId,
@@ -86,7 +99,8 @@ export class GraphClient {
       transport: this.transport,
     }));
     const retry = new RetryMiddleware(options.retry, options.clock, tokens, this.stats, options.logger);
-    const auth = new AuthMiddleware(tokens);
+    this.origin = new URL(options.graphRoot).origin;
+    const auth = new AuthMiddleware(tokens, this.origin);
     const send = new TransportMiddleware(this.transport, this.stats, options.logger, options.clock);
     retry.setNext(auth);
     auth.setNext(send);
@@ -116,7 +130,8 @@ export class GraphClient {
 
   /** GETs one URL (absolute, or a path on `version`), retried as the chain decides. */
   async get<T>(pathOrUrl: string, version: GraphVersion = 'v1.0'): Promise<T> {
-    const url = pathOrUrl.startsWith('https://') ? pathOrUrl : this.url(pathOrUrl, version);
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) ? pathOrUrl : this.url(pathOrUrl, version);
+    this.assertGraphOrigin(url);
     if (this.reportsLimiter && isReportPath(new URL(url).pathname)) await this.reportsLimiter.acquire();
     try {
       return (await this.sdk.api(url).get()) as T;
@@ -125,13 +140,33 @@ export class GraphClient {
     }
   }
 
+  /**
+   * Refuses a URL (a next link from a response) outside the Graph origin: following it would send
+   * the tenant's bearer token, and take its data, from a host the server named.
+   */
+  private assertGraphOrigin(url: string): void {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      throw new GraphRequestError(undefined, 'foreignOrigin', `refusing to follow a link that is not a URL: ${url.slice(0, 200)}`, undefined, url);
+    }
+    if (origin !== this.origin) {
+      throw new GraphRequestError(undefined, 'foreignOrigin', `refusing to follow a link to ${origin}, which is not the Graph origin ${this.origin}; the access token was not sent`, undefined, url);
+    }
+  }
+
   /** GETs the page at `url` and returns its items and next link. */
   async page<T>(url: string): Promise<Page<T>> {
     const body = await this.get<{ value?: T[]; '@odata.nextLink'?: string }>(url);
-    if (!Array.isArray(body.value)) {
+    if (body === null || typeof body !== 'object' || !Array.isArray(body.value)) {
       throw new GraphRequestError(undefined, 'unexpectedShape', 'response has no "value" array', undefined, url);
     }
-    return { items: body.value, nextLink: body['@odata.nextLink'] };
+    const nextLink = body['@odata.nextLink'];
+    if (nextLink !== undefined && typeof nextLink !== 'string') {
+      throw new GraphRequestError(undefined, 'unexpectedShape', 'response has a "@odata.nextLink" that is not a string', undefined, url);
+    }
+    return { items: body.value, nextLink };
   }
 
   /**
@@ -142,8 +177,19 @@ export class GraphClient {
    */
   async *pages<T>(firstUrl: string): AsyncGenerator<Page<T>> {
     let pending: Promise<Page<T>> | undefined = this.page<T>(firstUrl);
+    const seen = new Set<string>([firstUrl]);
     while (pending !== undefined) {
       const page: Page<T> = await pending;
+      if (page.nextLink !== undefined) {
+        // Graph's skip tokens always move forward, so a link seen before is a loop.
+        if (seen.has(page.nextLink)) {
+          throw new GraphRequestError(undefined, 'nextLinkLoop', `the server sent a next link it had already sent, after ${seen.size} pages`, undefined, page.nextLink);
+        }
+        if (seen.size >= MAX_PAGES) {
+          throw new GraphRequestError(undefined, 'tooManyPages', `the server sent more than ${MAX_PAGES} pages`, undefined, page.nextLink);
+        }
+        seen.add(page.nextLink);
+      }
       pending = page.nextLink === undefined ? undefined : this.page<T>(page.nextLink);
       // The `await` above raises a rejection on the next turn. This handler only keeps Node from
       // reporting it as unhandled when the caller stops before then.
@@ -207,6 +253,11 @@ export class GraphClient {
         if (member.status === 429) this.stats.throttled++;
         this.stats.retries++;
         const retryAfter = parseRetryAfter(headerValue(member.headers, 'retry-after'), this.options.clock.now());
+        if (retryAfter !== undefined && retryAfter > this.options.retry.maxRetryAfterMs) {
+          this.options.logger.warn({ status: member.status, retryAfter: headerValue(member.headers, 'retry-after') }, 'not retrying a batch member: its Retry-After is over the cap');
+          round.results.set(id, { status: member.status, body: member.body, error: memberError(member.status, member.body, member.headers, url) });
+          continue;
+        }
         round.waitMs = Math.max(round.waitMs, retryDelay(this.options.retry, attempt, retryAfter));
         round.retryLater.push([id, path]);
         continue;
@@ -218,6 +269,7 @@ export class GraphClient {
 
   /** Path of an absolute Graph URL relative to its version root, for use inside `$batch`. */
   relativePath(url: string): string {
+    this.assertGraphOrigin(url);
     const parsed = new URL(url);
     const withoutVersion = parsed.pathname.replace(/^\/(v1\.0|beta)/, '');
     return `${withoutVersion}${parsed.search}`;

@@ -26,7 +26,7 @@ export function toGraphRequestError(error: unknown, url: string): GraphRequestEr
   if (error instanceof GraphRequestError) return error;
   if (error instanceof GraphError && error.code === 'TransportError') {
     // The graph client wraps errors thrown by middleware and keeps only `name: message` in `body`.
-    const match = /^TransportError: (timeout|reset|truncated): (.*)$/s.exec(String(error.body));
+    const match = /^TransportError: (timeout|reset|truncated|tooLarge|tooDeep|nonJson|foreignOrigin|refused|untrustedCertificate): (.*)$/s.exec(String(error.body));
     return new GraphRequestError(undefined, match?.[1] ?? 'transport', match?.[2] ?? String(error.body), undefined, url);
   }
   if (error instanceof GraphError) {

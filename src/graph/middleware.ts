@@ -1,10 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from 'pino';
 
 import type { TenantTokenProvider } from './auth.js';
 import type { Clock } from './clock.js';
 import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
-import { TransportError, type Transport } from './transport.js';
+import { MAX_JSON_DEPTH } from '../snapshot/json-input.js';
+import { PERMANENT_FAILURES, TransportError, type Transport } from './transport.js';
+
+/** Retry waits left to the resource being read; the collector starts one budget per resource. */
+export interface RetryBudget {
+  remainingMs: number;
+}
+
+/** Carries the current resource's retry budget through every request it makes. */
+export const retryBudget = new AsyncLocalStorage<RetryBudget>();
 
 /** Counters one tenant's client keeps, for the progress bar, the summary and the benchmark. */
 export interface RequestStats {
@@ -87,17 +98,32 @@ export class RetryMiddleware implements Middleware {
         continue;
       }
 
-      const transient = failure !== undefined || (response !== undefined && RETRYABLE_STATUSES.has(response.status));
+      const transient = (failure !== undefined && !PERMANENT_FAILURES.has(failure.failure)) || (response !== undefined && RETRYABLE_STATUSES.has(response.status));
       if (!transient || !retryable || attempt >= this.policy.maxAttempts) {
         if (failure) throw failure;
         context.response = response;
         return;
       }
 
+      const sentRetryAfter = response?.headers.get('retry-after') ?? undefined;
+      const retryAfter = parseRetryAfter(sentRetryAfter, this.clock.now());
+      const wait = retryDelay(this.policy, attempt, retryAfter);
+      const budget = retryBudget.getStore();
+      // A Retry-After beyond the cap is a broken or hostile server, not throttling: waiting it out
+      // would stall the whole run, so the request fails with the status Graph sent.
+      if ((retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs) || (budget !== undefined && wait > budget.remainingMs)) {
+        this.logger.warn(
+          { url: pathOf(context), status: response?.status, retryAfter: sentRetryAfter, budgetLeftMs: budget?.remainingMs, maxRetryAfterMs: this.policy.maxRetryAfterMs },
+          'not retrying: the wait asked for is over the cap or the retry budget of this resource',
+        );
+        if (failure) throw failure;
+        context.response = response;
+        return;
+      }
+      if (budget !== undefined) budget.remainingMs -= wait;
+
       if (response?.status === 429) this.stats.throttled++;
       this.stats.retries++;
-      const retryAfter = parseRetryAfter(response?.headers.get('retry-after'), this.clock.now());
-      const wait = retryDelay(this.policy, attempt, retryAfter);
       this.logger.info(
         {
           url: pathOf(context),
@@ -129,17 +155,27 @@ function pathOf(context: Context): string {
   return url.pathname;
 }
 
-/** Adds the bearer token and the headers Graph needs on every request. */
+/**
+ * Adds the bearer token and the headers Graph needs on every request. The token goes only to the
+ * Graph origin (scheme, host and port): a link that points elsewhere is refused before it is sent.
+ */
 export class AuthMiddleware implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly tokens: TenantTokenProvider) {}
+  constructor(
+    private readonly tokens: TenantTokenProvider,
+    private readonly graphOrigin: string,
+  ) {}
 
   setNext(next: Middleware): void {
     this.next = next;
   }
 
   async execute(context: Context): Promise<void> {
+    const origin = new URL(requestUrl(context)).origin;
+    if (origin !== this.graphOrigin) {
+      throw new TransportError('foreignOrigin', `refusing to send the access token to ${origin}, which is not the Graph origin ${this.graphOrigin}`);
+    }
     const headers = new Headers(context.options?.headers);
     headers.set('authorization', `Bearer ${await this.tokens.token()}`);
     // Without this header Graph replaces enum members added after `unknownFutureValue` (such as
@@ -179,12 +215,58 @@ export class TransportMiddleware implements Middleware {
     this.logger.debug({ method, path: new URL(url).pathname, status: raw.status, requestId, ms: this.clock.now() - started }, 'Graph request');
 
     const contentType = raw.headers['content-type'] ?? '';
-    if (raw.status >= 200 && raw.status < 300 && contentType.includes('json') && raw.body.length > 0 && !endsLikeJson(raw.body)) {
-      throw new TransportError('truncated', `response body from ${new URL(url).pathname} is not complete JSON`);
+    if (raw.status >= 200 && raw.status < 300 && raw.body.length > 0) {
+      const pathname = new URL(url).pathname;
+      // Graph answers every read with a JSON object; anything else (a captive portal's or a
+      // proxy's HTML page) is not data, and a retry would fetch the same page again.
+      const mediaType = contentType.split(';')[0]!.trim().toLowerCase() || 'no content type';
+      if (!mediaType.includes('json') || !startsLikeJson(raw.body)) {
+        throw new TransportError('nonJson', `non-JSON response (${mediaType}) from ${pathname}`);
+      }
+      if (!endsLikeJson(raw.body)) throw new TransportError('truncated', `response body from ${pathname} is not complete JSON`);
+      if (nestingDepth(raw.body) > MAX_JSON_DEPTH) {
+        throw new TransportError('tooDeep', `response body from ${pathname} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+      }
     }
     const noBody = raw.status === 204 || raw.status === 304;
     context.response = new Response(noBody ? null : raw.body, { status: raw.status, headers: raw.headers });
   }
+}
+
+/** Tells whether a body starts with `{` or `[` (after whitespace and a UTF-8 byte order mark). */
+function startsLikeJson(body: Buffer): boolean {
+  let i = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  for (; i < body.length; i++) {
+    const byte = body[i]!;
+    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+    return byte === 0x7b || byte === 0x5b;
+  }
+  return false;
+}
+
+/**
+ * Deepest nesting of objects and arrays in a JSON body, read from its bytes before parsing, so
+ * a hostile body nested thousands of levels deep fails one resource instead of overflowing the
+ * stack of the code that walks the parsed value.
+ */
+export function nestingDepth(body: Buffer): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i]!;
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+      continue;
+    }
+    if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /**

@@ -6,8 +6,10 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Maximum backoff wait in milliseconds. */
   maxDelayMs: number;
-  /** Maximum Retry-After honoured, in milliseconds. A longer value is cut to this. */
+  /** Longest Retry-After honoured, in milliseconds. A longer value fails the request instead of stalling the run. */
   maxRetryAfterMs: number;
+  /** Total retry waits allowed to one resource (all its pages), in milliseconds. */
+  resourceBudgetMs: number;
   /** Source of randomness for jitter; tests replace it. */
   random: () => number;
 }
@@ -16,7 +18,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 8,
   baseDelayMs: 1_000,
   maxDelayMs: 60_000,
-  maxRetryAfterMs: 10 * 60_000,
+  maxRetryAfterMs: 5 * 60_000,
+  resourceBudgetMs: 30 * 60_000,
   random: Math.random,
 };
 

@@ -2,8 +2,30 @@ import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
 
-/** Failure below HTTP. All three are worth a retry for an idempotent request. */
-export type TransportFailure = 'timeout' | 'reset' | 'truncated';
+/**
+ * Failure below HTTP. `timeout`, `reset` and `truncated` are worth a retry for an idempotent
+ * request; the others describe a hostile or broken answer that a retry would only repeat.
+ */
+export type TransportFailure = 'timeout' | 'reset' | 'truncated' | 'tooLarge' | 'tooDeep' | 'nonJson' | 'foreignOrigin' | 'refused' | 'untrustedCertificate';
+
+/** Failures that a retry cannot cure. */
+export const PERMANENT_FAILURES: ReadonlySet<TransportFailure> = new Set(['tooLarge', 'tooDeep', 'nonJson', 'foreignOrigin', 'untrustedCertificate']);
+
+/** Largest response body read, 256 MiB; a Graph page of 999 users with every field is a few MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Node's error codes for a server certificate that does not chain to a trusted root or does not match. */
+const CERTIFICATE_ERRORS = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export class TransportError extends Error {
   constructor(
@@ -22,6 +44,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Cap on open sockets, so one tenant cannot exhaust file descriptors. */
   maxSockets?: number;
+  /** Largest response body accepted, in bytes; DEFAULT_MAX_BODY_BYTES when unset. */
+  maxBodyBytes?: number;
 }
 
 export interface RawRequest {
@@ -44,6 +68,7 @@ export interface RawResponse {
 export class Transport {
   private readonly agent: https.Agent;
   private readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
 
   constructor(options: TransportOptions = {}) {
     const extra = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
@@ -55,6 +80,7 @@ export class Transport {
       ...(extra.length > 0 ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...extra] }) } : {}),
     });
     this.timeoutMs = options.timeoutMs ?? 100_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
   /**
@@ -78,7 +104,23 @@ export class Transport {
 
       const req = https.request(url, { method: request.method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        const tooLarge = (): void => {
+          fail('tooLarge', `response body from ${url.pathname} is larger than ${this.maxBodyBytes} bytes`);
+          req.destroy();
+        };
+        if (Number(res.headers['content-length'] ?? 0) > this.maxBodyBytes) {
+          tooLarge();
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > this.maxBodyBytes) {
+            tooLarge();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('aborted', () => fail('truncated', `response body from ${url.pathname} ended early`));
         res.on('error', (error) => fail('truncated', `response body from ${url.pathname} failed: ${error.message}`));
         res.on('end', () => {
@@ -98,7 +140,9 @@ export class Transport {
         fail('timeout', `no response from ${url.host} within ${this.timeoutMs} ms`);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        fail('reset', `request to ${url.host} failed: ${error.code ?? error.message}`);
+        if (error.code === 'ECONNREFUSED') fail('refused', `connection to ${url.host} refused`);
+        else if (error.code !== undefined && CERTIFICATE_ERRORS.has(error.code)) fail('untrustedCertificate', `the certificate of ${url.host} is not trusted (${error.code})`);
+        else fail('reset', `request to ${url.host} failed: ${error.code ?? error.message}`);
       });
       if (request.body !== undefined) req.write(request.body);
       req.end();

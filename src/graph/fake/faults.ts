@@ -4,7 +4,8 @@ import { FAULT_KINDS, type FakeFault, type FaultKind } from './server.js';
 /**
  * Parses a fault given on the command line as `kind[,key=value...]`, for example
  * `throttle,match=/users,after=1,times=2,retryAfter=5` or `reset,match=/auditLogs/signIns`.
- * Keys: match, after, times, retryAfter (seconds or `date`), delayMs, inBatch and framed (true/false).
+ * Keys: match, after, times, retryAfter (seconds or `date`), delayMs, inBatch and framed (true/false),
+ * origin (for foreignNextLink), bytes (for oversized) and depth (for deepJson).
  */
 export function parseFaultSpec(spec: string): FakeFault {
   const [kind, ...pairs] = spec.split(',').map((part) => part.trim());
@@ -28,7 +29,10 @@ export function parseFaultSpec(spec: string): FakeFault {
       case 'delayMs': fault.delayMs = count(); break;
       case 'inBatch': fault.inBatch = value === 'true'; break;
       case 'framed': fault.framed = value === 'true'; break;
-      default: throw new UserError(`unknown fault option "${key}" in "${spec}"`, 'use match, after, times, retryAfter, delayMs, inBatch or framed');
+      case 'origin': fault.origin = value; break;
+      case 'bytes': fault.bytes = count(); break;
+      case 'depth': fault.depth = count(); break;
+      default: throw new UserError(`unknown fault option "${key}" in "${spec}"`, 'use match, after, times, retryAfter, delayMs, inBatch, framed, origin, bytes or depth');
     }
   }
   return fault;

@@ -20,6 +20,13 @@ export const FAULT_KINDS = [
   'noPremium',
   'notApplicable',
   'expireToken',
+  'foreignNextLink',
+  'httpNextLink',
+  'loopNextLink',
+  'oversized',
+  'deepJson',
+  'html',
+  'htmlAsJson',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -40,6 +47,12 @@ export interface FakeFault {
   inBatch?: boolean;
   /** For truncate: send half the body as a complete response (a proxy that cut it), instead of closing the connection. */
   framed?: boolean;
+  /** For foreignNextLink: origin the next link points to instead of the server's own. */
+  origin?: string;
+  /** For oversized: size of the body sent, in bytes (default 1 MiB). */
+  bytes?: number;
+  /** For deepJson: levels of nested arrays in the body (default 100,000). */
+  depth?: number;
 }
 
 export interface FakeTenant {
@@ -267,6 +280,32 @@ export class FakeGraphServer {
           res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'request-id': requestId });
           res.write(half);
           setImmediate(() => req.socket.destroy());
+          return;
+        }
+        case 'foreignNextLink':
+        case 'httpNextLink':
+        case 'loopNextLink': {
+          // A hostile or broken server: the page is real, its next link is not to be trusted.
+          const answer = this.answer(tenant, req.method ?? 'GET', version!, path, url.searchParams, body, requestId, arrivedAt);
+          const page = answer.body as { '@odata.nextLink'?: string };
+          const own = `${this.origin}${url.pathname}${url.search}`;
+          const next = page['@odata.nextLink'] ?? own;
+          if (fault.kind === 'foreignNextLink') page['@odata.nextLink'] = `${fault.origin ?? 'https://graph.example.invalid'}${new URL(next).pathname}${new URL(next).search}`;
+          else if (fault.kind === 'httpNextLink') page['@odata.nextLink'] = next.replace(/^https:/, 'http:');
+          else page['@odata.nextLink'] = own;
+          logStatus(tenant.tenantId, answer.status);
+          this.sendJson(res, answer.status, { ...answer.headers, 'request-id': requestId }, page);
+          return;
+        }
+        case 'oversized':
+        case 'deepJson':
+        case 'html':
+        case 'htmlAsJson': {
+          logStatus(tenant.tenantId, 200);
+          const text = hostileBody(fault);
+          const contentType = fault.kind === 'html' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
+          res.writeHead(200, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), 'request-id': requestId });
+          res.end(text);
           return;
         }
         default: {
@@ -613,6 +652,22 @@ function faultAnswer(fault: FakeFault, requestId: string): GraphAnswer {
       return notApplicableAnswer(requestId);
     default:
       return errorAnswer(500, 'generalException', `fault ${fault.kind} cannot apply here`, requestId);
+  }
+}
+
+/** Body of the faults that answer 200 with something other than a Graph page. */
+function hostileBody(fault: FakeFault): string {
+  switch (fault.kind) {
+    case 'oversized': {
+      const bytes = fault.bytes ?? 1024 * 1024;
+      return `{"value":["${'x'.repeat(Math.max(0, bytes - 14))}"]}`;
+    }
+    case 'deepJson': {
+      const depth = fault.depth ?? 100_000;
+      return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    }
+    default:
+      return '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body><p>Proxy login</p></body></html>';
   }
 }
 
