@@ -272,14 +272,17 @@ function detect(task: DetectTask): ReviewResult[] {
     }
     log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
     const result = collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
-    // The result's strings are slices of the partition text; a JSON copy lets that text be freed.
-    results.push(JSON.parse(JSON.stringify(result)) as ReviewResult);
+    // Strings read from the spill file are copies, so the result keeps no partition bytes alive.
+    results.push(result);
   }
   return results;
 }
 
 parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
-  const run = task.phase === 'scan' ? scan(task) : task.phase === 'scan-end' ? Promise.resolve(endScan()) : Promise.resolve(detect(task));
+  let run: Promise<unknown>;
+  if (task.phase === 'scan') run = scan(task);
+  else if (task.phase === 'scan-end') run = Promise.resolve(endScan());
+  else run = Promise.resolve(detect(task));
   run.then(
     (result) => {
       const memory = process.memoryUsage();

@@ -112,7 +112,10 @@ export class RecordWriter {
     this.reserve(5 + value.length * 3);
     const written = this.bytes.write(value, this.used + 5, 'utf8');
     const ascii = written === value.length;
-    this.bytes[this.used] = json ? JSON_TEXT : entry ? (ascii ? ASCII_ENTRY : UTF8_ENTRY) : ascii ? ASCII : UTF8;
+    let tag = ascii ? ASCII : UTF8;
+    if (json) tag = JSON_TEXT;
+    else if (entry) tag = ascii ? ASCII_ENTRY : UTF8_ENTRY;
+    this.bytes[this.used] = tag;
     this.bytes.writeUInt32LE(written, this.used + 1);
     this.used += 5 + written;
   }
