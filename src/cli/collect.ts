@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 
 import { EXIT, UserError } from '../errors.js';
-import { loadTenantsConfig, type ResolvedTenant } from '../collect/config.js';
+import { ENV_VARIABLE_NAME, loadTenantsConfig, type ResolvedTenant } from '../collect/config.js';
 import { byStatus, collectMany, formatSummary, type TenantOutcome } from '../collect/many.js';
 import { createProgress } from '../collect/progress.js';
 import { collectTenant, type ProgressEvent } from '../collect/tenant.js';
@@ -72,6 +72,13 @@ function singleTenant(options: CollectCliOptions, days: number, resources: Resou
   }
   if (!GUID.test(options.tenant!)) throw new UserError(`--tenant must be the tenant id (a GUID), got "${options.tenant}"`, 'find it in the Entra admin center under Overview, Tenant ID');
   if (!GUID.test(options.clientId!)) throw new UserError(`--client-id must be the application (client) id GUID, got "${options.clientId}"`, 'find it on the app registration Overview page');
+  // A value that is not a variable name may be the secret itself, pasted by mistake: never echo it.
+  if (options.clientSecretEnv !== undefined && !ENV_VARIABLE_NAME.test(options.clientSecretEnv)) {
+    throw new UserError(
+      '--client-secret-env must be the name of an environment variable (letters, digits and _), and the value given is not one',
+      'pass the variable name, for example --client-secret-env TOKENGAP_CLIENT_SECRET; if you passed the secret itself, treat it as exposed and rotate it',
+    );
+  }
   return {
     tenantId: options.tenant!,
     name: undefined,

@@ -3,15 +3,18 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { CLOUDS } from '../graph/clouds.js';
 import { RESOURCE_NAMES } from '../snapshot/resources.js';
-import { readJsonFile } from '../snapshot/json-input.js';
+import { decodeText, parseJsonText, readInputBuffer } from '../snapshot/json-input.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Name of an environment variable that holds a client secret (never the secret itself). */
+export const ENV_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** App and collection settings a tenant entry may set or inherit from `defaults`. */
 const appSettings = z
   .object({
     clientId: z.string().regex(GUID, 'an application (client) id GUID').optional(),
-    clientSecretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    clientSecretEnv: z.string().regex(ENV_VARIABLE_NAME, 'an environment variable name').optional(),
     certificate: z.string().min(1).optional(),
     cloud: z.enum(CLOUDS).optional(),
     days: z.number().int().min(1).max(30).optional(),
@@ -55,7 +58,10 @@ function jsonPathOf(path: readonly PropertyKey[]): string {
 
 /** Reads and checks a tenants file; every problem names the file and the JSON path. */
 export async function loadTenantsConfig(file: string): Promise<{ config: TenantsConfig; tenants: ResolvedTenant[] }> {
-  const data = await readJsonFile(file);
+  // Decoded once, parsed as the snapshot readers do (encoding, depth), then scanned for duplicates.
+  const text = decodeText(await readInputBuffer(file), file);
+  const data = parseJsonText(text, file);
+  rejectDuplicateKeys(text, file);
   rejectSecrets(data, file);
   const parsed = tenantsConfigSchema.safeParse(data);
   if (!parsed.success) {
@@ -107,6 +113,50 @@ export async function loadTenantsConfig(file: string): Promise<{ config: Tenants
     };
   });
   return { config, tenants };
+}
+
+/**
+ * Rejects an object with the same key twice. JSON.parse keeps the last one silently, so a second
+ * "tenants" list would replace the first without a word. The text has already parsed, so this
+ * scan only tracks strings, nesting and which strings are keys.
+ */
+export function rejectDuplicateKeys(text: string, file: string): void {
+  // One frame per open object or array: the keys seen so far (objects only) and the path.
+  const frames: { keys: Set<string> | undefined; path: string; index: number }[] = [];
+  let expectKey = false;
+  let lastKey = '';
+  const childPath = (): string => {
+    const parent = frames[frames.length - 1];
+    if (!parent) return '$';
+    return parent.keys ? `${parent.path}.${lastKey}` : `${parent.path}[${parent.index}]`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const frame = frames[frames.length - 1];
+      if (expectKey && frame?.keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (frame.keys.has(key)) {
+          throw new InputError({ file, jsonPath: `${frame.path}.${key}` }, `the key "${key}" appears twice in the same object`, 'each key once per object', 'remove or merge one of the two; only the last one would be read');
+        }
+        frame.keys.add(key);
+        lastKey = key;
+        expectKey = false;
+      }
+      i = end;
+    } else if (char === '{' || char === '[') {
+      frames.push({ keys: char === '{' ? new Set() : undefined, path: childPath(), index: 0 });
+      expectKey = char === '{';
+    } else if (char === '}' || char === ']') {
+      frames.pop();
+    } else if (char === ',') {
+      const frame = frames[frames.length - 1];
+      if (frame?.keys) expectKey = true;
+      else if (frame) frame.index++;
+    }
+  }
 }
 
 /** Rejects secrets in the tenants file, which is shared and versioned; it names environment variables instead. */

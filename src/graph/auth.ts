@@ -5,7 +5,7 @@ import { createHttpHeaders, type HttpClient, type PipelineRequest, type Pipeline
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 
 import { UserError } from '../errors.js';
-import type { Transport } from './transport.js';
+import { TransportError, type Transport } from './transport.js';
 
 /** App credential: a secret read from an environment variable, or a certificate file. */
 export type AppSecretSource = { kind: 'secretEnv'; variable: string } | { kind: 'certificate'; path: string };
@@ -26,24 +26,35 @@ export interface AppCredentialOptions {
  * Routes the identity library's HTTP calls through the tenant's own transport, so token requests
  * use the same CA settings and never share a connection with another tenant.
  */
-function transportHttpClient(transport: Transport): HttpClient {
+function transportHttpClient(transport: Transport, onFailure: (error: TransportError) => void): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of request.headers) headers[name] = value;
-      let body: string | undefined;
-      if (typeof request.body === 'string') body = request.body;
-      else if (request.body !== undefined && request.body !== null) {
-        throw new Error('token requests with a non-string body are not supported');
+      try {
+        return await sendThrough(transport, request);
+      } catch (error) {
+        // The identity library reports any network failure as an endpoint resolution error, so
+        // the cause is kept here to name it.
+        if (error instanceof TransportError) onFailure(error);
+        throw error;
       }
-      const response = await transport.send({ method: request.method, url: request.url, headers, ...(body !== undefined ? { body } : {}) });
-      return {
-        request,
-        status: response.status,
-        headers: createHttpHeaders(response.headers),
-        bodyAsText: response.body.toString('utf8'),
-      };
     },
+  };
+}
+
+async function sendThrough(transport: Transport, request: PipelineRequest): Promise<PipelineResponse> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of request.headers) headers[name] = value;
+  let body: string | undefined;
+  if (typeof request.body === 'string') body = request.body;
+  else if (request.body !== undefined && request.body !== null) {
+    throw new Error('token requests with a non-string body are not supported');
+  }
+  const response = await transport.send({ method: request.method, url: request.url, headers, ...(body !== undefined ? { body } : {}) });
+  return {
+    request,
+    status: response.status,
+    headers: createHttpHeaders(response.headers),
+    bodyAsText: response.body.toString('utf8'),
   };
 }
 
@@ -62,6 +73,7 @@ export class TenantTokenProvider {
   }
 
   private pending: Promise<AccessToken> | undefined;
+  private networkFailure: TransportError | undefined;
 
   async token(): Promise<string> {
     // The identity library refreshes a token some minutes before expiry. This extra cache keeps
@@ -87,9 +99,23 @@ export class TenantTokenProvider {
   private async fetchToken(): Promise<AccessToken> {
     this.credential ??= await this.createCredential();
     let token: AccessToken | null;
+    this.networkFailure = undefined;
     try {
       token = await this.credential.getToken(this.scope);
     } catch (error) {
+      const network = this.networkFailure as TransportError | undefined;
+      if (network?.failure === 'refused') {
+        throw new UserError(
+          `cannot reach the token authority ${this.options.authorityHost}: the connection was refused`,
+          'check the network, the proxy settings and --authority-host; the credentials were not tried',
+        );
+      }
+      if (network?.failure === 'untrustedCertificate') {
+        throw new UserError(
+          `cannot reach the token authority ${this.options.authorityHost}: ${network.message.replace(/^untrustedCertificate: /, '')}`,
+          'a TLS-inspecting proxy needs its CA certificate in NODE_EXTRA_CA_CERTS; the credentials were not tried',
+        );
+      }
       // The identity library's messages carry the Entra error code (AADSTS...) and no secret.
       throw new UserError(
         `sign-in as app ${this.options.clientId} in tenant ${this.options.tenantId} failed: ${(error as Error).message.split('\n')[0]}`,
@@ -103,7 +129,13 @@ export class TenantTokenProvider {
 
   private async createCredential(): Promise<TokenCredential> {
     const { tenantId, clientId, secret, authorityHost, disableInstanceDiscovery, transport } = this.options;
-    const common = { authorityHost, disableInstanceDiscovery, httpClient: transportHttpClient(transport) };
+    const common = {
+      authorityHost,
+      disableInstanceDiscovery,
+      httpClient: transportHttpClient(transport, (error) => {
+        this.networkFailure = error;
+      }),
+    };
     if (secret.kind === 'secretEnv') {
       const value = process.env[secret.variable];
       if (value === undefined || value === '') {

@@ -30,6 +30,21 @@ function configFile(name: string, content: unknown): string {
 }
 
 describe('tenants file', () => {
+  for (const [name, text, jsonPath] of [
+    ['a duplicate "tenants" key', `{"tenants":[{"tenantId":"${TENANT_C}","clientId":"${CLIENT_ID}","clientSecretEnv":"A"}],"tenants":[{"tenantId":"${TENANT_D}","clientId":"${CLIENT_ID}","clientSecretEnv":"B"}]}`, '$.tenants'],
+    ['a duplicate key inside a tenant', `{"tenants":[{"tenantId":"${TENANT_C}","clientId":"${CLIENT_ID}","clientSecretEnv":"A","tenantId":"${TENANT_D}"}]}`, '$.tenants[0].tenantId'],
+  ] as const) {
+    test(`rejects ${name}`, async () => {
+      const file = configFile(`duplicate-${jsonPath.length}.json`, text);
+      await assert.rejects(loadTenantsConfig(file), (error: unknown) => error instanceof InputError && error.location.jsonPath === jsonPath && /appears twice/.test(error.message));
+    });
+  }
+
+  test('keys repeated in different objects are fine', async () => {
+    const file = configFile('same-keys.json', { tenants: [{ tenantId: TENANT_C, clientId: CLIENT_ID, clientSecretEnv: 'A', name: 'a "quoted" name' }, { tenantId: TENANT_D, clientId: CLIENT_ID, clientSecretEnv: 'A' }] });
+    assert.equal((await loadTenantsConfig(file)).tenants.length, 2);
+  });
+
   test('the shipped example loads', async () => {
     const { tenants, config } = await loadTenantsConfig(join(repoRoot, 'examples', 'tenants.json'));
     assert.equal(config.concurrency, 4);
@@ -151,6 +166,14 @@ describe('collect command', () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /not accepted on the command line/);
     assert.ok(!result.stderr.includes('hunter2'));
+  });
+
+  test('rejects a --client-secret-env that is not a variable name without echoing it', async () => {
+    const pasted = 'Xy7$secretvalue!';
+    const result = await runCli(['collect', '--tenant', TENANT_C, '--client-id', CLIENT_ID, '--client-secret-env', pasted, '--out', join(work, 'never')], {});
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /must be the name of an environment variable/);
+    assert.ok(!result.stderr.includes('secretvalue'), 'the value is not printed');
   });
 
   test('rejects a missing credential', async () => {

@@ -143,6 +143,37 @@ describe('collect against a hostile Graph server', () => {
   });
 });
 
+describe('collect names network failures instead of blaming credentials', () => {
+  test('a refused connection to the authority', async () => {
+    // A port that was just free: nothing listens there once the server closes.
+    const probe = new FakeGraphServer({ tenants: [] });
+    await probe.start();
+    const closed = probe.url;
+    await probe.close();
+    const server = await startFake([fixtureA]);
+    try {
+      await assert.rejects(
+        collectFromFake(server, TENANT_A, outDir(), { authorityHost: closed, graphBaseUrl: closed, resources: ['devices'] }),
+        (error: unknown) => error instanceof UserError && /connection was refused/.test(error.message) && !/secret/.test(error.fix ?? ''),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an untrusted certificate on the authority', async () => {
+    const server = await startFake([fixtureA]);
+    try {
+      await assert.rejects(
+        collectFromFake(server, TENANT_A, outDir(), { ca: undefined, resources: ['devices'] }),
+        (error: unknown) => error instanceof UserError && /certificate of 127\.0\.0\.1:\d+ is not trusted/.test(error.message) && /NODE_EXTRA_CA_CERTS/.test(error.fix ?? ''),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('collect partial folders and locks', () => {
   /** Starts a collection of tenant A that crashes after its first resource, leaving a partial folder. */
   async function crashAfterFirstResource(server: FakeGraphServer, out: string, extra: Parameters<typeof collectFromFake>[3] = {}): Promise<void> {
