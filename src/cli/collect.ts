@@ -6,7 +6,7 @@ import { EXIT, UserError } from '../errors.js';
 import { ENV_VARIABLE_NAME, loadTenantsConfig, type ResolvedTenant } from '../collect/config.js';
 import { byStatus, collectMany, formatSummary, type TenantOutcome } from '../collect/many.js';
 import { createProgress } from '../collect/progress.js';
-import { collectTenant, type ProgressEvent } from '../collect/tenant.js';
+import { collectTenant, type CollectTenantResult, type ProgressEvent } from '../collect/tenant.js';
 import { CLOUDS, parseCloud } from '../graph/clouds.js';
 import { RESOURCE_NAMES, type ResourceName } from '../snapshot/resources.js';
 
@@ -159,7 +159,6 @@ export function registerCollect(program: Command): void {
         progress?.stop();
       }
       process.stderr.write(formatSummary(outcomes));
-      if (!options.config && !outcomes[0]!.ok) throw new UserError(outcomes[0]!.error ?? 'collection failed');
       process.exitCode = outcomes.every((outcome) => outcome.ok) ? EXIT.ok : EXIT.usageOrInput;
     });
 }
@@ -171,17 +170,25 @@ async function collectSingle(
   authorityHost: string | undefined,
   onProgress: ((event: ProgressEvent) => void) | undefined,
 ): Promise<TenantOutcome[]> {
-  const result = await collectTenant({
-    tenantId: tenant.tenantId,
-    clientId: tenant.clientId,
-    secret: tenant.secret,
-    out,
-    days: tenant.days,
-    cloud: tenant.cloud,
-    ...(tenant.resources ? { resources: tenant.resources } : {}),
-    ...(graphBaseUrl ? { graphBaseUrl } : {}),
-    ...(authorityHost ? { authorityHost } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  let result: CollectTenantResult;
+  try {
+    result = await collectTenant({
+      tenantId: tenant.tenantId,
+      clientId: tenant.clientId,
+      secret: tenant.secret,
+      out,
+      days: tenant.days,
+      cloud: tenant.cloud,
+      ...(tenant.resources ? { resources: tenant.resources } : {}),
+      ...(graphBaseUrl ? { graphBaseUrl } : {}),
+      ...(authorityHost ? { authorityHost } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } catch (error) {
+    // A tenant-level failure (credentials, consent, a token Graph keeps rejecting, a locked or
+    // mismatched folder) shows in the summary like a failed tenant of a tenants file, with exit 2.
+    if (!(error instanceof UserError)) throw error;
+    return [{ tenantId: tenant.tenantId, name: null, dir: out, ok: false, error: error.format() }];
+  }
   return [{ tenantId: tenant.tenantId, name: result.manifest.tenantName, dir: out, ok: true, resources: byStatus(result.manifest.resources), requests: result.stats.requests }];
 }

@@ -161,6 +161,25 @@ describe('collect command', () => {
     }
   });
 
+  test('a token still rejected after a refresh fails the tenant with exit 2', async () => {
+    const served = join(work, 'served-rejected');
+    writeFixtureSnapshot(served, { tenantId: TENANT_D, name: 'Delta', users: 5, bigGroupMembers: 1, interactiveSignIns: 2, nonInteractiveSignIns: 2 });
+    const server = await startFake([served], { faults: [{ kind: 'expireToken', match: '/organization', times: Number.POSITIVE_INFINITY }] });
+    const caFile = join(work, 'ca-rejected.pem');
+    writeFileSync(caFile, server.certificate.cert);
+    try {
+      const result = await runCli(
+        ['collect', '--tenant', TENANT_D, '--client-id', CLIENT_ID, '--client-secret-env', secretVariable(TENANT_D), '--out', join(work, 'cli-rejected'), '--graph-base-url', server.url, '--authority-host', server.url, '--resources', 'organization'],
+        { NODE_EXTRA_CA_CERTS: caFile },
+      );
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /collected 0 of 1 tenant/);
+      assert.match(result.stderr, /FAILED .*rejected the access token/);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('rejects a secret on the command line', async () => {
     const result = await runCli(['collect', '--tenant', TENANT_C, '--client-id', CLIENT_ID, '--client-secret', 'hunter2', '--out', join(work, 'never')], {});
     assert.equal(result.status, 2);
