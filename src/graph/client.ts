@@ -57,7 +57,7 @@ export const BATCH_LIMIT = 20;
 const REPORTS_WINDOW_MARGIN = 1.1;
 
 /**
- * Most pages read for one collection. 10,000 pages of 999 users is ten million objects, beyond any
+ * Maximum pages read for one collection. 10,000 pages of 999 users is ten million objects, beyond any
  * tenant; a server that keeps sending next links past it is looping.
  */
 export const MAX_PAGES = 10_000;

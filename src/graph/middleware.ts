@@ -217,12 +217,11 @@ export class TransportMiddleware implements Middleware {
     const contentType = raw.headers['content-type'] ?? '';
     if (raw.status >= 200 && raw.status < 300 && raw.body.length > 0) {
       const pathname = new URL(url).pathname;
-      // Graph answers every read with a JSON object; anything else (a captive portal's or a
+      // Graph returns a JSON object for every read. Anything else (a captive portal's or a
       // proxy's HTML page) is not data, and a retry would fetch the same page again.
       const mediaType = contentType.split(';')[0]!.trim().toLowerCase() || 'no content type';
-      if (!mediaType.includes('json') || !startsLikeJson(raw.body)) {
-        throw new TransportError('nonJson', `non-JSON response (${mediaType}) from ${pathname}`);
-      }
+      if (!mediaType.includes('json')) throw new TransportError('nonJson', `non-JSON response (${mediaType}) from ${pathname}`);
+      if (!startsLikeJson(raw.body)) throw new TransportError('nonJson', `non-JSON response (labelled ${mediaType}, but the body is not JSON) from ${pathname}`);
       if (!endsLikeJson(raw.body)) throw new TransportError('truncated', `response body from ${pathname} is not complete JSON`);
       if (nestingDepth(raw.body) > MAX_JSON_DEPTH) {
         throw new TransportError('tooDeep', `response body from ${pathname} is nested more than ${MAX_JSON_DEPTH} levels deep`);
@@ -245,9 +244,9 @@ function startsLikeJson(body: Buffer): boolean {
 }
 
 /**
- * Deepest nesting of objects and arrays in a JSON body, read from its bytes before parsing, so
- * a hostile body nested thousands of levels deep fails one resource instead of overflowing the
- * stack of the code that walks the parsed value.
+ * Returns the maximum nesting of objects and arrays in a JSON body, read from its bytes before
+ * parsing. A hostile body nested thousands of levels deep then fails one resource instead of
+ * overflowing the stack of the code that walks the parsed value.
  */
 export function nestingDepth(body: Buffer): number {
   let depth = 0;

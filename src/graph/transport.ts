@@ -4,7 +4,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 
 /**
  * Failure below HTTP. `timeout`, `reset` and `truncated` are worth a retry for an idempotent
- * request; the others describe a hostile or broken answer that a retry would only repeat.
+ * request; the others describe a hostile or broken response that a retry would only repeat.
  */
 export type TransportFailure = 'timeout' | 'reset' | 'truncated' | 'tooLarge' | 'tooDeep' | 'nonJson' | 'foreignOrigin' | 'refused' | 'untrustedCertificate';
 
