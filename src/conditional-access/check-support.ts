@@ -122,13 +122,12 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
   const policies = snapshot.resources.conditionalAccessPolicies ?? [];
   const addressing = policies.filter((policy) => policyAddressesKind(kind, compilePolicy(policy), facts));
 
-  // Without group members (or role assignments) the policies' group and role targets look empty,
-  // so excluded groups would seem to exclude nobody and the check could pass on a real gap.
-  if (report.limitations.length > 0) {
-    const data = { limitations: report.limitations };
-    const finding: Finding<CoverageMessage> = { key: `${id}:incomplete-data`, messageId: 'incomplete', data, severity: 'medium', objects: [] };
-    return { state: 'manual', summary: { messageId: 'incomplete', data }, findings: [finding] };
-  }
+  // Without group members (or role assignments) the group and role targets of the policies that
+  // address this kind look empty, so an excluded group would seem to exclude nobody. A check that
+  // found no gap is then undecided (manual), and gaps that were found carry the caveat.
+  const incomplete = unresolvedTargets(snapshot, addressing);
+  const incompleteFinding: Finding<CoverageMessage>[] =
+    incomplete.length > 0 ? [{ key: `${id}:incomplete-data`, messageId: 'incomplete', data: { limitations: incomplete }, severity: 'medium', objects: [] }] : [];
 
   if (gaps.length > 0) {
     const findings: Finding<CoverageMessage>[] = gapFindings(id, gaps, 'gap', snapshot);
@@ -142,8 +141,13 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
         }
       }
     }
+    findings.push(...incompleteFinding);
     const data = { users: report.affected[kind].users, classes: report.affected[kind].classes, policies: addressing.filter((policy) => policy.state === 'enabled').length };
     return { state: 'fail', summary: { messageId: 'gaps-found', data }, findings };
+  }
+
+  if (incomplete.length > 0) {
+    return { state: 'manual', summary: { messageId: 'incomplete', data: { limitations: incomplete } }, findings: incompleteFinding };
   }
 
   const suspected = breakGlassGaps.filter((gap) => gap.breakGlass === 'suspected');
@@ -158,4 +162,24 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
 
   const data = { users: report.usersAnalysed, classes: report.userClasses, breakGlass: unique(breakGlassGaps.map((gap) => coverageRow(gap).exampleUser)) };
   return { state: 'pass', summary: { messageId: breakGlassGaps.length > 0 ? 'covered-except-break-glass' : 'covered', data }, findings: [] };
+}
+
+/** Sentences naming the policies whose group or role targets cannot be resolved from the snapshot. */
+function unresolvedTargets(snapshot: Snapshot, policies: readonly Graph.ConditionalAccessPolicy[]): string[] {
+  const problems: string[] = [];
+  const byGroups: string[] = [];
+  const byRoles: string[] = [];
+  for (const policy of policies) {
+    const users = policy.conditions?.users;
+    const name = policy.displayName ?? String(policy.id);
+    if ((users?.includeGroups?.length ?? 0) + (users?.excludeGroups?.length ?? 0) > 0) byGroups.push(name);
+    if ((users?.includeRoles?.length ?? 0) + (users?.excludeRoles?.length ?? 0) > 0) byRoles.push(name);
+  }
+  if (byGroups.length > 0 && snapshot.resources.groupMembers === undefined) {
+    problems.push(`group members were not collected (${snapshot.statusOf('groupMembers').status}), so the groups of ${sample(byGroups, 5).join(', ')} cannot be resolved.`);
+  }
+  if (byRoles.length > 0 && snapshot.resources.roleAssignments === undefined) {
+    problems.push(`role assignments were not collected (${snapshot.statusOf('roleAssignments').status}), so the roles of ${sample(byRoles, 5).join(', ')} cannot be resolved.`);
+  }
+  return problems;
 }

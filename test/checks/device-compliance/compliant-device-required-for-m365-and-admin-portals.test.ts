@@ -94,7 +94,7 @@ runCheckCases(check, [
   {
     // Regression: with group members forbidden, excluded groups looked empty and the check passed.
     name: 'group members not collected is manual',
-    tenant: tenant([...BASELINE_POLICIES, policy({ displayName: 'Staff session limits', conditions: { users: { includeUsers: [], includeGroups: [staff.id!] } } })]),
+    tenant: tenant(BASELINE_POLICIES.map((baseline) => ({ ...baseline, conditions: { ...baseline.conditions, users: { ...baseline.conditions!.users, excludeGroups: [staff.id!] } } }))),
     statuses: { groupMembers: { status: 'forbidden', permission: 'GroupMember.Read.All' } },
     engagement: DECLARED,
     expect: { state: 'manual', summary: 'incomplete', findings: [{ messageId: 'incomplete', key: `${ID}:incomplete-data` }] },
