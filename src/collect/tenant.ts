@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { UserError } from '../errors.js';
 import { log as rootLogger } from '../log.js';
 import type { AppSecretSource } from '../graph/auth.js';
-import { GraphClient } from '../graph/client.js';
+import { GraphClient, MAX_PAGES } from '../graph/client.js';
 import { systemClock, type Clock } from '../graph/clock.js';
 import { CLOUD_ENDPOINTS, type CloudName } from '../graph/clouds.js';
 import { GraphRequestError } from '../graph/errors.js';
@@ -312,6 +312,7 @@ class TenantRun {
     const members: Record<string, Record<string, unknown>[]> = {};
     const query = `$select=${MEMBER_SELECT.join(',')}&$top=${MEMBERS_MAX_TOP}`;
     let pending = new Map<string, string>();
+    const memberLinks = new Map<string, Set<string>>();
     for (const group of groups) {
       const id = String(group.id);
       members[id] = [];
@@ -341,8 +342,12 @@ class TenantRun {
         if (nextLink !== undefined) {
           try {
             const relative = this.client.relativePath(String(nextLink));
-            // Member pages of one group move forward; the same link twice is a loop.
-            if (relative === pending.get(groupId)) throw new GraphRequestError(undefined, 'nextLinkLoop', 'the server sent the same next link again', undefined, String(nextLink));
+            // Member pages of one group move forward, so a link seen before is a loop.
+            const seen = memberLinks.get(groupId) ?? new Set<string>();
+            if (seen.has(relative)) throw new GraphRequestError(undefined, 'nextLinkLoop', 'the server sent a next link it had already sent', undefined, String(nextLink));
+            if (seen.size >= MAX_PAGES) throw new GraphRequestError(undefined, 'tooManyPages', `the server sent more than ${MAX_PAGES} pages of members`, undefined, String(nextLink));
+            seen.add(relative);
+            memberLinks.set(groupId, seen);
             next.set(groupId, relative);
           } catch (error) {
             if (!(error instanceof GraphRequestError)) throw error;

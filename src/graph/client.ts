@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TenantTokenProvider, type AppSecretSource } from './auth.js';
 import type { Clock } from './clock.js';
 import { GraphRequestError, memberError, toGraphRequestError } from './errors.js';
-import { AuthMiddleware, RetryMiddleware, TransportMiddleware, emptyStats, type RequestStats } from './middleware.js';
+import { AuthMiddleware, RetryMiddleware, TransportMiddleware, emptyStats, retryBudget, type RequestStats } from './middleware.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { RETRYABLE_STATUSES, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 import { Transport } from './transport.js';
@@ -220,6 +220,8 @@ export class GraphClient {
       pending = round.retryLater;
       if (pending.length > 0) {
         this.options.logger.info({ members: pending.length, waitMs: round.waitMs }, 'retrying throttled batch members');
+        const budget = retryBudget.getStore();
+        if (budget !== undefined) budget.remainingMs -= round.waitMs;
         await this.options.clock.sleep(round.waitMs);
       }
     }
@@ -253,12 +255,17 @@ export class GraphClient {
         if (member.status === 429) this.stats.throttled++;
         this.stats.retries++;
         const retryAfter = parseRetryAfter(headerValue(member.headers, 'retry-after'), this.options.clock.now());
-        if (retryAfter !== undefined && retryAfter > this.options.retry.maxRetryAfterMs) {
-          this.options.logger.warn({ status: member.status, retryAfter: headerValue(member.headers, 'retry-after') }, 'not retrying a batch member: its Retry-After is over the cap');
+        const wait = retryDelay(this.options.retry, attempt, retryAfter);
+        const budget = retryBudget.getStore();
+        if ((retryAfter !== undefined && retryAfter > this.options.retry.maxRetryAfterMs) || (budget !== undefined && Math.max(wait, round.waitMs) > budget.remainingMs)) {
+          this.options.logger.warn(
+            { status: member.status, retryAfter: headerValue(member.headers, 'retry-after'), budgetLeftMs: budget?.remainingMs },
+            'not retrying a batch member: the wait asked for is over the cap or the retry budget of this resource',
+          );
           round.results.set(id, { status: member.status, body: member.body, error: memberError(member.status, member.body, member.headers, url) });
           continue;
         }
-        round.waitMs = Math.max(round.waitMs, retryDelay(this.options.retry, attempt, retryAfter));
+        round.waitMs = Math.max(round.waitMs, wait);
         round.retryLater.push([id, path]);
         continue;
       }

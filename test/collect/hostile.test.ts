@@ -76,6 +76,23 @@ describe('collect against a hostile Graph server', () => {
     assert.equal(server.stats.log.filter((entry) => entry.path.startsWith('/devices')).length, 1, 'only the first page was requested');
   });
 
+  for (const kind of ['foreignNextLink', 'loopNextLink'] as const) {
+    test(`group members: ${kind} in a batch member fails groupMembers`, async () => {
+      const server = await startFake([fixtureA], { faults: [{ kind, match: '/members', inBatch: true, origin: 'https://127.0.0.1:9', times: Number.POSITIVE_INFINITY }] });
+      const out = outDir();
+      try {
+        await collectFromFake(server, TENANT_A, out, { resources: ['groups', 'groupMembers'] });
+        const manifest = manifestOf(out);
+        assert.equal(manifest.resources.groupMembers?.status, 'failed');
+        assert.equal(manifest.resources.groupMembers?.error?.code, kind === 'foreignNextLink' ? 'foreignOrigin' : 'nextLinkLoop');
+        assert.equal(manifest.resources.groups?.status, 'collected');
+        assert.equal(existsSync(join(out, 'groupMembers.json')), false);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
   test('a nextLink loop fails the resource after the repeated link', async () => {
     const { server, manifest } = await collectWithFaults([{ kind: 'loopNextLink', match: '/devices', times: Number.POSITIVE_INFINITY }]);
     assert.equal(manifest.resources.devices?.status, 'failed');
@@ -128,6 +145,20 @@ describe('collect against a hostile Graph server', () => {
     });
     assert.equal(manifest.resources.devices?.status, 'failed');
     assert.equal(result.clock.slept, 400_000, 'two waits of 200 s fit the budget of 500 s, a third does not');
+  });
+
+  test('batch member retries stop at the resource budget', async () => {
+    const server = await startFake([fixtureA], { faults: [{ kind: 'throttle', match: '/members', inBatch: true, retryAfter: 200, times: Number.POSITIVE_INFINITY }] });
+    const out = outDir();
+    try {
+      const result = await collectFromFake(server, TENANT_A, out, { resources: ['groups', 'groupMembers'], retry: { ...DEFAULT_RETRY_POLICY, random: () => 0.5, resourceBudgetMs: 500_000 } });
+      const manifest = manifestOf(out);
+      assert.equal(manifest.resources.groupMembers?.status, 'failed');
+      assert.equal(manifest.resources.groupMembers?.error?.httpStatus, 429);
+      assert.equal(result.clock.slept, 400_000, 'two rounds of 200 s fit the budget of 500 s, a third does not');
+    } finally {
+      await server.close();
+    }
   });
 
   test('a token still rejected after a refresh fails the tenant', async () => {

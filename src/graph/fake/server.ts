@@ -43,7 +43,7 @@ export interface FakeFault {
   retryAfter?: number | 'date';
   /** For slow: delay before the response, in milliseconds. */
   delayMs?: number;
-  /** Apply to `$batch` members instead of whole requests (throttle, unavailable, forbidden). */
+  /** Apply to `$batch` members instead of whole requests (throttle, unavailable, forbidden, foreignNextLink, loopNextLink). */
   inBatch?: boolean;
   /** For truncate: send half the body as a complete response (a proxy that cut it), instead of closing the connection. */
   framed?: boolean;
@@ -363,13 +363,19 @@ export class FakeGraphServer {
       const memberPath = relative.split('?')[0]!;
       const fault = this.takeFault(memberPath, true);
       let answer: GraphAnswer;
-      if (fault) {
+      const query = new URLSearchParams(relative.includes('?') ? relative.slice(relative.indexOf('?') + 1) : '');
+      if (fault && (fault.kind === 'foreignNextLink' || fault.kind === 'loopNextLink')) {
+        this.stats.faultsFired[fault.kind] = (this.stats.faultsFired[fault.kind] ?? 0) + 1;
+        answer = this.answerGet(tenant, version, memberPath, query, memberId, arrivedAt);
+        const own = `${this.origin}/${version}${relative}`;
+        (answer.body as { '@odata.nextLink'?: string })['@odata.nextLink'] = fault.kind === 'loopNextLink' ? own : `${fault.origin ?? 'https://graph.example.invalid'}/${version}${relative}`;
+      } else if (fault) {
         this.stats.faultsFired[fault.kind] = (this.stats.faultsFired[fault.kind] ?? 0) + 1;
         answer = faultAnswer(fault, memberId);
       } else if ((member.method ?? 'GET').toUpperCase() !== 'GET') {
         answer = errorAnswer(405, 'BadRequest', 'the fake server batches GET only', memberId);
       } else {
-        answer = this.answerGet(tenant, version, memberPath, new URLSearchParams(relative.includes('?') ? relative.slice(relative.indexOf('?') + 1) : ''), memberId, arrivedAt);
+        answer = this.answerGet(tenant, version, memberPath, query, memberId, arrivedAt);
       }
       return { id: member.id, status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers }, body: answer.body };
     });
