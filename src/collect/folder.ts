@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
-/** What a partial folder was started for; a resumed run must match it exactly. */
+/** Tenant and options a partial folder was started for; a resumed run must match them exactly. */
 export interface CollectionRun {
   tenantId: string;
   /** Resource names requested, sorted; the full list when none was given. */
@@ -79,7 +79,7 @@ export class SnapshotFolder {
 
   /**
    * Deletes every entry except `keep`, so that a resource's file is present exactly when the
-   * manifest says it was collected: a file left by an earlier attempt whose resource is now
+   * manifest records it as collected. A file left by an earlier attempt whose resource is now
    * forbidden or failed must not reach the snapshot.
    */
   async keepOnly(keep: ReadonlySet<string>): Promise<void> {
@@ -169,6 +169,8 @@ async function acquireLock(finalDir: string): Promise<string> {
         `wait for it to finish, or pass another --out folder; if no such run exists, delete ${lockFile}`,
       );
     }
+    // NOTE: two runs that find the same stale lock at once may both remove it. The O_EXCL create
+    // then lets one in, but a slow second unlink can remove that run's new lock.
     await unlink(lockFile).catch(() => undefined);
   }
   throw new UserError(`could not take the lock ${lockFile}`, `delete ${lockFile} if no collect run is writing to ${finalDir}`);

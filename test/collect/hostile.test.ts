@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { SnapshotFolder } from '../../src/collect/folder.js';
 import { UserError } from '../../src/errors.js';
+import { parseFaultSpec } from '../../src/graph/fake/faults.js';
 import { FakeGraphServer } from '../../src/graph/fake/server.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/graph/retry.js';
 import type { SnapshotManifest } from '../../src/snapshot/types.js';
@@ -50,6 +51,12 @@ async function collectWithFaults(faults: FakeFault[], extra: Parameters<typeof c
 }
 
 describe('collect against a hostile Graph server', () => {
+  test('fake server parses the hostile fault options', () => {
+    assert.deepEqual(parseFaultSpec('foreignNextLink,match=/devices,origin=https://127.0.0.1:9'), { kind: 'foreignNextLink', match: '/devices', origin: 'https://127.0.0.1:9' });
+    assert.deepEqual(parseFaultSpec('oversized,bytes=2048'), { kind: 'oversized', bytes: 2048 });
+    assert.deepEqual(parseFaultSpec('deepJson,depth=500,times=always'), { kind: 'deepJson', depth: 500, times: Number.POSITIVE_INFINITY });
+  });
+
   test('a nextLink to another origin is refused and the token never leaves', async () => {
     // Another HTTPS server on the same address, another port: a different origin.
     const foreign = new FakeGraphServer({ tenants: [] });
@@ -114,7 +121,7 @@ describe('collect against a hostile Graph server', () => {
     assert.equal(manifest.resources.authorizationPolicy?.status, 'collected');
   });
 
-  test('an HTML 200 for a singleton is failed as non-JSON, not saved as {}', async () => {
+  test('HTML singleton fails as non-JSON', async () => {
     const { out, manifest } = await collectWithFaults([{ kind: 'html', match: '/policies/authorizationPolicy' }]);
     const policy = manifest.resources.authorizationPolicy!;
     assert.equal(policy.status, 'failed');
@@ -266,7 +273,7 @@ describe('collect partial folders and locks', () => {
     }
   });
 
-  test('a second run on the same folder is refused while the first holds the lock', async () => {
+  test('second run on a locked folder', async () => {
     const server = await startFake([fixtureA]);
     const out = outDir();
     try {
