@@ -162,6 +162,9 @@ export class GraphClient {
     if (body === null || typeof body !== 'object' || !Array.isArray(body.value)) {
       throw new GraphRequestError(undefined, 'unexpectedShape', 'response has no "value" array', undefined, url);
     }
+    if (body.value.some((item) => item === null || typeof item !== 'object' || Array.isArray(item))) {
+      throw new GraphRequestError(undefined, 'unexpectedShape', 'response has a "value" item that is not an object', undefined, url);
+    }
     const nextLink = body['@odata.nextLink'];
     if (nextLink !== undefined && typeof nextLink !== 'string') {
       throw new GraphRequestError(undefined, 'unexpectedShape', 'response has a "@odata.nextLink" that is not a string', undefined, url);

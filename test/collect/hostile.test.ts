@@ -130,6 +130,12 @@ describe('collect against a hostile Graph server', () => {
     assert.equal(existsSync(join(out, 'authorizationPolicy.json')), false);
   });
 
+  test('page items that are not objects fail the resource', async () => {
+    const { manifest } = await collectWithFaults([{ kind: 'nonObjectItems', match: '/devices' }]);
+    assert.equal(manifest.resources.devices?.status, 'failed');
+    assert.equal(manifest.resources.devices?.error?.code, 'unexpectedShape');
+  });
+
   test('HTML labelled application/json is non-JSON and not retried as truncated', async () => {
     const { server, manifest, result } = await collectWithFaults([{ kind: 'htmlAsJson', match: '/devices', times: Number.POSITIVE_INFINITY }]);
     assert.equal(manifest.resources.devices?.error?.code, 'nonJson');

@@ -27,6 +27,7 @@ export const FAULT_KINDS = [
   'deepJson',
   'html',
   'htmlAsJson',
+  'nonObjectItems',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -297,6 +298,7 @@ export class FakeGraphServer {
           this.sendJson(res, answer.status, { ...answer.headers, 'request-id': requestId }, page);
           return;
         }
+        case 'nonObjectItems':
         case 'oversized':
         case 'deepJson':
         case 'html':
@@ -668,6 +670,8 @@ function hostileBody(fault: FakeFault): string {
       const bytes = fault.bytes ?? 1024 * 1024;
       return `{"value":["${'x'.repeat(Math.max(0, bytes - 14))}"]}`;
     }
+    case 'nonObjectItems':
+      return '{"value":[null,1,"text"]}';
     case 'deepJson': {
       const depth = fault.depth ?? 100_000;
       return `${'['.repeat(depth)}${']'.repeat(depth)}`;
