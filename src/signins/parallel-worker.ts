@@ -7,9 +7,8 @@ import { log } from '../log.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
 import type { AuditEvent, SignInEvent } from './event.js';
-import { extractSignInFields } from './fast/extract.js';
 import { RecordReader, RecordWriter } from './fast/record.js';
-import { BadRecordError, fromGraphSignIn, normaliseRecord } from './normalise.js';
+import { BadRecordError, normaliseRecord } from './normalise.js';
 import { ActivityCollector, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
 
@@ -202,17 +201,16 @@ function handleLine(
   const fileStats = result.files[range.file]!;
   let normalised;
   try {
-    const fields = extractSignInFields(buffer, start, end);
-    if (fields) normalised = { kind: 'signIn' as const, event: fromGraphSignIn(fields) };
-    else {
-      let value: unknown;
-      try {
-        value = JSON.parse(buffer.toString('utf8', start, end));
-      } catch (error) {
-        throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
-      }
-      normalised = normaliseRecord(value);
+    // Measured on 2.3 KB Graph beta sign-ins: V8's JSON.parse plus the normaliser takes about 10.5 µs
+    // an event, a byte-level reader of only the needed fields about 12.5 µs. JSON.parse also
+    // checks the whole record and gives exactly what the in-memory review reads.
+    let value: unknown;
+    try {
+      value = JSON.parse(buffer.toString('utf8', start, end));
+    } catch (error) {
+      throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
     }
+    normalised = normaliseRecord(value);
   } catch (error) {
     if (!(error instanceof BadRecordError)) throw error;
     if (!task.skipBadRecords) {

@@ -9,9 +9,9 @@ import { reviewSignIns } from '../../src/signins/review.js';
 import { graphSignIn, tempDir, writeInput } from './fixtures.js';
 
 /**
- * The parallel review reads fields straight from the bytes and spills binary records; these cases
- * check that it gives what the in-memory review (JSON.parse of every record) gives on lines built
- * to trip a byte-level reader.
+ * The parallel review reads byte ranges on worker threads and spills binary records. These cases
+ * check that it gives what the in-memory review gives on lines built to trip a reader of raw bytes:
+ * keys inside strings, escapes, nested keys, any order, nulls and missing fields.
  */
 
 const USER = 'grace@contoso.example';
@@ -94,6 +94,16 @@ describe('parallel review on lines built to trip a byte-level reader', () => {
       assert.equal(parallel.summary.eventCount, 31);
     });
   }
+});
+
+describe('parallel review of a malformed nested value', () => {
+  it('stops with the file and line of the record', async () => {
+    const good = Array.from({ length: 10 }, (_, i) => JSON.stringify(graphSignIn({ id: `g-${i}` })));
+    // The syntax error sits inside a value no detection reads (deviceDetail).
+    const bad = JSON.stringify(graphSignIn({ id: 'bad', deviceDetail: { browser: 'Edge' } })).replace('"browser":"Edge"', '"browser":"Edge",,');
+    const file = writeInput(tempDir(), 'nested-bad.ndjson', [...good.slice(0, 6), bad, ...good.slice(6)].join('\n') + '\n');
+    await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), /nested-bad\.ndjson:7 \(record 6\)/);
+  });
 });
 
 describe('binary spill records', () => {

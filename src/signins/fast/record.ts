@@ -214,48 +214,6 @@ export class RecordWriter {
   }
 }
 
-/**
- * Returns one string object per distinct ASCII byte sequence, from a bounded table. Users, apps and
- * clients recur across events, so sharing their strings saves decoding and garbage collection.
- */
-export class StringInterner {
-  private readonly table: (string | undefined)[];
-  private readonly mask: number;
-  private used = 0;
-
-  constructor(bits = 14) {
-    this.table = new Array<string | undefined>(1 << bits).fill(undefined);
-    this.mask = (1 << bits) - 1;
-  }
-
-  /** The string of the ASCII bytes in `bytes[start, end)`. */
-  get(bytes: Buffer, start: number, end: number): string {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    const length = end - start;
-    for (let slot = hash & this.mask, probes = 0; probes < 8; slot = (slot + 1) & this.mask, probes++) {
-      const candidate = this.table[slot];
-      if (candidate === undefined) {
-        const text = bytes.toString('latin1', start, end);
-        // A full table is emptied rather than grown, so memory stays bounded.
-        if (++this.used > (this.mask >> 1)) {
-          this.table.fill(undefined);
-          this.used = 1;
-        }
-        this.table[slot] = text;
-        return text;
-      }
-      if (candidate.length === length && sameBytes(candidate, bytes, start)) return candidate;
-    }
-    return bytes.toString('latin1', start, end);
-  }
-}
-
-function sameBytes(text: string, bytes: Buffer, start: number): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
-  return true;
-}
-
 /** Reads the records of one spill file's bytes in order. */
 export class RecordReader {
   private index = 0;
