@@ -1,6 +1,7 @@
 import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { objectName, policyEvidence, roleName, sample, userEvidence } from '../checks/evidence.js';
+import { nameList } from '../checks/messages.js';
 import type { CheckContext, CheckOutcome, EvidenceObject, Finding, MessageTemplate } from '../checks/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { APP_GROUP_TABLES, WELL_KNOWN_APPS } from './app-groups.js';
@@ -65,6 +66,7 @@ function gapFindings<M extends string>(id: string, gaps: CoverageGap[], messageI
       messageId,
       data: {
         user: rows[0]!.exampleUser,
+        accounts: nameList(first.sampleUserIds.map((sampleId) => accountName(snapshot, sampleId)), 10, first.classSize),
         classSize: first.classSize,
         others: first.classSize - 1,
         apps: sample(unique(rows.flatMap((row) => row.apps)), 8),
@@ -78,6 +80,12 @@ function gapFindings<M extends string>(id: string, gaps: CoverageGap[], messageI
     });
   }
   return findings;
+}
+
+/** The sign-in name of a user, as the gap rows show it: the UPN, else the display name, else the id. */
+function accountName(snapshot: Snapshot, userId: string): string {
+  const user = snapshot.directory.userById(userId);
+  return user?.userPrincipalName ?? user?.displayName ?? userId;
 }
 
 function appName(snapshot: Snapshot, id: string): string {
@@ -131,8 +139,11 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
 
   if (gaps.length > 0) {
     const findings: Finding<CoverageMessage>[] = gapFindings(id, gaps, 'gap', snapshot);
+    // A report-only policy is named only when enabling it would close a reported gap.
+    const closers = new Set(gaps.flatMap((gap) => gap.reportOnlyWouldClose.map((policy) => policy.id)));
     for (const policy of addressing) {
       if (policy.state === 'enabledForReportingButNotEnforced') {
+        if (!closers.has(String(policy.id))) continue;
         findings.push({ key: `${id}:${policy.id}`, messageId: 'report-only-policy', data: { policy: policy.displayName ?? String(policy.id) }, severity: 'medium', objects: [policyEvidence(policy)] });
       } else if (policy.state === 'enabled') {
         const exclusions = exclusionsOf(snapshot, policy, declared);

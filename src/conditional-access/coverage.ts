@@ -97,7 +97,7 @@ export interface CoverageGap {
   equivalentClientAppTypes: ClientAppType[];
   equivalentDevices: string[];
   candidates: CandidatePolicy[];
-  /** Report-only policies that would close this gap if they were enabled. */
+  /** Report-only policies that, once enabled, would close this gap in every failing cell, its counterexample included. */
   reportOnlyWouldClose: { id: string; displayName: string }[];
   breakGlass: 'declared' | 'suspected' | null;
   uncertain: Uncertainty[];
@@ -601,11 +601,12 @@ function computeCoverage(snapshot: Snapshot, options: CoverageOptions): Coverage
           device: combination.device.value,
         };
         const gap = explainGap(kind, example, userClass, closingPolicies, disabledClosing, facts);
-        // Report-only policies that close the gap in at least one of its failing cells.
-        const candidatesForClass = reportOnlyCloses.slice();
-        andInto(candidatesForClass, userMask);
-        const closing = newMask(words);
-        for (const cell of failing) for (let i = 0; i < words; i++) closing[i]! |= candidatesForClass[i]! & cell.mask[i]!;
+        // Report-only policies that close every failing cell of the gap, the counterexample
+        // included: one that closes only some cells (a country block for the sign-ins from
+        // abroad) would leave the reported gap open if it were enabled.
+        const closing = reportOnlyCloses.slice();
+        andInto(closing, userMask);
+        for (const cell of failing) for (let i = 0; i < words; i++) closing[i]! &= cell.mask[i]!;
         const wouldClose = new Map<string, { id: string; displayName: string }>();
         policies.forEach((policy, index) => {
           if (hasBit(closing, index)) wouldClose.set(policy.id, { id: policy.id, displayName: policy.displayName });

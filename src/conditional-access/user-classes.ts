@@ -7,6 +7,9 @@ import type { CompiledPolicy } from './policy.js';
 import type { ExternalUserType } from './types.js';
 
 /** Break-glass status of a user: declared in the engagement file, suspected from its name, or none. */
+
+/** Members kept per class, so a finding can name up to this many people before "and N more". */
+const CLASS_SAMPLE_SIZE = 10;
 export type BreakGlassStatus = 'declared' | 'suspected' | null;
 
 /**
@@ -121,7 +124,7 @@ export function buildUserClasses(
     const existing = byKey.get(key);
     if (existing) {
       existing.size++;
-      if (existing.sampleIds.length < 5) existing.sampleIds.push(user.id);
+      if (existing.sampleIds.length < CLASS_SAMPLE_SIZE) existing.sampleIds.push(user.id);
       return;
     }
     const own = [...numeric.map((token) => tokenNames[token]!), ...extra];

@@ -51,15 +51,15 @@ export const legacyAuthenticationIsBlocked: CheckDefinition<CoverageMessage> = {
     'Security defaults also block legacy authentication; a tenant that relies on them is assessed by the security defaults check.',
   ],
   messages: {
-    covered: { text: 'Legacy authentication (exchangeActiveSync and other) is blocked for all {users} enabled users ({classes} user classes).' },
+    covered: { text: 'Legacy authentication (exchangeActiveSync and other) is blocked for all {users} enabled {users|user|users} ({classes} user {classes|class|classes}).' },
     'covered-except-break-glass': { text: 'Legacy authentication is blocked for every enabled user except the declared break-glass accounts ({breakGlass}).' },
     'gaps-found': {
-      text: 'Legacy authentication is not blocked for {users} users in {classes} user classes; {policies} enabled policies block it for others.',
+      text: 'Legacy authentication is not blocked for {users} {users|user|users} in {classes} user {classes|class|classes}; {policies} enabled {policies|policy blocks|policies block} it for others.',
       client: 'Some accounts can still sign in through old protocols that cannot ask for a second factor.',
     },
     gap: {
-      text: 'Legacy authentication by {user} and {others} other users in the same class is not blocked: clients {clientAppTypes}; apps {apps}; platforms {platforms}; locations {locations}. Why not: {whyNotCovered}.',
-      client: '{user} and {others} similar accounts can sign in through old protocols with a password alone.',
+      text: 'Legacy authentication by {accounts} (user class of {classSize} with the same policy assignments) is not blocked: clients {clientAppTypes}; apps {apps}; platforms {platforms}; locations {locations}. Why not: {whyNotCovered}.',
+      client: '{accounts} can sign in through old protocols with a password alone.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and legacy authentication is not blocked for it (clients {clientAppTypes}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

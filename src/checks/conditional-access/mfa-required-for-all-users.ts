@@ -55,15 +55,15 @@ export const mfaRequiredForAllUsers: CheckDefinition<CoverageMessage> = {
     'A custom authentication strength counts as MFA only when every combination it allows has two factors.',
   ],
   messages: {
-    covered: { text: 'Every sign-in tested for all {users} enabled users ({classes} user classes) requires MFA or is blocked.' },
+    covered: { text: 'Every sign-in tested for all {users} enabled {users|user|users} ({classes} user {classes|class|classes}) requires MFA or is blocked.' },
     'covered-except-break-glass': { text: 'MFA is required for every enabled user except the declared break-glass accounts ({breakGlass}), which are excluded on purpose.' },
     'gaps-found': {
-      text: '{users} users in {classes} user classes can sign in without MFA; {policies} enabled policies require MFA for others.',
+      text: '{users} {users|user|users} in {classes} user {classes|class|classes} can sign in without MFA; {policies} enabled {policies|policy requires|policies require} MFA for others.',
       client: 'Some accounts can be signed into with a password alone.',
     },
     gap: {
-      text: '{user} and {others} other users in the same class can sign in without MFA: apps {apps}; clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
-      client: '{user} and {others} similar accounts can be signed into with a password alone.',
+      text: '{accounts} (user class of {classSize} with the same policy assignments) can sign in without MFA: apps {apps}; clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
+      client: '{accounts} can be signed into with a password alone.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and is not asked for MFA (apps {apps}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

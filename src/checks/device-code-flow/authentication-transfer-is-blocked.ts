@@ -56,15 +56,15 @@ export const authenticationTransferIsBlocked: CheckDefinition<CoverageMessage> =
     'Membership of the Office365 and MicrosoftAdminPortals app groups comes from dated tables in tokengap, because Microsoft does not publish their app ids.',
   ],
   messages: {
-    covered: { text: 'An enabled policy blocks authentication transfer for all {users} enabled users ({classes} user classes) on every resource tested.' },
+    covered: { text: 'An enabled policy blocks authentication transfer for all {users} enabled {users|user|users} ({classes} user {classes|class|classes}) on every resource tested.' },
     'covered-except-break-glass': { text: 'Authentication transfer is blocked for every enabled user except the declared break-glass accounts ({breakGlass}), which are excluded on purpose.' },
     'gaps-found': {
-      text: 'Authentication transfer is not blocked for {users} users in {classes} user classes; {policies} enabled policies block it for others.',
+      text: 'Authentication transfer is not blocked for {users} {users|user|users} in {classes} user {classes|class|classes}; {policies} enabled {policies|policy blocks|policies block} it for others.',
       client: 'Some accounts can hand their signed-in session to another device by QR code.',
     },
     gap: {
-      text: 'Authentication transfers by {user} and {others} other users in the same class are not blocked: apps {apps}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
-      client: '{user} and {others} similar accounts can hand their session to another device by QR code.',
+      text: 'Authentication transfers by {accounts} (user class of {classSize} with the same policy assignments) are not blocked: apps {apps}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
+      client: '{accounts} can hand their session to another device by QR code.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and has no authentication transfer block (apps {apps}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

@@ -57,15 +57,15 @@ export const deviceCodeFlowIsBlocked: CheckDefinition<CoverageMessage> = {
     'Membership of the Office365 and MicrosoftAdminPortals app groups comes from dated tables in tokengap, because Microsoft does not publish their app ids.',
   ],
   messages: {
-    covered: { text: 'An enabled policy blocks device code flow for all {users} enabled users ({classes} user classes) on every resource tested.' },
+    covered: { text: 'An enabled policy blocks device code flow for all {users} enabled {users|user|users} ({classes} user {classes|class|classes}) on every resource tested.' },
     'covered-except-break-glass': { text: 'Device code flow is blocked for every enabled user except the declared break-glass accounts ({breakGlass}), which are excluded on purpose.' },
     'gaps-found': {
-      text: 'Device code flow is not blocked for {users} users in {classes} user classes; {policies} enabled policies block it for others.',
+      text: 'Device code flow is not blocked for {users} {users|user|users} in {classes} user {classes|class|classes}; {policies} enabled {policies|policy blocks|policies block} it for others.',
       client: 'Some accounts can still be phished with the device-code technique used by current phishing kits.',
     },
     gap: {
-      text: 'Device code sign-ins by {user} and {others} other users in the same class are not blocked: apps {apps}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
-      client: '{user} and {others} similar accounts can be phished with a device code.',
+      text: 'Device code sign-ins by {accounts} (user class of {classSize} with the same policy assignments) are not blocked: apps {apps}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
+      client: '{accounts} can be phished with a device code.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and has no device code block (apps {apps}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

@@ -53,15 +53,15 @@ export const compliantDeviceRequiredForM365AndAdminPortals: CheckDefinition<Cove
     'Whether devices actually report compliance in Intune is not assessed here.',
   ],
   messages: {
-    covered: { text: 'Exchange, SharePoint, Teams and the admin portals require a compliant or hybrid-joined device for all {users} enabled users ({classes} user classes).' },
+    covered: { text: 'Exchange, SharePoint, Teams and the admin portals require a compliant or hybrid-joined device for all {users} enabled {users|user|users} ({classes} user {classes|class|classes}).' },
     'covered-except-break-glass': { text: 'A compliant or hybrid-joined device is required for every enabled user except the declared break-glass accounts ({breakGlass}).' },
     'gaps-found': {
-      text: '{users} users in {classes} user classes can reach Microsoft 365 or admin portals from an unmanaged device; {policies} enabled policies require a managed device for others.',
+      text: '{users} {users|user|users} in {classes} user {classes|class|classes} can reach Microsoft 365 or admin portals from an unmanaged device; {policies} enabled {policies|policy requires|policies require} a managed device for others.',
       client: 'Some accounts can open email, files or admin portals from any device, including an attacker\'s.',
     },
     gap: {
-      text: '{user} and {others} other users in the same class can reach {apps} from an unmanaged device: clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
-      client: '{user} and {others} similar accounts can open company data from unmanaged devices.',
+      text: '{accounts} (user class of {classSize} with the same policy assignments) can reach {apps} from an unmanaged device: clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
+      client: '{accounts} can open company data from unmanaged devices.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and is not required to use a managed device (apps {apps}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

@@ -54,15 +54,15 @@ export const adminRolesRequirePhishingResistantMfa: CheckDefinition<CoverageMess
     'Whether each admin has registered a phishing-resistant method is assessed by the method registration check, not here.',
   ],
   messages: {
-    covered: { text: 'Every sign-in tested for the holders of the 15 admin roles requires the phishing-resistant strength or is blocked ({users} enabled users, {classes} user classes).' },
+    covered: { text: 'Every sign-in tested for the holders of the 15 admin roles requires the phishing-resistant strength or is blocked ({users} enabled {users|user|users}, {classes} user {classes|class|classes}).' },
     'covered-except-break-glass': { text: 'Phishing-resistant MFA is required for every admin except the declared break-glass accounts ({breakGlass}).' },
     'gaps-found': {
-      text: '{users} admins in {classes} user classes can sign in without phishing-resistant MFA; {policies} enabled policies require it for others.',
+      text: '{users} {users|admin|admins} in {classes} user {classes|class|classes} can sign in without phishing-resistant MFA; {policies} enabled {policies|policy requires|policies require} it for others.',
       client: 'Some administrator accounts can sign in with methods that phishing sites can relay.',
     },
     gap: {
-      text: 'Admin {user} and {others} other users in the same class can sign in without phishing-resistant MFA: apps {apps}; clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
-      client: 'The administrator {user} and {others} similar accounts can sign in with methods that phishing sites can relay.',
+      text: '{classSize|Admin|Admins} {accounts} (user class of {classSize} with the same policy assignments) can sign in without phishing-resistant MFA: apps {apps}; clients {clientAppTypes}; platforms {platforms}; locations {locations}; devices {devices}. Why not: {whyNotCovered}.',
+      client: '{classSize|The administrator|The administrators} {accounts} can sign in with methods that phishing sites can relay.',
     },
     'suspected-break-glass-gap': {
       text: '{user} looks like a break-glass account and is not required to use phishing-resistant MFA (apps {apps}). This would pass if the account is declared as emergency access in the engagement file; otherwise close the gap. Why not: {whyNotCovered}.',

@@ -2,7 +2,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { deviceCodeFlowIsBlocked as check } from '../../../src/checks/device-code-flow/device-code-flow-is-blocked.js';
 import { runCheckCases } from '../../helpers/check-cases.js';
-import { policy } from '../../helpers/tenant.js';
+import { policy, user } from '../../helpers/tenant.js';
 import { alice, BASELINE_POLICIES, blockDeviceCode, bob, breakGlass, carol, DECLARED, EXCLUDE_BREAK_GLASS, guest, staff, tenant, tenantWithoutBreakGlass, upn, withPolicy } from '../../conditional-access/baseline.js';
 
 const ID = check.id;
@@ -11,6 +11,9 @@ const deviceCodeBlock = (conditions: Record<string, unknown>, state = 'enabled')
   policy({ displayName: 'Block device code flow', state: state as Graph.ConditionalAccessPolicyState, conditions: { users: EXCLUDE_BREAK_GLASS, authenticationFlows: { transferMethods: 'deviceCodeFlow' }, ...conditions } as never, grantControls: block });
 const gapFor = (user: Graph.User) => ({ messageId: 'gap' as const, key: `${ID}:${user.id}`, data: { user: upn(user) } });
 const everyone = [gapFor(alice), gapFor(bob), gapFor(carol), gapFor(guest)];
+const office = { '@odata.type': '#microsoft.graph.ipNamedLocation', id: 'loc-office', displayName: 'Office', isTrusted: true, ipRanges: [{ cidrAddress: '203.0.113.0/24' }] } as Graph.NamedLocation;
+// Eleven members with no group or role, so a user class can be larger than the ten accounts a finding names.
+const extras = Array.from({ length: 11 }, (_, index) => user({ displayName: `Extra ${String(index + 1).padStart(2, '0')}` }));
 
 runCheckCases(check, [
   {
@@ -41,6 +44,31 @@ runCheckCases(check, [
     tenant: tenant(withPolicy(blockDeviceCode, deviceCodeBlock({}, 'enabledForReportingButNotEnforced'))),
     engagement: DECLARED,
     expect: { state: 'fail', summary: 'gaps-found', findings: [...everyone, { messageId: 'report-only-policy', data: { policy: 'Block device code flow' } }] },
+  },
+  {
+    // Enabling a block that spares the office would leave office sign-ins open, so it is no fix.
+    name: 'partial report-only block is not named',
+    tenant: tenant(
+      withPolicy(blockDeviceCode, policy({ displayName: 'Block outside the office', state: 'enabledForReportingButNotEnforced', conditions: { users: EXCLUDE_BREAK_GLASS, locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never, grantControls: block })),
+      { namedLocations: [office] },
+    ),
+    engagement: DECLARED,
+    expect: { state: 'fail', summary: 'gaps-found', findings: everyone },
+  },
+  {
+    name: 'class names ten accounts then counts',
+    tenant: tenant(withPolicy(blockDeviceCode, null), { users: [alice, bob, carol, breakGlass, guest, ...extras] }),
+    engagement: DECLARED,
+    expect: {
+      state: 'fail',
+      findings: [
+        // Without a device code policy Staff membership does not matter, so Alice shares the extras' class.
+        { messageId: 'gap', key: `${ID}:${alice.id}`, data: { classSize: 12, accounts: `${[alice, ...extras.slice(0, 9)].map(upn).join(', ')} and 2 more` } },
+        gapFor(bob),
+        gapFor(carol),
+        gapFor(guest),
+      ],
+    },
   },
   {
     name: 'no device code policy at all',
