@@ -1,6 +1,7 @@
 import { toTerminalField } from '../cli/terminal.js';
 import type { Alert } from './detections/types.js';
 import type { ReviewResult, SignInSummary, TimelineEntry } from './review.js';
+import { plural } from '../report/text.js';
 
 /** The `--json` document: alerts, summary and per-user timelines. */
 export function reviewJson(result: ReviewResult): string {
@@ -26,7 +27,7 @@ export function coverageWarnings(summary: SignInSummary): string[] {
   if (summary.period.days > 0 && summary.period.days < summary.retentionDays - 1) {
     warnings.push(`The log covers ${summary.period.days} days; Entra ID keeps ${summary.retentionDays}.`);
   }
-  if (summary.skippedRecords > 0) warnings.push(`${summary.skippedRecords} bad record(s) were skipped (--skip-bad-records).`);
+  if (summary.skippedRecords > 0) warnings.push(`${plural(summary.skippedRecords, 'bad record')} ${summary.skippedRecords === 1 ? 'was' : 'were'} skipped (--skip-bad-records).`);
   return warnings;
 }
 
@@ -42,7 +43,7 @@ export function reviewText(result: ReviewResult, options: { timelines?: boolean 
   const { summary, alerts } = result;
   const t = (value: string | number | null | undefined): string => (value === null || value === undefined ? '?' : toTerminalField(String(value)));
   const lines: string[] = [];
-  lines.push(`Sign-in review: ${summary.eventCount} sign-ins of ${summary.userCount} users, ${summary.period.from ? t(summary.period.from) : '-'} to ${summary.period.to ? t(summary.period.to) : '-'} (${summary.period.days} days)`);
+  lines.push(`Sign-in review: ${plural(summary.eventCount, 'sign-in')} of ${plural(summary.userCount, 'user')}, ${summary.period.from ? t(summary.period.from) : '-'} to ${summary.period.to ? t(summary.period.to) : '-'} (${plural(summary.period.days, 'day')})`);
   if (summary.auditCount > 0) lines.push(`Directory audit events: ${summary.auditCount}`);
   for (const warning of coverageWarnings(summary)) lines.push(`warning: ${t(warning)}`);
   lines.push('');
@@ -55,7 +56,7 @@ export function reviewText(result: ReviewResult, options: { timelines?: boolean 
   if (summary.eventCount > 0 && summary.deviceCode.users.length === 0 && summary.carriesAuthenticationProtocol) lines.push('  nobody');
   for (const user of summary.deviceCode.users) {
     const apps = user.apps.map((app) => `${t(app.appDisplayName ?? app.appId)} (${app.signIns})`).join(', ');
-    lines.push(`  ${t(user.user)}: ${user.signIns} sign-in(s), ${t(user.first)} to ${t(user.last)}, apps ${apps}, IPs ${user.ips.map(t).join(', ')}`);
+    lines.push(`  ${t(user.user)}: ${plural(user.signIns, 'sign-in')}, ${t(user.first)} to ${t(user.last)}, apps ${apps}, IPs ${user.ips.map(t).join(', ')}`);
   }
   if (summary.deviceCode.blockedAttempts > 0) lines.push(`  blocked device-code attempts: ${summary.deviceCode.blockedAttempts}`);
   lines.push('');

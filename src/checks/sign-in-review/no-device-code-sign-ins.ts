@@ -50,10 +50,10 @@ export const noDeviceCodeSignIns: CheckDefinition<Message> = {
     'Only successful sign-ins count; blocked attempts are reported by the sign-in review as device-code-blocked.',
   ],
   messages: {
-    'none-found': { text: 'None of the {events} sign-ins over {days} days used device code flow.' },
-    'device-code-users': { text: '{users} users signed in with device code flow ({signIns} sign-ins).', client: '{users} people signed in with a device code.' },
+    'none-found': { text: 'None of the {events} {events|sign-in|sign-ins} over {days} {days|day|days} used device code flow.' },
+    'device-code-users': { text: '{users} {users|user|users} signed in with device code flow ({signIns} {signIns|sign-in|sign-ins}).', client: '{users} {users|person|people} signed in with a device code.' },
     'device-code-user': {
-      text: '{user} signed in with device code flow {signIns} times between {first} and {last}, to {apps}, from {ips}.',
+      text: '{user} signed in with device code flow {signIns} {signIns|time|times} between {first} and {last}, to {apps}, from {ips}.',
       client: '{user} signed in with a device code; please confirm it was them.',
     },
     'protocol-missing': {

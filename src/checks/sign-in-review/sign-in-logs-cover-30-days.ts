@@ -41,13 +41,13 @@ export const signInLogsCover30Days: CheckDefinition<Message> = {
     'Field coverage is per field across the whole log: a log where only some events carry authenticationProtocol counts as carrying it.',
   ],
   messages: {
-    'covers-retention': { text: 'The sign-in logs cover {days} days ({from} to {to}, {events} sign-ins) with the token-theft fields.' },
-    'needs-review': { text: 'The sign-in logs cover {days} days ({events} sign-ins) but have gaps for the review.' },
+    'covers-retention': { text: 'The sign-in logs cover {days} {days|day|days} ({from} to {to}, {events} {events|sign-in|sign-ins}) with the token-theft fields.' },
+    'needs-review': { text: 'The sign-in logs cover {days} {days|day|days} ({events} {events|sign-in|sign-ins}) but have gaps for the review.' },
     'short-period': {
-      text: 'The sign-in logs cover only {days} days ({from} to {to}); Entra ID keeps {retention} days.',
-      client: 'We reviewed {days} days of sign-ins rather than the full month.',
+      text: 'The sign-in logs cover only {days} {days|day|days} ({from} to {to}); Entra ID keeps {retention} days.',
+      client: 'We reviewed {days} {days|day|days} of sign-ins rather than the full month.',
     },
-    stale: { text: 'The newest sign-in in the logs is from {to}, {age} days before the assessment.', client: 'The sign-in records we reviewed are not current.' },
+    stale: { text: 'The newest sign-in in the logs is from {to}, {age} {age|day|days} before the assessment.', client: 'The sign-in records we reviewed are not current.' },
     'beta-fields-missing': {
       text: 'No sign-in in the logs carries {fields}: the export is from Graph v1.0 or an older Sentinel table, so device-code use and session replay cannot be seen.',
       client: 'The sign-in records lack details needed to spot stolen sessions.',

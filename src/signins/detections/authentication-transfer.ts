@@ -1,5 +1,6 @@
 import { groupBy, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 export const authenticationTransfer: Detection = {
   id: 'authentication-transfer',
@@ -19,7 +20,7 @@ export const authenticationTransfer: Detection = {
       (event) => succeeded(event) && (event.authenticationProtocol === 'authenticationTransfer' || event.originalTransferMethod === 'authenticationTransfer'),
     );
     return [...groupBy(events, (event) => event.appId ?? '').values()].map((group) =>
-      makeAlert('authentication-transfer', 'medium', activity, group, `${group.length} sign-in(s) to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'} used authentication transfer`),
+      makeAlert('authentication-transfer', 'medium', activity, group, `${plural(group.length, 'sign-in')} to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'} used authentication transfer`),
     );
   },
 };

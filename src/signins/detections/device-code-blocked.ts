@@ -1,6 +1,7 @@
 import type { SignInEvent } from '../event.js';
 import { groupBy, makeAlert } from './helpers.js';
 import type { Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 /** AADSTS53003 BlockedByConditionalAccess. */
 const BLOCKED_BY_CONDITIONAL_ACCESS = 53003;
@@ -32,7 +33,7 @@ export const deviceCodeBlocked: Detection = {
         'info',
         activity,
         group,
-        `${group.length} device-code attempt(s) to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'} blocked by Conditional Access` +
+        `${plural(group.length, 'device-code attempt')} to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'} blocked by Conditional Access` +
           (policies.length > 0 ? ` (${policies.join(', ')})` : '') +
           (tracked > 0 ? `; ${tracked} were later requests of a device-code session (protocol tracking)` : ''),
       );

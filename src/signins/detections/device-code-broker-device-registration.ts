@@ -1,5 +1,6 @@
 import { AUTHENTICATION_BROKER_APP_ID, makeAlert, succeeded, timeMs } from './helpers.js';
 import type { Alert, Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 /**
  * Storm-2372's variant from February 2025: device code through the Microsoft Authentication Broker,
@@ -37,7 +38,7 @@ export const deviceCodeBrokerDeviceRegistration: Detection = {
         activity,
         [event],
         `device-code sign-in through the Microsoft Authentication Broker, then "${following[0]!.activityDisplayName}" ` +
-          `${Math.round((Date.parse(following[0]!.activityDateTime) - time) / 60_000)} minute(s) later` +
+          `${plural(Math.round((Date.parse(following[0]!.activityDateTime) - time) / 60_000), 'minute')} later` +
           (following[0]!.initiatedBy?.ipAddress ? ` from ${following[0]!.initiatedBy.ipAddress}` : ''),
       );
       alert.audits = following.map((audit) => ({

@@ -1,5 +1,6 @@
 import { isDeviceCode, makeAlert, succeeded, timeMs } from './helpers.js';
 import type { Alert, Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,7 +36,7 @@ export const deviceCodeFirstUse: Detection = {
             [event],
             previous === null
               ? `first device-code sign-in of this user in the log` +
-                  (historyDays < context.settings.deviceCodeFirstUseLookbackDays ? ` (only ${historyDays} day(s) of this user's history precede it)` : '')
+                  (historyDays < context.settings.deviceCodeFirstUseLookbackDays ? ` (only ${plural(historyDays, 'day')} of this user's history precede it)` : '')
               : `first device-code sign-in in ${Math.floor((time - previous) / DAY_MS)} days`,
           ),
         );

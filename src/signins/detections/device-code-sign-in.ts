@@ -1,5 +1,6 @@
 import { groupBy, isDeviceCode, MAIL_AND_FILES_RESOURCES, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 /** Every successful device-code sign-in, one alert per user and app. */
 export const deviceCodeSignIn: Detection = {
@@ -27,7 +28,7 @@ export const deviceCodeSignIn: Detection = {
         mailOrFiles ? 'high' : 'medium',
         activity,
         group,
-        `${group.length} successful device-code sign-in(s) to ${app}` +
+        `${plural(group.length, 'successful device-code sign-in')} to ${app}` +
           (tracked > 0 ? `, ${tracked} of them refreshes of a session that began with device code` : '') +
           (mailOrFiles ? '; tokens were issued for mail, files or Microsoft Graph' : ''),
       );

@@ -1,6 +1,7 @@
 import type { SignInEvent } from '../event.js';
 import { asnOf, country, groupBy, makeAlert, succeeded, timeMs } from './helpers.js';
 import type { Alert, Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 /** How an event's network differs from the device-code sign-in's, or null when it does not. */
 function difference(base: SignInEvent, other: SignInEvent): string | null {
@@ -56,7 +57,7 @@ export const deviceCodeThenNewLocation: Detection = {
           'high',
           activity,
           [base, ...found.map((entry) => entry.event)],
-          `device-code sign-in from ${base.ipAddress ?? 'an unknown IP'} followed by ${found.length} sign-in(s) from another network (${found[0]!.why})`,
+          `device-code sign-in from ${base.ipAddress ?? 'an unknown IP'} followed by ${plural(found.length, 'sign-in')} from another network (${found[0]!.why})`,
         ),
       );
     });

@@ -1,5 +1,6 @@
 import { asnOf, groupBy, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 export const hostingNetwork: Detection = {
   id: 'hosting-network',
@@ -21,7 +22,7 @@ export const hostingNetwork: Detection = {
         replayLike ? 'high' : 'medium',
         activity,
         group,
-        `${group.length} successful sign-in(s) from AS${asnOf(first)}${first.network?.asnName ? ` (${first.network.asnName})` : ''}, a hosting network` +
+        `${plural(group.length, 'successful sign-in')} from AS${asnOf(first)}${first.network?.asnName ? ` (${first.network.asnName})` : ''}, a hosting network` +
           (replayLike ? '; some were non-interactive or satisfied MFA by a token claim' : ''),
       );
     });

@@ -1,6 +1,7 @@
 import type { SignInEvent } from '../event.js';
 import { country, makeAlert, succeeded, timeMs } from './helpers.js';
 import type { Alert, Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 const EARTH_RADIUS_KM = 6371;
 
@@ -53,10 +54,10 @@ export const impossibleTravel: Detection = {
         const km = distanceKm(from, to);
         const speed = km / hours;
         if (km >= impossibleTravelMinKm && speed > impossibleTravelKmh) {
-          reason = `${Math.round(km)} km in ${Math.round(hours * 60)} minute(s) (${Math.round(speed)} km/h) between ${countryA ?? '?'} and ${countryB ?? '?'}`;
+          reason = `${Math.round(km)} km in ${plural(Math.round(hours * 60), 'minute')} (${Math.round(speed)} km/h) between ${countryA ?? '?'} and ${countryB ?? '?'}`;
         }
       } else if (countryA && countryB && countryA.toUpperCase() !== countryB.toUpperCase() && hours * 60 <= countryChangeMinutes) {
-        reason = `sign-ins from ${countryA} and ${countryB} ${Math.round(hours * 60)} minute(s) apart`;
+        reason = `sign-ins from ${countryA} and ${countryB} ${plural(Math.round(hours * 60), 'minute')} apart`;
       }
       if (reason) alerts.push(makeAlert('impossible-travel', 'medium', activity, [before, after], reason));
     }

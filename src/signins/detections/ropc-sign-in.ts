@@ -1,5 +1,6 @@
 import { groupBy, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
+import { plural } from '../../report/text.js';
 
 export const ropcSignIn: Detection = {
   id: 'ropc-sign-in',
@@ -20,7 +21,7 @@ export const ropcSignIn: Detection = {
         singleFactor ? 'high' : 'medium',
         activity,
         group,
-        `${group.length} successful ROPC sign-in(s) to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'}${singleFactor ? ' with single-factor authentication' : ''}`,
+        `${plural(group.length, 'successful ROPC sign-in')} to ${group[0]!.appDisplayName ?? group[0]!.appId ?? 'an unnamed app'}${singleFactor ? ' with single-factor authentication' : ''}`,
       );
     });
   },

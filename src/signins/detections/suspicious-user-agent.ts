@@ -2,6 +2,7 @@ import { severityRank } from '../../checks/types.js';
 import { groupBy, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
 import { matchUserAgent } from './user-agent-markers.js';
+import { plural } from '../../report/text.js';
 
 export const suspiciousUserAgent: Detection = {
   id: 'suspicious-user-agent',
@@ -27,7 +28,7 @@ export const suspiciousUserAgent: Detection = {
         severity,
         activity,
         group.map((entry) => entry.event),
-        `user agent contains "${marker.exact ? 'TeamFiltration' : marker.marker}" (${marker.context}; source: ${marker.source}); ${successes} of ${group.length} sign-in(s) succeeded`,
+        `user agent contains "${marker.exact ? 'TeamFiltration' : marker.marker}" (${marker.context}; source: ${marker.source}); ${successes} of ${plural(group.length, 'sign-in')} succeeded`,
       );
     });
   },
