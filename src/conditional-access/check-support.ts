@@ -2,7 +2,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { objectName, policyEvidence, roleName, sample, userEvidence } from '../checks/evidence.js';
 import { nameList } from '../checks/messages.js';
-import type { CheckContext, CheckOutcome, EvidenceObject, Finding, MessageTemplate } from '../checks/types.js';
+import type { CheckContext, CheckOutcome, EvidenceObject, Finding, MessageTemplate, ResourceNeed } from '../checks/types.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { APP_GROUP_TABLES, WELL_KNOWN_APPS } from './app-groups.js';
 import { analyzeCoverage, policyAddressesKind, type CoverageGap, type CoverageReport, type GapKind } from './coverage.js';
@@ -24,6 +24,18 @@ export type CoverageMessage =
   | 'incomplete';
 
 export type CoverageMessages = Record<CoverageMessage, MessageTemplate>;
+
+/**
+ * Resources every coverage-based check reads. Group members and role assignments are optional:
+ * without them the check runs and turns manual where a policy's group or role targets matter.
+ */
+export const COVERAGE_REQUIRES: ResourceNeed[] = [
+  { resource: 'conditionalAccessPolicies' },
+  { resource: 'users' },
+  { resource: 'groupMembers', optional: true },
+  { resource: 'roleAssignments', optional: true },
+  { resource: 'namedLocations', optional: true },
+];
 
 /** Returns the coverage analysis the checks share; analyzeCoverage keeps it per snapshot. */
 export function coverageFor(context: CheckContext): CoverageReport {

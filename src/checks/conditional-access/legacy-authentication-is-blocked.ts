@@ -1,4 +1,4 @@
-import { evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
+import { COVERAGE_REQUIRES, evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
 import type { CheckDefinition } from '../types.js';
 
 const ID = 'legacy-authentication-is-blocked';
@@ -34,13 +34,7 @@ export const legacyAuthenticationIsBlocked: CheckDefinition<CoverageMessage> = {
   },
   clientText: 'We checked that old mail and sign-in protocols, which cannot ask for a second factor, are switched off.',
   scopeClass: 'hardening-project',
-  requires: [
-    { resource: 'conditionalAccessPolicies' },
-    { resource: 'users' },
-    { resource: 'groupMembers', optional: true },
-    { resource: 'roleAssignments', optional: true },
-    { resource: 'namedLocations', optional: true },
-  ],
+  requires: COVERAGE_REQUIRES,
   license: 'entraIdP1',
   references: [
     'https://learn.microsoft.com/entra/identity/conditional-access/policy-block-legacy-authentication',

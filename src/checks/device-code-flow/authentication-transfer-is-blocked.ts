@@ -1,4 +1,4 @@
-import { evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
+import { COVERAGE_REQUIRES, evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
 import type { CheckDefinition } from '../types.js';
 
 const ID = 'authentication-transfer-is-blocked';
@@ -39,13 +39,7 @@ export const authenticationTransferIsBlocked: CheckDefinition<CoverageMessage> =
   },
   clientText: 'We checked that signed-in sessions cannot be handed from a computer to another device by QR code.',
   scopeClass: 'hardening-project',
-  requires: [
-    { resource: 'conditionalAccessPolicies' },
-    { resource: 'users' },
-    { resource: 'groupMembers', optional: true },
-    { resource: 'roleAssignments', optional: true },
-    { resource: 'namedLocations', optional: true },
-  ],
+  requires: COVERAGE_REQUIRES,
   license: 'entraIdP1',
   references: [
     'https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows',

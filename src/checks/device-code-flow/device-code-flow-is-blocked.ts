@@ -1,4 +1,4 @@
-import { evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
+import { COVERAGE_REQUIRES, evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
 import type { CheckDefinition } from '../types.js';
 
 const ID = 'device-code-flow-is-blocked';
@@ -39,13 +39,7 @@ export const deviceCodeFlowIsBlocked: CheckDefinition<CoverageMessage> = {
   },
   clientText: 'We checked that the sign-in method used by current device-code phishing kits is blocked for every account.',
   scopeClass: 'hardening-project',
-  requires: [
-    { resource: 'conditionalAccessPolicies' },
-    { resource: 'users' },
-    { resource: 'groupMembers', optional: true },
-    { resource: 'roleAssignments', optional: true },
-    { resource: 'namedLocations', optional: true },
-  ],
+  requires: COVERAGE_REQUIRES,
   license: 'entraIdP1',
   references: [
     'https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows',

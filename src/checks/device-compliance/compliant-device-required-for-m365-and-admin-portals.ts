@@ -1,4 +1,4 @@
-import { evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
+import { COVERAGE_REQUIRES, evaluateCoverageCheck, type CoverageMessage } from '../../conditional-access/check-support.js';
 import type { CheckDefinition } from '../types.js';
 
 const ID = 'compliant-device-required-for-m365-and-admin-portals';
@@ -35,13 +35,7 @@ export const compliantDeviceRequiredForM365AndAdminPortals: CheckDefinition<Cove
   },
   clientText: 'We checked that email, files, Teams and admin portals can only be opened from company-managed devices.',
   scopeClass: 'hardening-project',
-  requires: [
-    { resource: 'conditionalAccessPolicies' },
-    { resource: 'users' },
-    { resource: 'groupMembers', optional: true },
-    { resource: 'roleAssignments', optional: true },
-    { resource: 'namedLocations', optional: true },
-  ],
+  requires: COVERAGE_REQUIRES,
   license: 'entraIdP1',
   references: [
     'https://learn.microsoft.com/entra/identity/conditional-access/policy-all-users-device-compliance',
