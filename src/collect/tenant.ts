@@ -137,7 +137,7 @@ function snapshotEntries(manifest: SnapshotManifest): Set<string> {
 
 class TenantRun {
   private readonly manifest: SnapshotManifest;
-  private readonly wanted: Set<ResourceName>;
+  private readonly requested: Set<ResourceName>;
 
   constructor(
     private readonly options: CollectTenantOptions,
@@ -146,8 +146,8 @@ class TenantRun {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.wanted = new Set(options.resources ?? RESOURCE_NAMES);
-    if (this.wanted.has('groupMembers')) this.wanted.add('groups');
+    this.requested = new Set(options.resources ?? RESOURCE_NAMES);
+    if (this.requested.has('groupMembers')) this.requested.add('groups');
     this.manifest = {
       schemaVersion: 1,
       tenantId: options.tenantId,
@@ -167,9 +167,9 @@ class TenantRun {
     const budgetMs = (this.options.retry ?? DEFAULT_RETRY_POLICY).resourceBudgetMs;
     const task = (read: () => Promise<void>) => () => retryBudget.run({ remainingMs: budgetMs }, read);
     // Sign-ins are the longest chain of pages, so they start first.
-    if (this.wanted.has('signIns')) tasks.push(task(() => this.collectSignIns(startedAt)));
+    if (this.requested.has('signIns')) tasks.push(task(() => this.collectSignIns(startedAt)));
     for (const endpoint of RESOURCE_ENDPOINTS) {
-      if (!this.wanted.has(endpoint.resource)) continue;
+      if (!this.requested.has(endpoint.resource)) continue;
       if (endpoint.resource === 'groups') tasks.push(task(() => this.collectGroups(endpoint)));
       else if (endpoint.resource === 'users') tasks.push(task(() => this.collectUsers(endpoint)));
       else tasks.push(task(() => this.collectEndpoint(endpoint, startedAt)));
@@ -232,8 +232,8 @@ class TenantRun {
   }
 
   /**
-   * A 401 reaches here only after the retry chain fetched a new token and Graph rejected that one
-   * too. Every other resource would fail the same way, so the tenant fails as a whole.
+   * Fails the whole tenant on a 401. A 401 reaches here only after the retry chain fetched a new
+   * token and Graph rejected that one too, so every other resource would fail the same way.
    */
   private failTenantOnRejectedToken(error: GraphRequestError): void {
     if (error.httpStatus !== 401) return;
@@ -291,11 +291,11 @@ class TenantRun {
         return;
       }
       this.manifest.fields['users.signInActivity'] = classifyFailure(error, 'AuditLog.Read.All', 'Entra ID P1');
-      this.logger.warn({ code: error.code, requestId: error.requestId }, 'signInActivity refused; reading users without it');
+      this.logger.warn({ code: error.code, requestId: error.requestId }, 'signInActivity rejected (403), reading users without it');
     }
     const items = await this.guarded('users', endpoint.permission, undefined, () => this.readAll(this.firstUrl(endpoint, select, endpoint.maxTop), 'users'));
     if (items !== undefined) await this.writeCollection('users', items);
-    // Users refused as a whole: the 403 was not about signInActivity, and the resource status says why.
+    // Users failed as a whole, so the earlier 403 was not about signInActivity. The resource status records the reason.
     else delete this.manifest.fields['users.signInActivity'];
   }
 
@@ -303,11 +303,11 @@ class TenantRun {
   private async collectGroups(endpoint: ResourceEndpoint): Promise<void> {
     const groups = await this.guarded('groups', endpoint.permission, undefined, () => this.readAll(this.firstUrl(endpoint, endpoint.select, endpoint.maxTop), 'groups'));
     if (groups === undefined) {
-      if (this.wanted.has('groupMembers')) this.setStatus('groupMembers', { ...this.manifest.resources.groups!, permission: GROUP_MEMBERS_PERMISSION });
+      if (this.requested.has('groupMembers')) this.setStatus('groupMembers', { ...this.manifest.resources.groups!, permission: GROUP_MEMBERS_PERMISSION });
       return;
     }
     if (this.options.resources === undefined || this.options.resources.includes('groups')) await this.writeCollection('groups', groups);
-    if (!this.wanted.has('groupMembers')) return;
+    if (!this.requested.has('groupMembers')) return;
 
     const members: Record<string, Record<string, unknown>[]> = {};
     const query = `$select=${MEMBER_SELECT.join(',')}&$top=${MEMBERS_MAX_TOP}`;
@@ -406,8 +406,9 @@ class TenantRun {
 }
 
 /**
- * A singleton policy is one JSON object carrying an `id`. Anything else (an array, a page
- * wrapper, an empty object from a proxy) is not the policy and must not be saved as collected.
+ * Throws unless `body` is one JSON object with a string `id`, the shape of a singleton policy.
+ * Anything else (an array, a page wrapper, an empty object from a proxy) is not the policy and
+ * must not be saved as collected.
  */
 function assertSingletonShape(body: unknown, url: string): asserts body is Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof (body as { id?: unknown }).id !== 'string') {
@@ -422,7 +423,7 @@ function sortedResources(resources: SnapshotManifest['resources']): SnapshotMani
 }
 
 /**
- * Runs tasks with at most `limit` at once; the first error stops new tasks and is raised once the
+ * Runs tasks with at most `limit` at once. The first error stops new tasks. It is raised once the
  * tasks already running have settled, so none still writes after the caller gives up the folder.
  */
 export async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
