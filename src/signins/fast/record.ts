@@ -27,9 +27,9 @@ const ASCII_ENTRY = 9;
 const UTF8_ENTRY = 10;
 
 /**
- * Strings each file's dictionary holds at most. Users, apps, clients and addresses recur within a
- * partition, so most of them are written once and then referenced by number; the cap bounds the
- * memory of a worker's writers whatever the input.
+ * Maximum number of strings in each file's dictionary. Users, apps, clients and addresses recur
+ * within a partition, so most of them are written once and then referenced by number. The cap
+ * bounds the memory of a worker's writers whatever the input.
  */
 const DICTIONARY_ENTRIES = 512;
 
@@ -120,7 +120,11 @@ export class RecordWriter {
     this.used += 5 + written;
   }
 
-  /** A string by reference when it was written before; `shared` false for values unique to an event. */
+  /**
+   * Writes a string as a reference when it was written before. Otherwise it writes it in full and
+   * adds it to the dictionary while there is room and it is at most `MAX_SHARED` long. `value` skips
+   * this (its `shared` argument is false) for values unique to an event.
+   */
   private shared(value: string): void {
     const known = this.dictionary.get(value);
     if (known !== undefined) {
@@ -162,12 +166,14 @@ export class RecordWriter {
     for (const field of STRING_FIELDS) this.value(event[field], field !== 'uniqueTokenIdentifier' && field !== 'sessionId');
     this.value(event.isInteractive);
     this.value(event.autonomousSystemNumber);
+
     // status: presence, then errorCode and additionalDetails as the detections read them.
     if (event.status) {
       this.tag(TRUE);
       this.value(event.status.errorCode ?? null);
       this.value(event.status.additionalDetails, true);
     } else this.tag(UNDEFINED);
+
     // location: presence (a null location reads back as an empty one), country, coordinates.
     if (event.location !== undefined) {
       this.tag(TRUE);
@@ -179,9 +185,11 @@ export class RecordWriter {
         this.value(coordinates.longitude ?? null);
       } else this.tag(UNDEFINED);
     } else this.tag(UNDEFINED);
+
     this.json(event.riskEventTypes_v2);
     // Only failed policies matter (device-code-blocked); the others are dropped to keep records small.
     this.json(event.appliedConditionalAccessPolicies?.filter((policy) => policy.result === 'failure'));
+
     const network = event.network;
     if (network) {
       this.tag(TRUE);
@@ -191,6 +199,7 @@ export class RecordWriter {
       this.value(network.hosting);
       this.json(network.disagreements);
     } else this.tag(UNDEFINED);
+
     if (event.source) {
       this.tag(TRUE);
       this.value(event.source.file, true);
@@ -224,7 +233,7 @@ export class RecordReader {
     this.bytes = bytes;
   }
 
-  /** The next record, or null at the end. */
+  /** Reads the next record, or returns null at the end. */
   next(): { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent } | null {
     if (this.index >= this.bytes.length) return null;
     const length = this.bytes.readUInt32LE(this.index);
@@ -275,7 +284,7 @@ export class RecordReader {
         return tag === JSON_TEXT ? JSON.parse(text) : text;
       }
       default:
-        throw new Error(`spill record holds a value of unknown type ${String(tag)}`);
+        throw new Error(`spill record contains a value of unknown type ${String(tag)}`);
     }
   }
 
@@ -290,21 +299,25 @@ export class RecordReader {
     if (interactive !== undefined) event.isInteractive = interactive as boolean | null;
     const asn = this.value();
     if (asn !== undefined) event.autonomousSystemNumber = asn as number | null;
+
     if (this.value() === true) {
       const errorCode = this.value() as number | null;
       const additionalDetails = this.value() as string | null | undefined;
       event.status = additionalDetails === undefined ? { errorCode } : { errorCode, additionalDetails };
     }
+
     if (this.value() === true) {
       const countryOrRegion = this.value() as string | null;
       if (this.value() === true) {
         event.location = { countryOrRegion, geoCoordinates: { latitude: this.value() as number | null, longitude: this.value() as number | null } };
       } else event.location = { countryOrRegion };
     }
+
     const riskTypes = this.value();
     if (riskTypes !== undefined) event.riskEventTypes_v2 = riskTypes as string[];
     const policies = this.value();
     if (policies !== undefined) event.appliedConditionalAccessPolicies = policies as SignInEvent['appliedConditionalAccessPolicies'];
+
     if (this.value() === true) {
       const network: NetworkFacts = {};
       const country = this.value();
@@ -319,6 +332,7 @@ export class RecordReader {
       if (disagreements !== undefined) network.disagreements = disagreements as string[];
       event.network = network;
     }
+
     if (this.value() === true) {
       const file = this.value() as string;
       const line = this.value() as number | undefined;
