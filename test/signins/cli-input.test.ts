@@ -31,7 +31,7 @@ function demoCopy(name: string): string {
 }
 
 describe('tokengap signins: folders and links', () => {
-  it('a folder given as FILE exits 2 with the fix, instead of an internal EISDIR error', () => {
+  it('folder as FILE exits 2, not EISDIR', () => {
     assertUserError(runCli([demo]), /demo-tenant: this is a folder, not a log file[\s\S]*fix: to review a tenant snapshot, run `tokengap signins --snapshot /);
   });
 
@@ -39,7 +39,8 @@ describe('tokengap signins: folders and links', () => {
     assertUserError(runCli(['--snapshot', join(demo, 'manifest.json')]), /manifest\.json is a file, not a snapshot folder/);
   });
 
-  it('a symlinked folder under signIns/ is read once, and a loop back to the snapshot ends (was EISDIR, and assess hung)', () => {
+  it('linked folder read once, loop ends', () => {
+    // A symlinked folder under signIns/ once raised EISDIR, and a link back to the snapshot made assess hang.
     const snapshot = demoCopy('links');
     const archive = join(dir, 'archive');
     mkdirSync(archive);
@@ -78,10 +79,10 @@ describe('tokengap signins --out', () => {
     assert.doesNotMatch(result.stderr, /report\.html/);
   });
 
-  it('an --out folder without write permission exits 2 naming the folder (was an internal EACCES error)', () => {
+  it('read-only --out folder exits 2, not EACCES', () => {
     const readOnly = join(dir, 'read-only');
     mkdirSync(readOnly);
-    // Root may write anywhere, so the command runs as nobody when the tests run as root.
+    // Root may write anywhere, so the command runs as the `nobody` user (uid 65534) when the tests run as root.
     const asRoot = process.getuid?.() === 0;
     chmodSync(readOnly, asRoot ? 0o755 : 0o500);
     const log = writeInput(dir, 'small.ndjson', ndjson([graphSignIn()]));
@@ -111,7 +112,7 @@ describe('tokengap signins --user', () => {
 });
 
 describe('tokengap signins: terminal escaping', () => {
-  it('shows control characters in log strings as \\x escapes (raw ESC reached the terminal)', () => {
+  it('control characters print as \\x escapes', () => {
     const esc = '\u001b';
     const log = writeInput(
       dir,
