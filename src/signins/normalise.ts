@@ -145,9 +145,9 @@ const GRAPH_STRING_FIELDS = [
 
 /**
  * Sentinel column for each Graph property, where the name is not simply the PascalCase form.
- * `ResourceIdentity` holds the target resource's app id in SigninLogs; `ResourceId` there is the
- * Azure path of the log source (`/tenants/<id>/providers/Microsoft.aadiam`), so it is read only
- * when it is a GUID.
+ * In SigninLogs, `ResourceIdentity` contains the target resource's app id. `ResourceId` there is
+ * the Azure path of the log source (`/tenants/<id>/providers/Microsoft.aadiam`), so it is read
+ * only when it is a GUID.
  */
 const SENTINEL_NAMES: Partial<Record<(typeof GRAPH_STRING_FIELDS)[number], string[]>> = {
   ipAddress: ['IPAddress'],
@@ -156,7 +156,7 @@ const SENTINEL_NAMES: Partial<Record<(typeof GRAPH_STRING_FIELDS)[number], strin
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A SigninLogs or AADNonInteractiveUserSignInLogs row (JSON or CSV export) to Graph's names. */
+/** Converts a SigninLogs or AADNonInteractiveUserSignInLogs row (JSON or CSV export) to Graph's names. */
 export function fromSentinelSignIn(row: Row): SignInEvent {
   const time = row.CreatedDateTime ?? row.TimeGenerated;
   const createdDateTime = isoTime(time, 'CreatedDateTime');
@@ -336,7 +336,7 @@ function authDetails(values: unknown[]): NonNullable<SignInEvent['authentication
 }
 
 /**
- * Reads a Sentinel column that holds JSON either as an object (SigninLogs' dynamic columns) or as
+ * Reads a Sentinel column that contains JSON either as an object (SigninLogs' dynamic columns) or as
  * a string (AADNonInteractiveUserSignInLogs, CSV exports). Empty strings mean "no value".
  */
 function jsonColumn(row: Row, name: string): unknown {
@@ -345,12 +345,12 @@ function jsonColumn(row: Row, name: string): unknown {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (trimmed[0] !== '{' && trimmed[0] !== '[') {
-    throw new BadRecordError(`column ${name} holds text that is not JSON (${JSON.stringify(trimmed.slice(0, 40))})`, `column ${name} as a JSON object or array`);
+    throw new BadRecordError(`column ${name} contains text that is not JSON (${JSON.stringify(trimmed.slice(0, 40))})`, `column ${name} as a JSON object or array`);
   }
   try {
     return JSON.parse(trimmed);
   } catch (error) {
-    throw new BadRecordError(`column ${name} holds invalid JSON (${(error as Error).message})`, `column ${name} as a JSON object or array`);
+    throw new BadRecordError(`column ${name} contains invalid JSON (${(error as Error).message})`, `column ${name} as a JSON object or array`);
   }
 }
 
