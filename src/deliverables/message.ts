@@ -123,7 +123,7 @@ export function buildClientMessage(
         return `${result.summary.replace(/[.\s]+$/, '')}: part of the stolen session above, so there is nothing separate to confirm.`;
       }
       const sentence = gapSentence(result, entries);
-      // Part of this check is an accepted risk: say so, so the accepted part is not read as open.
+      // When part of this check is an accepted risk, the sentence states it so the accepted part is not read as open.
       const acceptedHere = open.some((entry) => entry.result === result && suppressed.has(entry.finding.key));
       return acceptedHere ? `${sentence} (This is apart from the risk you accepted, listed below.)` : sentence;
     });

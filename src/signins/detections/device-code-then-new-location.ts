@@ -3,7 +3,7 @@ import { asnOf, country, groupBy, makeAlert, succeeded, timeMs } from './helpers
 import type { Alert, Detection } from './types.js';
 import { plural } from '../../report/text.js';
 
-/** How an event's network differs from the device-code sign-in's, or null when it does not. */
+/** Describes how an event's network differs from the device-code sign-in's, or returns null when it does not. */
 function difference(base: SignInEvent, other: SignInEvent): string | null {
   const parts: string[] = [];
   const [countryA, countryB] = [country(base), country(other)];
@@ -15,9 +15,10 @@ function difference(base: SignInEvent, other: SignInEvent): string | null {
 }
 
 /**
- * A device-code sign-in with use of the same user within minutes, or of the same session at any
- * later time, from another country or ASN: the victim enters the code at home while the attacker's
- * poller redeems it elsewhere, or the phished session is refreshed from the attacker's network.
+ * Detection of a device-code sign-in followed by use from another country or ASN. The use is by the
+ * same user within minutes, or in the same session at any later time. It catches the victim entering
+ * the code at home while the attacker's poller redeems it elsewhere, or a phished session refreshed
+ * from the attacker's network.
  */
 export const deviceCodeThenNewLocation: Detection = {
   id: 'device-code-then-new-location',
