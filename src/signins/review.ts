@@ -276,7 +276,7 @@ export class ActivityCollector {
     let deviceCodeSignIns = 0;
     let blockedAttempts = 0;
     const activities = [...this.byUser.values()].sort((a, b) => compareText(a.key, b.key));
-    const timelineWanted = options.timelineUsers ? new Set(options.timelineUsers.map((user) => user.toLowerCase())) : null;
+    const requestedTimelineUsers = options.timelineUsers ? new Set(options.timelineUsers.map((user) => user.toLowerCase())) : null;
     const timelines: ReviewResult['timelines'] = [];
 
     for (const activity of activities) {
@@ -294,8 +294,8 @@ export class ActivityCollector {
         deviceCodeSignIns += deviceCode.length;
         deviceCodeUsers.push(deviceCodeUser(activity, deviceCode));
       }
-      const wanted = timelineWanted ? timelineWanted.has(activity.user) || timelineWanted.has(activity.key) : userAlerts.length > 0;
-      if (wanted) timelines.push({ user: activity.user, userId: activity.userId, entries: timeline(activity.signIns, userAlerts) });
+      const showTimeline = requestedTimelineUsers ? requestedTimelineUsers.has(activity.user) || requestedTimelineUsers.has(activity.key) : userAlerts.length > 0;
+      if (showTimeline) timelines.push({ user: activity.user, userId: activity.userId, entries: timeline(activity.signIns, userAlerts) });
     }
 
     alerts.sort((a, b) => compareText(a.time, b.time) || compareText(a.detection, b.detection) || compareText(a.user, b.user) || compareText(a.events[0]?.id ?? '', b.events[0]?.id ?? ''));
@@ -334,22 +334,25 @@ export class ActivityCollector {
 }
 
 /**
- * Combines the results of partitions that each hold all events of their users (the parallel
+ * Combines the results of partitions that each contain all events of their users (the parallel
  * review), with the read statistics and audit count of the whole input.
  */
 export function mergeReviewResults(parts: ReviewResult[], stats: ReadStats, auditCount: number, filters: SignInSummary['filters']): ReviewResult {
   const alerts = parts.flatMap((part) => part.alerts).sort(bySeverityThenTime);
+
   const coverage = Object.fromEntries(BETA_ONLY_FIELDS.map((field) => [field, parts.reduce((sum, part) => sum + part.summary.betaFieldCoverage[field], 0)])) as SignInSummary['betaFieldCoverage'];
   const froms = parts.map((part) => part.summary.period.from).filter((value): value is string => value !== null).sort();
   const tos = parts.map((part) => part.summary.period.to).filter((value): value is string => value !== null).sort();
   const from = froms[0] ?? null;
   const to = tos[tos.length - 1] ?? null;
+
   const alertsByDetection = Object.fromEntries(DETECTION_IDS.map((id) => [id, 0])) as Record<DetectionId, number>;
   const alertsBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const alert of alerts) {
     alertsByDetection[alert.detection]++;
     alertsBySeverity[alert.severity]++;
   }
+
   const summary: SignInSummary = {
     present: stats.files.length > 0,
     files: stats.files,
@@ -373,6 +376,7 @@ export function mergeReviewResults(parts: ReviewResult[], stats: ReadStats, audi
     alertsBySeverity,
     filters,
   };
+
   const timelines = parts.flatMap((part) => part.timelines).sort((a, b) => compareText(a.user, b.user));
   return { alerts, summary, timelines };
 }
@@ -386,7 +390,9 @@ function bySeverityThenTime(a: Alert, b: Alert): number {
 }
 
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /** Orders by time, then id, so that equal times from different inputs sort the same way. */
