@@ -61,7 +61,7 @@ export interface EvidenceObject {
   type: string;
   id: string;
   displayName: string | null;
-  /** Where the object sits in the snapshot, e.g. `conditionalAccessPolicies.json#/value/3`. */
+  /** Location of the object in the snapshot, e.g. `conditionalAccessPolicies.json#/value/3`. */
   path?: string;
 }
 
@@ -86,7 +86,7 @@ export interface Finding<M extends string = string> {
   objects: EvidenceObject[];
 }
 
-/** What an `evaluate` function returns; `skipped` here may only be `not-applicable`. */
+/** Result of an `evaluate` function. The only skip it may report is `not-applicable`. */
 export interface CheckOutcome<M extends string = string> {
   state: Exclude<ResultState, 'skipped'> | 'not-applicable';
   /** Message id and data that summarise the result in one line. */
@@ -109,7 +109,7 @@ export interface CheckContext {
   now: Date;
   /**
    * Summary of the snapshot's sign-in logs, computed before the checks run (summarizeSignIns),
-   * because reading logs is asynchronous and `evaluate` is not. Absent when nobody computed it.
+   * because reading logs is asynchronous and `evaluate` is not. Absent when the caller did not compute it.
    */
   signInSummary?: SignInSummary;
   /** Every check of this run, for a check that reports on the others (licensing); set by runChecks. */
@@ -135,7 +135,7 @@ export interface CheckDefinition<M extends string = string> {
   severity: Severity;
   rationale: string;
   remediation: Remediation;
-  /** What we checked, in words a client understands. */
+  /** Description of what the check verifies, in words a client understands. */
   clientText: string;
   scopeClass: ScopeClass;
   requires: ResourceNeed[];

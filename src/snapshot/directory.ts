@@ -14,7 +14,7 @@ type MemberKind = 'user' | 'group' | 'other';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-/** Builds a value on first use, so facts that no check asks for cost nothing. */
+/** Builds a value on first use, so facts that no check reads cost nothing. */
 function lazy<T>(build: () => T): () => T {
   let value: T | undefined;
   let built = false;
@@ -270,7 +270,7 @@ function buildRoleIndex(
 }
 
 /**
- * An assignment schedule instance counts when it is a standing (`Assigned`) or PIM-activated
+ * Returns true when an assignment schedule instance is a standing (`Assigned`) or PIM-activated
  * (`Activated`) assignment whose window contains `asOf`. A missing start or end is open-ended.
  */
 function isActiveInstance(instance: Graph.UnifiedRoleAssignmentScheduleInstance, asOf: number): boolean {
