@@ -1,7 +1,7 @@
 /**
  * One sign-in, normalised from any log format to Graph's beta `signIn` property names.
- * Fields a format does not carry are `undefined`, which is not the same as `null` or empty:
- * readers record which of the token-theft fields a source lacks so the review can say so.
+ * Fields a format does not carry are `undefined`, which is not the same as `null` or empty.
+ * Readers record which of the token-theft fields a source lacks, so the review can report them.
  */
 export interface SignInEvent {
   id: string;
@@ -58,7 +58,7 @@ export interface SignInEvent {
     enforcedGrantControls?: string[];
   }[];
   authenticationDetails?: { authenticationMethod?: string | null; succeeded?: boolean | null }[];
-  /** Where the event came from, for evidence: file and line or record index. */
+  /** Origin of the event, for evidence: file and line or record index. */
   source?: { file: string; line?: number; record?: number };
   /** Offline IP enrichment, added by the sign-in review; the log's own values stay in `location` and `autonomousSystemNumber`. */
   network?: NetworkFacts;
@@ -72,7 +72,7 @@ export interface NetworkFacts {
   asnName?: string | null;
   /** True when the ASN is on the hosting and VPS provider list. */
   hosting?: boolean;
-  /** Where the log's value and the offline database disagree, e.g. `country: log US, database DE`. */
+  /** Fields where the log's value and the offline database disagree, e.g. `country: log US, database DE`. */
   disagreements?: string[];
 }
 
@@ -87,7 +87,7 @@ export interface AuditEvent {
   correlationId?: string | null;
   initiatedBy?: { userId?: string | null; userPrincipalName?: string | null; ipAddress?: string | null; appDisplayName?: string | null };
   targets: { id?: string | null; displayName?: string | null; type?: string | null; userPrincipalName?: string | null }[];
-  /** What the detections care about; everything else is `other`. */
+  /** Category of the event for the detections. Events they do not read are `other`. */
   kind: AuditKind;
   source?: { file: string; line?: number; record?: number };
 }

@@ -19,9 +19,9 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
  * Phase 1 (scan): each worker reads byte ranges of the files and only the fields the detections
  * use (fast-extract), then enriches them. It appends each event in compact form to one of P
  * partition files chosen by a hash of the user, in an owner-only temporary folder.
- * Phase 2 (detect): each worker loads whole partitions, which hold every event of their users,
+ * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users,
  * sorts each user's events by time and runs the detections, exactly as the in-memory review does.
- * So alerts do not depend on input order, and memory holds one partition per worker, about
+ * So alerts do not depend on input order, and memory contains one partition per worker, about
  * `PARTITION_BYTES` of input each. The temporary folder is removed at the end, also on errors.
  */
 
@@ -36,7 +36,7 @@ const RANGE_BYTES = 32 << 20;
 
 /**
  * Hands `tasks` to whichever worker is free, in order, and returns the results in task order.
- * Stops handing out tasks once `stop` says so; tasks already running still finish.
+ * Stops handing out tasks once `stop` returns true for a result. Tasks already running still finish.
  */
 async function runQueue<T, R>(
   workers: Worker[],
@@ -179,7 +179,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       skipBadRecords: Boolean(options.skipBadRecords),
     });
     // Workers load the IP databases one after the other (an empty scan), so the peak memory of
-    // loading them is paid once; each worker starts reading as soon as its own load is done.
+    // loading them is paid once. Each worker starts reading as soon as its own load is done.
     const ready: Promise<unknown>[] = [];
     workers.forEach((worker, index) => ready.push((ready[index - 1] ?? Promise.resolve()).then(() => runOnWorker<ScanResult>(worker, scanTask(index, [])))));
     let recordsRead = 0;

@@ -3,12 +3,12 @@ import type { Alert } from './detections/types.js';
 import type { ReviewResult, SignInSummary, TimelineEntry } from './review.js';
 import { plural } from '../report/text.js';
 
-/** The `--json` document: alerts, summary and per-user timelines. */
+/** Serialises the `--json` document: alerts, summary and per-user timelines. */
 export function reviewJson(result: ReviewResult): string {
   return JSON.stringify({ alerts: result.alerts, summary: result.summary, timelines: result.timelines }, null, 2) + '\n';
 }
 
-/** Lines that say what the log cannot show, so an empty alert list is not read as "all clear". */
+/** Lists what the log cannot show, so an empty alert list is not read as "all clear". */
 export function coverageWarnings(summary: SignInSummary): string[] {
   const warnings: string[] = [...(summary.warnings ?? [])];
   const read = summary.files.reduce((sum, file) => sum + file.signIns, 0);
@@ -110,7 +110,7 @@ function timelineEntryText(entry: TimelineEntry, t: Escape): string {
 
 const CSV_COLUMNS = ['severity', 'detection', 'user', 'time', 'eventCount', 'firstEventId', 'firstIp', 'firstCountry', 'firstApp', 'reason'] as const;
 
-/** One row per alert, for a spreadsheet. */
+/** Formats the alerts as CSV, one row per alert, for a spreadsheet. */
 export function alertsCsv(alerts: Alert[]): string {
   const rows = alerts.map((alert) => {
     const first = alert.events[0];
