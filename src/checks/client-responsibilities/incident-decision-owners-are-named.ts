@@ -10,7 +10,7 @@ export const incidentDecisionOwnersAreNamed: CheckDefinition<Message> = {
   title: 'The client has named a reporting channel and the owners of incident decisions',
   severity: 'low',
   rationale:
-    'Some steps of a token-theft response are the client\'s, not the MSP\'s: users need one place to report a strange code prompt, someone must approve blocking a user or wiping a device, and someone must decide legal, breach-notification and insurance questions. Without names, those decisions stall the response.',
+    'Some steps of a token-theft response are the client\'s, not the MSP\'s. Users need one place to report a strange code prompt. Someone must approve blocking a user or wiping a device, and someone must decide legal, breach-notification and insurance questions. Without names, those decisions stall the response.',
   remediation: {
     portal: [
       'Agree with the client where users report a suspicious sign-in prompt or code request, and record it in owners.userReportingChannel.',

@@ -38,7 +38,7 @@ export const usersHaveMfaRegistered: CheckDefinition<Message> = {
   title: 'Every enabled member user has an MFA method registered',
   severity: 'high',
   rationale:
-    'A user with no MFA method registered can only prove who they are with a password. Until they register, a policy that requires MFA either blocks them or, where registration is allowed at sign-in, lets whoever holds the password register their own phone or passkey first; a phished or reused password then gives the attacker a session token and a lasting second factor.',
+    'A user with no MFA method registered can only prove who they are with a password. Until they register, a policy that requires MFA either blocks them or, where registration is allowed at sign-in, lets whoever has the password register their own phone or passkey first. A phished or reused password then gives the attacker a session token and a lasting second factor.',
   remediation: {
     portal: [
       'For each account named in the findings, confirm it is still needed; disable sign-in for shared and resource accounts (meeting rooms, scanners) that do not need a password sign-in.',
