@@ -31,8 +31,8 @@ export const impossibleTravel: Detection = {
   title: 'Impossible travel between sign-ins',
   severity: 'medium',
   description:
-    'Two successive successful sign-ins of one user are further apart than the speed limit allows (default 1000 km/h over at least 500 km, from the log coordinates), ' +
-    'or, without coordinates, come from two countries within the country-change window (default 10 minutes).',
+    'Two successive successful sign-ins of one user are further apart than the speed limit allows (default 1000 km/h over at least 500 km, from the log coordinates). ' +
+    'Without coordinates, it alerts when they come from two countries within the country-change window (default 10 minutes).',
   fields: ['ipAddress', 'location', 'status'],
   falsePositives: 'VPN roaming and corporate egress changes; IP geolocation errors.',
   sources: [
