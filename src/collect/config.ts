@@ -7,7 +7,7 @@ import { decodeText, parseJsonText, readInputBuffer } from '../snapshot/json-inp
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Name of an environment variable that holds a client secret (never the secret itself). */
+/** Name of an environment variable that contains a client secret (never the secret itself). */
 export const ENV_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** App and collection settings a tenant entry may set or inherit from `defaults`. */
@@ -100,7 +100,7 @@ export async function loadTenantsConfig(file: string): Promise<{ config: Tenants
             ? { kind: 'secretEnv' as const, variable: merged.clientSecretEnv }
             : undefined;
     if (!secret) {
-      throw new InputError({ file, jsonPath }, 'no certificate or clientSecretEnv', 'certificate or clientSecretEnv on the tenant or in $.defaults', 'name a PEM certificate file or the environment variable that holds the client secret');
+      throw new InputError({ file, jsonPath }, 'no certificate or clientSecretEnv', 'certificate or clientSecretEnv on the tenant or in $.defaults', 'name a PEM certificate file or the environment variable that contains the client secret');
     }
     return {
       tenantId: entry.tenantId,

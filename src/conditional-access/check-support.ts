@@ -94,7 +94,7 @@ function gapFindings<M extends string>(id: string, gaps: CoverageGap[], messageI
   return findings;
 }
 
-/** The sign-in name of a user, as the gap rows show it: the UPN, else the display name, else the id. */
+/** Returns the sign-in name of a user as the gap rows show it: the UPN, else the display name, else the id. */
 function accountName(snapshot: Snapshot, userId: string): string {
   const user = snapshot.directory.userById(userId);
   return user?.userPrincipalName ?? user?.displayName ?? userId;
@@ -143,7 +143,7 @@ export function evaluateCoverageCheck(id: string, kind: GapKind, context: CheckC
   const addressing = policies.filter((policy) => policyAddressesKind(kind, compilePolicy(policy), facts));
 
   // Without group members (or role assignments) the group and role targets of the policies that
-  // address this kind look empty, so an excluded group would seem to exclude nobody. A check that
+  // address this kind look empty, so an excluded group would seem to exclude no one. A check that
   // found no gap is then undecided (manual), and gaps that were found carry the caveat.
   const incomplete = unresolvedTargets(snapshot, addressing);
   const incompleteFinding: Finding<CoverageMessage>[] =

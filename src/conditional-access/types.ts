@@ -47,13 +47,13 @@ export interface SignInUser {
   groups?: ReadonlySet<string>;
   /** Role template ids held through active tenant-wide assignments. */
   roles?: ReadonlySet<string>;
-  /** Null for an internal member; defaults to what the directory's user object says. */
+  /** Null for an internal member. Defaults to the value in the directory's user object. */
   externalUserType?: ExternalUserType | null;
   /** Home tenant of an external user, when known. */
   externalTenantId?: string;
 }
 
-/** What the sign-in asks for: one resource, one user action or one authentication context. */
+/** Target of the sign-in request: one resource, one user action or one authentication context. */
 export type SignInTarget =
   | {
       kind: 'app';
@@ -124,7 +124,7 @@ export interface GrantControl {
   allowedCombinations?: string[];
 }
 
-/** What one policy requires: `{ operator, controls }`. All policies' trees are ANDed. */
+/** Grant requirements of one policy: `{ operator, controls }`. All policies' trees are ANDed. */
 export interface RequirementTree {
   policyId: string;
   displayName: string;

@@ -69,10 +69,10 @@ export function parseEngagement(text: string, file: string): Engagement {
   }
 
   if (raw === null || raw === undefined) {
-    throw new InputError({ file }, 'the file holds no keys', 'an engagement file with at least `client.name`', `copy examples/engagement-v2.yaml and edit it (see ${DOCS})`);
+    throw new InputError({ file }, 'the file contains no keys', 'an engagement file with at least `client.name`', `copy examples/engagement-v2.yaml and edit it (see ${DOCS})`);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError({ file, line: 1 }, `the file holds ${describeValue(raw)}`, 'a mapping of keys such as `client:` and `owners:`', `start from examples/engagement-v2.yaml (see ${DOCS})`);
+    throw new InputError({ file, line: 1 }, `the file contains ${describeValue(raw)}`, 'a mapping of keys such as `client:` and `owners:`', `start from examples/engagement-v2.yaml (see ${DOCS})`);
   }
 
   const locate = (keyPath: readonly PropertyKey[], atKey?: string) => ({

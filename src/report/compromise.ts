@@ -5,8 +5,8 @@ import { plural } from './text.js';
 
 /**
  * A sign-in alert that shows a user's session or token in use from somewhere the user was not
- * is reported as a probable compromise of that user, not as a lead to confirm: the report,
- * the client message and the roadmap then ask for the user's sessions to be revoked now.
+ * is reported as a probable compromise of that user, not as a lead to confirm. The report, the
+ * client message and the roadmap then ask for the user's sessions to be revoked now.
  * Other high alerts (a first device-code sign-in, an odd user agent) stay leads for a person.
  */
 export const COMPROMISE_CHECK_ID = 'sign-in-alerts-probable-compromise';
@@ -20,7 +20,7 @@ const COMPROMISE_DETECTIONS: ReadonlySet<DetectionId> = new Set<DetectionId>([
   'risky-sign-in',
 ]);
 
-/** What each detection saw, in words for the client. */
+/** Plain-language description of what each detection saw, for the client. */
 const PLAIN: Partial<Record<DetectionId, string>> = {
   'session-replay': 'the same sign-in session was used from two places',
   'device-code-then-new-location': 'a sign-in with a one-time code was followed by use from another network',

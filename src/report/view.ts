@@ -120,8 +120,8 @@ function adviceFor(result: CheckResult, metadata: CheckMetadata | undefined): st
     return [...texts.slice(0, MAX_ADVICE_LINES), `And ${more} more like these; the findings section lists each one.`];
   }
   if (texts.length > 0) return texts;
-  // The check's client text says what was checked, which the row shows already; a result without
-  // findings says what was found in its summary.
+  // The check's client text describes what was checked, which the row shows already. A result
+  // without findings states what was found in its summary.
   if (result.state !== 'manual' || !metadata) return [result.summary];
   return [metadata.clientText];
 }
@@ -181,7 +181,7 @@ export function graphRequestLine(request: { method: string; path: string }): str
 }
 
 /**
- * The summary sentence both renderers show, counted by the rule the client message uses
+ * Builds the summary sentence both renderers show, counted by the rule the client message uses
  * (attentionCounts): checks that need attention, those rated high or critical, and the findings.
  */
 export function attentionSentence(report: AssessmentReport): string {

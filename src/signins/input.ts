@@ -33,7 +33,7 @@ async function readHead(file: string, length: number): Promise<Buffer> {
   }
 }
 
-/** The error for a folder named where a log file belongs: reading it would fail with EISDIR. */
+/** Builds the error for a folder named where a log file belongs, because reading it would fail with EISDIR. */
 export function folderGivenAsFile(file: string): InputError {
   return new InputError(
     { file },
@@ -50,8 +50,8 @@ export async function isGzip(file: string): Promise<boolean> {
 }
 
 /**
- * Streams a file as decoded text chunks: gzip is detected from the magic bytes and inflated,
- * then UTF-8 (with or without BOM) or UTF-16 (with a BOM, or detected from NUL bytes) is decoded
+ * Streams a file as decoded text chunks. Gzip is detected from the magic bytes and inflated.
+ * UTF-8 (with or without BOM) or UTF-16 (with a BOM, or detected from NUL bytes) is then decoded
  * with a streaming TextDecoder, so a character split across chunks stays whole.
  * Throws InputError for an empty file and for bytes that are not valid text.
  */

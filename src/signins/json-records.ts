@@ -9,7 +9,7 @@ export interface RecordText {
   index: number;
 }
 
-/** Keys of a top-level object whose array holds the records: Graph pages and diagnostic-settings batches. */
+/** Keys of a top-level object whose array contains the records: Graph pages and diagnostic-settings batches. */
 const RECORD_ARRAY_KEYS = new Set(['value', 'records']);
 
 const EXPECTED = 'a JSON array of records, a Graph page `{ "value": [...] }` or a diagnostic-settings batch `{ "records": [...] }`';
@@ -17,7 +17,7 @@ const FIX = 'export the logs again, or check that the file was not cut short or 
 
 /**
  * Splits a JSON document into the text of each record without parsing the records, so memory
- * holds one record at a time however large the file is. Accepts a bare array of objects, objects
+ * contains one record at a time however large the file is. Accepts a bare array of objects, objects
  * with a `value` or `records` array (Graph pages, Azure Monitor batches), and several such
  * documents one after another (pages appended to one file). Each record is then parsed on its own,
  * which also gives a syntax error its record and line.
@@ -149,7 +149,7 @@ export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: str
       } else if (c === 125 || c === 93) {
         depth--;
         if (depth === 0 && topLevelIsObject && !recordArraySeen) {
-          // A saved API error response is the usual such object; say so, since it holds the cause.
+          // A saved API error response is the usual such object. The message names it, because it contains the cause.
           fail(sawErrorKey ? 'the top-level object is an API error response (an `error` key) with no `value` or `records` array' : 'the top-level object has no `value` or `records` array');
         }
       }

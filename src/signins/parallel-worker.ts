@@ -104,7 +104,7 @@ let scanState: ScanState | null = null;
 async function startScan(task: ScanTask): Promise<ScanState> {
   if (scanState) return scanState;
   const enricher = await createEnricher({ useDatabase: task.useDatabase });
-  // The IP databases load on the first lookup; loading them now lets the caller start workers one
+  // The IP databases load on the first lookup. Loading them now lets the caller start workers one
   // after the other, so their load peaks (file text and tables) do not add up.
   if (task.useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
   // Events are encoded into a byte buffer per partition at once, so no string outlives its event.

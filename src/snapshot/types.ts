@@ -96,7 +96,7 @@ export interface Snapshot {
   manifest: SnapshotManifest;
   /** Loaded resources; a resource is present exactly when its status is `collected`. */
   resources: Partial<SnapshotResources>;
-  /** Where each resource was read from, for evidence paths. */
+  /** Source files of each resource, for evidence paths. */
   sources: Partial<Record<ResourceName, string[]>>;
   /** Sign-in log files under `signIns/`, read by the streaming readers on demand. */
   signInFiles: string[];

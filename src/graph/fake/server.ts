@@ -663,7 +663,7 @@ function faultAnswer(fault: FakeFault, requestId: string): GraphAnswer {
   }
 }
 
-/** Body of the faults that answer 200 with something other than a Graph page. */
+/** Builds the body of the faults that respond with HTTP 200 but something other than a Graph page. */
 function hostileBody(fault: FakeFault): string {
   switch (fault.kind) {
     case 'oversized': {
