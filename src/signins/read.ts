@@ -104,21 +104,24 @@ export async function detectFormat(file: string): Promise<Exclude<InputFormat, '
     head += chunk;
     if (head.length >= 1 << 16) break;
   }
+
   const start = head.search(/\S/);
   if (start === -1) {
     throw new InputError({ file }, 'the file contains only white space', 'a sign-in or audit log export', 'export the logs again');
   }
+
   const first = head[start];
   if (first === '<') {
     throw new InputError(
       { file, line: countNewlines(head, start) + 1 },
       'the file starts with `<`, so it is an HTML or XML page (often an error page saved in place of the export)',
       NOT_A_LOG_EXPECTED,
-      'open the file to read the error it holds, then export or download the logs again',
+      'open the file to read the error it contains, then export or download the logs again',
     );
   }
   if (first === '[') return 'json';
   if (first !== '{') return 'csv';
+
   const lineEnd = head.indexOf('\n', start);
   const firstLine = lineEnd === -1 ? head.slice(start) : head.slice(start, lineEnd);
   let value: Record<string, unknown>;
@@ -128,6 +131,7 @@ export async function detectFormat(file: string): Promise<Exclude<InputFormat, '
     return 'json';
   }
   rejectErrorResponse(value, file);
+
   // A one-line Graph page is a document, not one NDJSON record.
   if (lineEnd === -1 && (Array.isArray(value.value) || Array.isArray(value.records) || '@odata.context' in value)) return 'json';
   return 'ndjson';
@@ -141,10 +145,10 @@ function rejectErrorResponse(value: unknown, file: string): void {
   const error = (value as Record<string, unknown>).error;
   if (error === null || typeof error !== 'object' || RECORD_KIND_KEYS.some((key) => key in value)) return;
   const { code, message } = error as Record<string, unknown>;
-  const said = [code, message].filter((part) => typeof part === 'string').join(': ');
+  const errorText = [code, message].filter((part) => typeof part === 'string').join(': ');
   throw new InputError(
     { file, line: 1 },
-    `the file holds an API error response${said ? ` (${toTerminalField(said.slice(0, 200))})` : ''}, not sign-in records`,
+    `the file contains an API error response${errorText ? ` (${toTerminalField(errorText.slice(0, 200))})` : ''}, not sign-in records`,
     NOT_A_LOG_EXPECTED,
     'fix the cause the error names (often a missing AuditLog.Read.All permission), then export the logs again',
   );
@@ -259,10 +263,10 @@ function checkCsvHeader(header: string[] | null, file: string, forced: boolean):
   if (header === null) return;
   const names = new Set(header.map((name) => name.toLowerCase()));
   if (RECORD_KIND_KEYS.some((key) => names.has(key.toLowerCase()))) return;
-  const shown = header.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40))).join(', ');
+  const headerPreview = header.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 40))).join(', ');
   throw new InputError(
     { file, line: 1 },
-    `read as CSV, the header (${shown}${header.length > 5 ? ', ...' : ''}) has none of the columns of a sign-in or audit log`,
+    `read as CSV, the header (${headerPreview}${header.length > 5 ? ', ...' : ''}) has none of the columns of a sign-in or audit log`,
     `${NOT_A_LOG_EXPECTED}; a CSV needs a header with columns such as CreatedDateTime, UserPrincipalName or Type`,
     forced ? 'check --format csv: run without --format to detect the format from the content' : 'check that this is the exported log and not an error page or another table, then export the logs again',
   );
