@@ -221,11 +221,13 @@ function handleLine(
     if (result.skipped.length < 20) result.skipped.push({ range: range.id, line, record, problem: error.problem });
     return 'other';
   }
+
   if (normalised.kind === 'ignored') {
     fileStats.ignored++;
     result.ignored[normalised.reason] = (result.ignored[normalised.reason] ?? 0) + 1;
     return 'other';
   }
+
   // The file is resolved from the range id after the scan, when line offsets are known.
   const source = { file: `\u0002${range.id}`, line, record };
   if (normalised.kind === 'audit') {
@@ -236,6 +238,7 @@ function handleLine(
     for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) outputs[partition]!.audit(normalised.event);
     return 'other';
   }
+
   const event = normalised.event;
   fileStats.signIns++;
   if ((task.since && event.createdDateTime < task.since) || (task.until && event.createdDateTime > task.until)) return 'signIn';

@@ -2,7 +2,7 @@ import type * as Graph from '@microsoft/microsoft-graph-types';
 
 import { idFor } from '../helpers/tenant.js';
 
-/** A provisioned service plan, as subscribedSkus lists it. */
+/** Builds a provisioned service plan, as subscribedSkus lists it. */
 export function plan(servicePlanName: string, servicePlanId: string, provisioningStatus = 'Success'): Graph.ServicePlanInfo {
   return { servicePlanName, servicePlanId, provisioningStatus };
 }
@@ -15,7 +15,7 @@ export const PLANS = {
   exchange: plan('EXCHANGE_S_STANDARD', '9aaf7827-d63c-4b61-89c3-182f06f82e5c'),
 } as const;
 
-/** A subscribed SKU with the given plans; the id derives from the part number. */
+/** Builds a subscribed SKU with the given plans. The id derives from the part number. */
 export function sku(skuPartNumber: string, servicePlans: Graph.ServicePlanInfo[], capabilityStatus = 'Enabled'): Graph.SubscribedSku {
   return { skuId: idFor(`sku:${skuPartNumber}`), skuPartNumber, capabilityStatus, servicePlans };
 }

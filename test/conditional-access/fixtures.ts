@@ -17,7 +17,7 @@ export const LOCATION_BLOCKED_COUNTRIES = '33333333-0000-4000-8000-000000000002'
 export const LOCATION_ALLOWED_COUNTRIES = '33333333-0000-4000-8000-000000000003';
 export const LOCATION_V6 = '33333333-0000-4000-8000-000000000004';
 
-/** A policy that applies to everyone everywhere and requires MFA, to be narrowed by overrides. */
+/** Builds a policy that applies to everyone everywhere and requires MFA, to be narrowed by overrides. */
 export function policy(id: string, overrides: { state?: string; conditions?: Record<string, unknown>; grantControls?: unknown; sessionControls?: unknown } = {}): Graph.ConditionalAccessPolicy {
   return {
     id,
@@ -69,7 +69,7 @@ export function facts(overrides: Partial<EvaluationFacts> = {}): EvaluationFacts
   return { namedLocations: NAMED_LOCATIONS, authenticationStrengths: [], appGroups: APP_GROUP_TABLES, ...overrides };
 }
 
-/** A browser sign-in to Exchange Online by an internal member with no groups or roles. */
+/** Builds a browser sign-in to Exchange Online by an internal member with no groups or roles. */
 export function context(overrides: Partial<SignInContext> = {}): SignInContext {
   return {
     user: { id: ALICE, groups: new Set(), roles: new Set(), externalUserType: null },

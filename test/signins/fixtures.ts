@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** A Graph beta signIn with the fields the detections read; tests override what they need. */
+/** Builds a Graph beta signIn with the fields the detections read. Tests override what they need. */
 export function graphSignIn(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: 'event-1',
@@ -33,7 +33,7 @@ export function graphSignIn(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** A temporary folder for one test file's inputs. */
+/** Creates a temporary folder for one test file's inputs. */
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tokengap-signins-'));
 }
