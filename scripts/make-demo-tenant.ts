@@ -7,7 +7,7 @@
  *   node --import tsx scripts/make-demo-tenant.ts [OUT_DIR]
  *
  * Every IP address is from the documentation ranges (RFC 5737) and every domain ends in
- * `.example` or is a fictional onmicrosoft.com name, so the demo holds no real personal data.
+ * `.example` or is a fictional onmicrosoft.com name, so the demo contains no real personal data.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';

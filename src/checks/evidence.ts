@@ -33,7 +33,7 @@ export function roleName(snapshot: Snapshot, templateId: string): string {
 
 /**
  * Display name of a user, group, service principal or named location id, for exclusion lists.
- * When the id is not found and `expected` names the resource it should be in, the text says
+ * When the id is not found and `expected` names the resource it should be in, the text states
  * whether that resource was collected, so "missing from the tenant" is not confused with "not read".
  */
 export function objectName(snapshot: Snapshot, id: string, expected?: ResourceName): string {

@@ -143,7 +143,7 @@ async function checkSigninsOutDir(out: string): Promise<void> {
 
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
 
-/** A failed write to the output folder is a user problem (exit 2), never an internal error. */
+/** Treats a failed write to the output folder as a user error (exit 2), never an internal error. */
 function outputError(dir: string, error: unknown): Error {
   if (error instanceof UserError) return new UserError(error.message, OUT_FIX);
   const code = (error as NodeJS.ErrnoException).code ?? '';

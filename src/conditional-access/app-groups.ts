@@ -13,7 +13,7 @@ import type { AppGroup } from './types.js';
  * - Ids: https://learn.microsoft.com/troubleshoot/azure/active-directory/verify-first-party-apps-sign-in
  *   and Microsoft-owned service principals (appOwnerOrganizationId f8cdef31-a31e-4b4a-93e4-5f571e91255a).
  *
- * `members` holds ids whose name matches Microsoft's list exactly and whose id is backed by
+ * `members` contains ids whose name matches Microsoft's list exactly and whose id is backed by
  * Microsoft's table or a Microsoft-owned service principal. `uncertainMembers` holds ids matched by
  * a near name or only by a documentation row; the evaluator counts them as members and reports the
  * uncertainty. Both groups are open sets: an id in neither list is "membership unknown", never

@@ -407,8 +407,8 @@ function describeUser(user: Graph.User): CounterexampleSignIn['user'] {
  * Time follows the number of user classes and distinct combinations, not the number of users.
  */
 export function analyzeCoverage(snapshot: Snapshot, options: CoverageOptions): CoverageReport {
-  // The checks and the report section ask for the same analysis; a snapshot does not change
-  // once loaded, so the report is kept per snapshot and option set.
+  // The checks and the report section request the same analysis. A snapshot does not change
+  // once loaded, so the report is cached per snapshot and option set.
   const key = `${options.maxGapsPerKind ?? ''}|${options.breakGlassAccounts.map((value) => value.toLowerCase()).sort().join('|')}`;
   let cached = reportCache.get(snapshot);
   if (!cached) reportCache.set(snapshot, (cached = new Map()));

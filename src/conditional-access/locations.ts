@@ -15,7 +15,7 @@ export interface CompiledLocation {
   problem?: string;
 }
 
-/** Where a sign-in comes from, resolved against the named locations once per evaluation. */
+/** Origin of a sign-in, resolved against the named locations once per evaluation. */
 export interface SignInLocation {
   /** Lower-cased ids of the named locations that contain the sign-in. */
   inside: ReadonlySet<string>;

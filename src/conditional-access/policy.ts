@@ -68,7 +68,7 @@ export interface CompiledPolicy {
   /**
    * User, group, role and app references that are neither object ids nor Graph keywords, such as
    * a display name in an exported or hand-written policy. Graph matches by id only, so they match
-   * nobody; they are reported because the author meant someone.
+   * no user. They are reported because the author meant to target someone.
    */
   unresolvedReferences: string[];
   applications: {

@@ -38,7 +38,7 @@ export interface WhatifResult extends Evaluation {
     platform: Platform;
     ip: string | null;
     country: string | null;
-    /** Where the country came from: `--country`, the offline IP database for `--ip`, or neither. */
+    /** Source of the country: `--country`, the offline IP database for `--ip`, or neither. */
     countrySource: 'option' | 'ipDatabase' | 'unknown';
     flow: TransferMethod | null;
     device: SignInDevice | null;

@@ -75,7 +75,7 @@ export function buildQbr(
     const areaRisks = risks.filter((entry) => entry.match?.result.area === area);
     const severity = highestSeverity(areaLines.map((line) => line.severity));
 
-    // A compromise the review detected is no longer a risk of going unnoticed: say what happened.
+    // A compromise the review detected is no longer a risk of going unnoticed, so the row states what happened.
     const compromised = areaResults.find((result) => result.checkId === COMPROMISE_CHECK_ID && result.state === 'fail');
     const areaRisk = compromised
       ? `a session was probably stolen (${compromised.findings.map((finding) => String(finding.data.user ?? finding.objects[0]?.displayName ?? '')).join(', ')}) and stays usable until it is revoked`

@@ -24,7 +24,7 @@ export const isoDate = z.string().refine(isCalendarDate, { message: 'a calendar 
 const ownersSchema = z.strictObject({
   /** People allowed to revoke a user's sessions during an incident. */
   sessionRevocation: z.array(contactSchema).default([]),
-  /** Who approves disruptive actions (blocking a user, disabling devices). */
+  /** Approver of disruptive actions (blocking a user, disabling devices). */
   disruptiveActionApprover: contactSchema.optional(),
   /** Who decides legal, breach-notification and insurance questions. */
   legalAndBreachDecisions: contactSchema.optional(),
@@ -36,7 +36,7 @@ const ownersSchema = z.strictObject({
       location: z.string().optional(),
     })
     .optional(),
-  /** Where users report a suspicious sign-in prompt or code request. */
+  /** Channel where users report a suspicious sign-in prompt or code request. */
   userReportingChannel: z.string().min(1).optional(),
 });
 

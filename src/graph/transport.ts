@@ -4,7 +4,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 
 /**
  * Failure below HTTP. `timeout`, `reset` and `truncated` are worth a retry for an idempotent
- * request; the others describe a hostile or broken response that a retry would only repeat.
+ * request. The others describe a hostile or broken response, which a retry would only repeat.
  */
 export type TransportFailure = 'timeout' | 'reset' | 'truncated' | 'tooLarge' | 'tooDeep' | 'nonJson' | 'foreignOrigin' | 'refused' | 'untrustedCertificate';
 

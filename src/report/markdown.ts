@@ -181,7 +181,7 @@ function snapshotStatus(report: AssessmentReport): string[] {
     markdownCode(resource),
     status.status,
     status.count === undefined ? '' : String(status.count),
-    // The request id is what Microsoft support asks for about a failed request, as report.html shows it.
+    // Microsoft support requests the request id of a failed request, so it is shown here as in report.html.
     m([status.permission, status.license, status.error?.message, status.requestId && `request id ${status.requestId}`].filter(Boolean).join('; ')),
   ]);
   return ['## Data the assessment used', '', ...table(['Resource', 'Status', 'Items', 'Detail'], rows), ''];

@@ -52,7 +52,7 @@ export interface CheckMetadata {
   title: string;
   severity: Severity;
   rationale: string;
-  /** What we checked, in words a client understands. */
+  /** Description of what we checked, in words a client understands. */
   clientText: string;
   scopeClass: ScopeClass;
   license?: License;

@@ -23,7 +23,7 @@ const FIX = 'export the logs again, or check that the file was not cut short or 
  * which also gives a syntax error its record and line.
  *
  * A hand-written scanner instead of stream-json: it only tracks strings and brackets, which is
- * several times faster than building tokens, and it knows the line of every record.
+ * several times faster than building tokens, and it records the line of every record.
  */
 export async function* splitJsonRecords(chunks: AsyncIterable<string>, file: string): AsyncGenerator<RecordText> {
   let depth = 0;

@@ -129,7 +129,7 @@ function hostingAsnList(): string[] {
   return data.asns.map((entry) => String(entry.asn));
 }
 
-/** One runnable KQL query per detection. */
+/** Builds one runnable KQL query per detection. */
 export function kqlQueries(options: KqlOptions = {}): Record<DetectionId, string> {
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const head = prelude(options.lookbackDays ?? 30);

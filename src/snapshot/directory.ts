@@ -165,7 +165,7 @@ export function buildDirectoryFacts(resources: Partial<SnapshotResources>, optio
   };
   const roles = buildRoleIndex(resources, asOf, isGroup, transitiveUsersOf);
 
-  // Lower-case user ids of each group that holds a role, for case-insensitive membership tests.
+  // Lower-case user ids of each group that has a role assignment, for case-insensitive membership tests.
   const roleGroupUsers = lazy(() => {
     const byGroup = new Map<string, Set<string>>();
     for (const groupId of roles.groups.keys()) byGroup.set(groupId, new Set([...transitiveUsersOf(groupId)].map((id) => id.toLowerCase())));

@@ -7,7 +7,7 @@ const BETA = { authenticationProtocol: 500, originalTransferMethod: 500, session
 const V1 = { authenticationProtocol: 0, originalTransferMethod: 0, sessionId: 0, uniqueTokenIdentifier: 0, incomingTokenType: 0, autonomousSystemNumber: 0 };
 const ALL_BETA = Object.keys(BETA);
 
-/** A summary of a 30-day beta log ending the day before the default assessment time. */
+/** Builds the summary of a 30-day beta log ending the day before the default assessment time. */
 function summary(overrides: Partial<SignInSummary> = {}): SignInSummary {
   const coverage = overrides.betaFieldCoverage ?? BETA;
   return {

@@ -144,7 +144,7 @@ const badInputs: { name: string; args: () => string[]; stderr: RegExp }[] = [
     stderr: /other-tenant\.yaml at client\.tenantId: the engagement file is for tenant 99999999-8888-4777-8666-555555555555 \(Someone Else\), but the assessment is of Bare Tenant \(tenant id 0f0f0f0f-1111-4222-8333-444444444444\)/,
   },
   {
-    // Tester defect 1: without client.tenantId the file was applied to any tenant.
+    // Regression: without client.tenantId the file was applied to any tenant.
     name: 'engagement without tenant id for another client',
     args: () => {
       const engagement = join(work, 'other-client.yaml');
@@ -154,7 +154,7 @@ const badInputs: { name: string; args: () => string[]; stderr: RegExp }[] = [
     stderr: /other-client\.yaml at client: the engagement file names the client Contoso Dental Group and has no client\.tenantId, but the assessment is of Bare Tenant[^]*fix: .*add `tenantId: 0f0f0f0f-1111-4222-8333-444444444444` under `client:`/,
   },
   {
-    // Tester defect 5: an empty folder was assessed as a clean tenant and exited 0 under --fail-on.
+    // Regression: an empty folder was assessed as a clean tenant and exited 0 under --fail-on.
     name: 'empty snapshot folder',
     args: () => ['assess', scratch('empty-snapshot'), '--fail-on', 'low', '--out', join(work, 'empty-out')],
     stderr: /no resource files found in .*empty-snapshot[^]*fix: pass the folder that holds manifest\.json/,
@@ -181,7 +181,7 @@ test('input error leaves no output folder', async () => {
 });
 
 test('engagement of another client leaves no output folder', async () => {
-  // Tester defect 10: a failed assess left an empty --out folder behind.
+  // Regression: a failed assess left an empty --out folder behind.
   const engagement = join(work, 'wrong-client.yaml');
   writeFileSync(engagement, 'version: 2\nclient:\n  name: Someone Else\n');
   const out = join(work, 'never-created-2');
@@ -191,8 +191,8 @@ test('engagement of another client leaves no output folder', async () => {
 });
 
 test('out folder without write permission exits 2', () => {
-  // Tester defect 7: EACCES on --out was an internal error (exit 3). As root, permission bits do
-  // not apply, so the CLI runs as the unprivileged user nobody (65534) on a folder root owns.
+  // Regression: EACCES on --out was an internal error (exit 3). As root, permission bits do
+  // not apply, so the CLI runs as the unprivileged account `nobody` (uid 65534) on a folder root owns.
   const root = process.getuid?.() === 0;
   const locked = mkdtempSync(join(tmpdir(), 'tokengap-locked-'));
   chmodSync(locked, root ? 0o755 : 0o500);

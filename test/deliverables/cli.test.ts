@@ -54,7 +54,7 @@ test('snapshot and --report together rejected', () => {
 });
 
 test('engagement of another client without tenant id exits 2 before writing', () => {
-  // Tester defect 1: thin.yaml had no tenantId and was applied to the demo tenant's report.
+  // Regression: thin.yaml had no tenantId and was applied to the demo tenant's report.
   const other = join(workDir, 'other-client.yaml');
   writeFileSync(other, 'version: 2\nclient:\n  name: Contoso Dental Group\n');
   const report = join(workDir, 'named-report.json');
@@ -68,7 +68,7 @@ test('engagement of another client without tenant id exits 2 before writing', ()
 });
 
 test('--now with --report is rejected', () => {
-  // Tester defect 12: --now was ignored without a message when the report was given.
+  // Regression: --now was ignored without a message when the report was given.
   const result = runCli('deliverables', '--report', reportPath, '--engagement', join(repoRoot, 'examples', 'engagements', 'thin.yaml'), '--now', '2026-12-01T00:00:00Z', '--out', join(workDir, 'never-now'));
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--now 2026-12-01T00:00:00Z cannot be used with --report/);
@@ -76,8 +76,8 @@ test('--now with --report is rejected', () => {
 });
 
 test('out folder without write permission exits 2', () => {
-  // Tester defect 7: EACCES on --out was an internal error (exit 3). As root, permission bits do
-  // not apply, so the CLI runs as the unprivileged user nobody (65534) on a folder root owns.
+  // Regression: EACCES on --out was an internal error (exit 3). As root, permission bits do
+  // not apply, so the CLI runs as the unprivileged account `nobody` (uid 65534) on a folder root owns.
   const root = process.getuid?.() === 0;
   const locked = mkdtempSync(join(tmpdir(), 'tokengap-locked-'));
   chmodSync(locked, root ? 0o755 : 0o500);

@@ -28,7 +28,7 @@ test('message names tenant A admins and policies', async () => {
   }
   assert.match(text, /On 2026-09-15 we reviewed/);
   assert.match(text, /Decide whether to buy Microsoft Entra ID P2, USD 30 per month for 3 users/);
-  // Tester defect 11: "we will ask each of them" was written for one person.
+  // Regression: "we will ask each of them" was written for one person.
   assert.match(text, /with Dee Evans\. This is not proof of a break-in; we will ask them before taking any action\./);
   assert.match(text, /Alex Wilber signs in as an admin with push or SMS only\. The same applies to Bianca Pisani and Chen Wu\./);
   assert.match(text, /Approve the project "Admin phishing-resistant MFA rollout" \(3\.25 to 6\.5 h, estimated USD 357\.50 to USD 715\)/);
@@ -102,7 +102,7 @@ test('clean tenant gets a short message', async () => {
 
 const kevin = { type: 'user', id: 'u-kevin', displayName: 'Kevin Osei' };
 
-/** A report where the sign-in logs show Kevin's session used from two countries. */
+/** Builds a report whose sign-in logs show Kevin's session used from two countries. */
 function compromisedReport() {
   const report = makeReport([
     {
@@ -138,7 +138,7 @@ function compromisedReport() {
 }
 
 test('probable compromise is urgent in the message and the roadmap', async () => {
-  // Tester defect 2: a session replay was played down as "please confirm it was them".
+  // Regression: a session replay was played down as "please confirm it was them".
   const deliverables = buildDeliverables(compromisedReport(), await thin());
   const urgent = deliverables.message.paragraphs.find((paragraph) => paragraph.heading === 'Urgent: probably stolen session');
   assert.deepEqual(urgent?.items, [
@@ -164,7 +164,7 @@ test('probable compromise is urgent in the message and the roadmap', async () =>
 });
 
 test('probable compromise tops the report summary', async () => {
-  // Tester defect 2: the report showed the alerts only as detection ids.
+  // Regression: the report showed the alerts only as detection ids.
   const markdown = renderMarkdown(compromisedReport());
   assert.match(markdown, /## Summary\n\n\*\*Probable compromise: revoke now\.\*\* The sign-in session of kevin\.osei@contoso\.example was probably stolen/);
   const html = renderHtml(compromisedReport());
@@ -172,7 +172,7 @@ test('probable compromise tops the report summary', async () => {
 });
 
 test('names left out of the evidence are counted', async () => {
-  // Tester defect 8: "and 1 more" when the check counted 12 accounts and named 5; the roadmap
+  // Regression: "and 1 more" when the check counted 12 accounts and named 5; the roadmap
   // priced the runbook for 5.
   const names = ['Amira Haddad', 'Ben Carter', 'Daniel Brooks', 'Fatima Zahra', 'Kevin Osei'];
   const report = makeReport([
@@ -194,7 +194,7 @@ test('names left out of the evidence are counted', async () => {
 });
 
 test('counts in the message agree with the report summary', async () => {
-  // Tester defect 8: "What needs attention (18)" and "8 of these gaps" against 16 high findings.
+  // Regression: "What needs attention (18)" and "8 of these gaps" against 16 high findings.
   const report = compromisedReport();
   const deliverables = buildDeliverables(report, await thin());
   const gaps = deliverables.message.paragraphs.find((paragraph) => paragraph.heading?.startsWith('What needs attention'))!;
@@ -205,7 +205,7 @@ test('counts in the message agree with the report summary', async () => {
 });
 
 test('accepted finding is not listed as needing attention', async () => {
-  // Tester defect 8: the accepted legacy-authentication risk also showed under "What needs attention".
+  // Regression: the accepted legacy-authentication risk also showed under "What needs attention".
   const report = makeReport([
     {
       checkId: 'legacy-authentication-is-blocked',
@@ -228,7 +228,7 @@ test('accepted finding is not listed as needing attention', async () => {
 });
 
 test('in good shape uses the client text, not the check title', async () => {
-  // Tester defect 11: raw check titles such as "... not both and not neither" reached the client.
+  // Regression: raw check titles such as "... not both and not neither" reached the client.
   const report = makeReport([{ checkId: 'security-defaults-and-conditional-access-do-not-conflict', area: 'conditional-access', state: 'pass', title: 'Either security defaults or Conditional Access protects sign-ins, not both and not neither' }]);
   report.checks['security-defaults-and-conditional-access-do-not-conflict']!.clientText = 'We checked that one clear set of sign-in protections is switched on.';
   const good = buildDeliverables(report, await thin()).message.paragraphs.find((paragraph) => paragraph.heading === 'In good shape');
@@ -236,7 +236,7 @@ test('in good shape uses the client text, not the check title', async () => {
 });
 
 test('coverage class members are counted', async () => {
-  // Tester defect 8: "dana and 1 similar accounts" left the second admin out of the count.
+  // Regression: "dana and 1 similar accounts" left the second admin out of the count.
   const report = makeReport([
     {
       checkId: 'admin-roles-require-phishing-resistant-mfa',

@@ -132,7 +132,7 @@ test('client message text names the gaps', async () => {
   const { dir } = await writeAll();
   const text = readFileSync(join(dir, 'client-message.txt'), 'utf8');
   assert.match(text, /^Subject: Contoso Dental Group: Microsoft 365 sign-in security review, 2026-09-15\n/);
-  // Tester defect 8: the count is labelled and explained against the report's count of checks.
+  // Regression: the count is labelled and explained against the report's count of checks.
   assert.match(text, /\nWhat needs attention \(5 gaps\):\nOur report finds that \d+ of the \d+ checks need attention[^\n]*\n- Alex Wilber signs in/);
   assert.doesNotMatch(text, /[<>|*]/);
 });

@@ -41,7 +41,7 @@ test('QBR rows for tenant A under the thin contract', async () => {
 });
 
 test('QBR names a detected compromise instead of the risk of missing one', async () => {
-  // Tester defect 2: the QBR said "a token replayed from another country goes unnoticed" for a
+  // Regression: the QBR stated "a token replayed from another country goes unnoticed" for a
   // replay the review had detected.
   const report = tenantA();
   report.results.push(

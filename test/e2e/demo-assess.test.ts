@@ -55,7 +55,7 @@ test('demo report names the tenant and client', () => {
 });
 
 test('demo report shows the resources not collected', () => {
-  // Tester defect 9: examples/README.md promised the failed request's id in the report.
+  // Regression: examples/README.md promised the failed request's id in the report.
   for (const rendered of [renderMarkdown(report), renderHtml(report)]) {
     assert.match(rendered, /servicePrincipals[^\n]*forbidden[^\n]*Application\.Read\.All/);
     assert.match(rendered, /directoryAudits[^\n]*failed[^\n]*request id be757652-d1b2-4616-a312-3efc9b167060/);
@@ -198,7 +198,7 @@ test('demo coverage and sign-in sections', () => {
 });
 
 test('demo session replay is a probable compromise', async () => {
-  // Tester defect 2: Kevin's session replay (US and NL) reached the client as "please confirm".
+  // Regression: Kevin's session replay (US and NL) reached the client as "please confirm".
   const compromise = result('sign-in-alerts-probable-compromise');
   assert.equal(compromise.state, 'fail');
   assert.equal(compromise.severity, 'high');

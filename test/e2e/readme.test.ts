@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { repoRoot } from '../helpers/shared.js';
 
-// Tester defect 9: the README's whatif example failed, its links pointed at missing docs, and
+// Regression: the README's whatif example failed, its links pointed at missing docs, and
 // it did not say which files assess writes.
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');

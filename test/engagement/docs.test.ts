@@ -27,7 +27,7 @@ for (const example of examples) {
 }
 
 test('example engagement files carry the tenant id', async () => {
-  // Tester defect 1: thin.yaml and generous.yaml had no tenantId and were applied to any tenant.
+  // Regression: thin.yaml and generous.yaml had no tenantId and were applied to any tenant.
   for (const example of examples) {
     const engagement = await loadEngagement(join(repoRoot, 'examples', example));
     assert.match(engagement.client.tenantId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, example);
@@ -35,7 +35,7 @@ test('example engagement files carry the tenant id', async () => {
 });
 
 test('docs describe examples/engagement.yaml as the version it is', async () => {
-  // Tester defect 9: the docs called it "version 1" although it has `version: 2`, rates and acceptedRisks.
+  // Regression: the docs called it "version 1" although it has `version: 2`, rates and acceptedRisks.
   const engagement = await loadEngagement(join(repoRoot, 'examples', 'engagement.yaml'));
   assert.equal(engagement.version, 2);
   const examplesReadme = readFileSync(join(repoRoot, 'examples', 'README.md'), 'utf8');
@@ -46,7 +46,7 @@ test('docs describe examples/engagement.yaml as the version it is', async () => 
 });
 
 test('demo engagement userCount matches the demo story', async () => {
-  // Tester defect 12: userCount was 31 for a firm the story calls 25 accounts.
+  // Regression: userCount was 31 for a firm the story calls 25 accounts.
   const engagement = await loadEngagement(join(repoRoot, 'examples', 'engagement.yaml'));
   const users = JSON.parse(readFileSync(join(repoRoot, 'examples', 'demo-tenant', 'users.json'), 'utf8')) as { value: unknown[] };
   assert.equal(engagement.client.userCount, users.value.length);

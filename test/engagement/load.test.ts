@@ -215,7 +215,7 @@ const badCases: BadCase[] = [
     fix: /save the file as UTF-8/,
   },
   {
-    // Tester defect 7: an alias bomb was an internal error (exit 3) instead of an input error.
+    // Regression: an alias bomb was an internal error (exit 3) instead of an input error.
     name: 'YAML alias bomb',
     file: 'bomb.yaml',
     content:

@@ -5,7 +5,7 @@ import { parseEngagement } from '../../src/engagement/load.js';
 import { assertEngagementTenant, type TenantIdentity } from '../../src/engagement/tenant.js';
 import { InputError, UserError } from '../../src/errors.js';
 
-// Tester defect 1: an engagement file without client.tenantId was applied to any tenant, so one
+// Regression: an engagement file without client.tenantId was applied to any tenant, so one
 // client's account names reached another client's documents.
 
 const TENANT_ID = '54de065b-719b-4e5b-ab5b-cfddd8d17a5c';

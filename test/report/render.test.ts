@@ -39,7 +39,7 @@ test('html header names tenant, date and tool version', () => {
   const html = renderHtml(reportOf([failingResult()]));
   assert.match(html, /Fixture Tenant/);
   assert.match(html, /11111111-2222-4333-8444-555555555555/);
-  // Tester defect 11: the header shows a readable time; report.json keeps ISO 8601.
+  // Regression: the header shows a readable time; report.json keeps ISO 8601.
   assert.match(html, /20 November 2026, 09:00 UTC/);
   assert.doesNotMatch(html, /<dd>2026-11-20T09:00:00\.000Z<\/dd>/);
   assert.match(html, /tokengap 9\.9\.9-test/);
@@ -233,7 +233,7 @@ test('named objects are capped per row', () => {
 });
 
 test('a result without findings advises with its summary, not the "what we checked" text', () => {
-  // Tester defect 11: with no sign-ins in the log, the client column repeated "What we checked".
+  // Regression: with no sign-ins in the log, the client column repeated "What we checked".
   const result = failingResult({ findings: [], summary: 'The snapshot holds no sign-in logs.' });
   const report = reportOf([result]);
   report.checks[result.checkId] = metadataFor(result, { clientText: 'We looked at your recent sign-in logs.' });
@@ -243,7 +243,7 @@ test('a result without findings advises with its summary, not the "what we check
 });
 
 test('remediation steps render code spans', () => {
-  // Tester defect 11: backticks showed literally in HTML and escaped in Markdown.
+  // Regression: backticks showed literally in HTML and escaped in Markdown.
   const result = failingResult();
   const report = reportOf([result]);
   report.checks[result.checkId] = metadataFor(result, { remediation: { portal: ['Run `Revoke-MgUserSignInSession` for the user.'], graph: [] } });

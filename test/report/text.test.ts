@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { htmlWithCode, markdownWithCode } from '../../src/report/escape.js';
 import { humanTime, plural } from '../../src/report/text.js';
 
-// Tester defect 11: "1 problems found", "1 finding(s)", an ISO timestamp in the header and
+// Regression: "1 problems found", "1 finding(s)", an ISO timestamp in the header and
 // literal backticks in the remediation steps.
 
 test('plural counts a noun', () => {

@@ -69,7 +69,7 @@ describe('parallel review on lines built to trip a byte-level reader', () => {
     assert.deepEqual(parallel.alerts, inMemory.alerts);
     assert.deepEqual(parallel.summary, inMemory.summary);
     assert.deepEqual(parallel.timelines, inMemory.timelines);
-    // The log holds a device-code sign-in and a session used from two countries: both must show.
+    // The log contains a device-code sign-in and a session used from two countries: both must show.
     const detections = new Set(parallel.alerts.map((alert) => alert.detection));
     assert.ok(detections.has('device-code-sign-in'), 'device-code-sign-in expected');
     assert.ok(detections.has('session-replay'), 'session-replay expected');

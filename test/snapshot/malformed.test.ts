@@ -234,7 +234,7 @@ const cases: MalformedCase[] = [
     expected: /one authorizationPolicy object/,
   },
   {
-    // Tester defect 5: an empty folder was assessed as a clean tenant with every check not run.
+    // Regression: an empty folder was assessed as a clean tenant with every check not run.
     name: 'empty folder',
     files: { 'notes/': null },
     file: '',
@@ -243,7 +243,7 @@ const cases: MalformedCase[] = [
     fix: /pass the folder that holds manifest\.json or the resource files/,
   },
   {
-    // Tester defect 5: the parent of a snapshot folder, with the snapshot one level down.
+    // Regression: the parent of a snapshot folder, with the snapshot one level down.
     name: 'parent of a snapshot folder',
     files: { 'clientA/manifest.json': { tenantId: 't', resources: {} }, 'clientA/users.json': [alice], 'readme.txt': 'x' },
     file: '',
@@ -252,7 +252,7 @@ const cases: MalformedCase[] = [
     fix: /the snapshot seems to be in .*clientA: pass that folder/,
   },
   {
-    // Tester defect 7: 10,000 nested arrays overflowed the stack (internal error, exit 3).
+    // Regression: 10,000 nested arrays overflowed the stack (internal error, exit 3).
     name: 'JSON nested 10,000 levels deep',
     files: { 'groups.json': `{"value":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
     file: 'groups.json',
@@ -262,7 +262,7 @@ const cases: MalformedCase[] = [
     fix: /export the file again/,
   },
   {
-    // Tester defect 12: "yesterday" was accepted and printed as the collection time.
+    // Regression: "yesterday" was accepted and printed as the collection time.
     name: 'collectedAt that is not a date-time',
     files: { 'manifest.json': { tenantId: 't', collectedAt: 'yesterday', resources: {} } },
     file: 'manifest.json',

@@ -1,4 +1,4 @@
-import { severityRank } from '../../checks/types.js';
+import { severityRank, type Severity } from '../../checks/types.js';
 import { groupBy, makeAlert, succeeded } from './helpers.js';
 import type { Detection } from './types.js';
 import { matchUserAgent } from './user-agent-markers.js';
@@ -22,7 +22,7 @@ export const suspiciousUserAgent: Detection = {
     return [...groupBy(matched, (entry) => entry.marker.marker).values()].map((group) => {
       const marker = group[0]!.marker;
       const successes = group.filter((entry) => succeeded(entry.event)).length;
-      const severity = successes > 0 || severityRank(marker.severity) <= severityRank('low') ? marker.severity : marker.severity === 'high' ? 'medium' : 'low';
+      const severity = alertSeverity(marker.severity, successes);
       return makeAlert(
         'suspicious-user-agent',
         severity,
@@ -33,3 +33,14 @@ export const suspiciousUserAgent: Detection = {
     });
   },
 };
+
+/**
+ * Picks the alert severity: the marker's own when a sign-in with it succeeded. Failed attempts
+ * alone rank lower because nothing was obtained: high becomes medium, any other level above low becomes low.
+ */
+function alertSeverity(markerSeverity: Severity, successes: number): Severity {
+  if (successes > 0) return markerSeverity;
+  if (severityRank(markerSeverity) <= severityRank('low')) return markerSeverity;
+  if (markerSeverity === 'high') return 'medium';
+  return 'low';
+}

@@ -105,7 +105,7 @@ export interface Detection {
   id: DetectionId;
   title: string;
   severity: Severity;
-  /** What fires it, in one or two sentences. */
+  /** Trigger condition, in one or two sentences. */
   description: string;
   /** SignInEvent properties it reads; a log without them cannot show this detection's alerts. */
   fields: readonly (keyof SignInEvent)[];
