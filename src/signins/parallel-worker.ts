@@ -4,12 +4,14 @@ import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
+import { locationSignature, mayAlertAlone } from './detections/gate.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
-import type { AuditEvent, SignInEvent } from './event.js';
+import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_SIGNATURE, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
 import { RecordReader, RecordWriter } from './fast/record.js';
 import { BadRecordError, normaliseRecord } from './normalise.js';
-import { ActivityCollector, type ReviewResult } from './review.js';
+import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
 
 /** A byte range of an NDJSON file that starts at a line start and ends after a newline (or at the end). */
@@ -31,6 +33,8 @@ export interface ScanTask {
   users: string[] | null;
   useDatabase: boolean;
   skipBadRecords: boolean;
+  /** Lower-cased ids and UPNs of users that always get the full detections: break-glass accounts and requested timelines. */
+  reviewUsers: string[];
 }
 
 /** Closes the spill files after the last range. */
@@ -58,6 +62,9 @@ export interface DetectTask {
   engagement: Engagement | null;
   settings: Partial<DetectionSettings> | undefined;
   timelineUsers: string[] | undefined;
+  useDatabase: boolean;
+  /** File of each byte range, to read the lines of users that need the full detections again. */
+  rangeFiles: Record<number, string>;
 }
 
 const CHUNK = 4 << 20;
@@ -95,25 +102,41 @@ export function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | {
 interface ScanState {
   enricher: Enricher;
   users: Set<string> | null;
-  outputs: RecordWriter[];
+  reviewUsers: Set<string>;
+  outputs: CompactWriter[];
+  /** Audit records, opened on a partition's first audit. */
+  audits: (RecordWriter | undefined)[];
+  spillDir: string;
+  worker: number;
   buffer: Buffer;
 }
 
 let scanState: ScanState | null = null;
+let enricherReady: Promise<Enricher> | null = null;
+
+/** One enricher per worker, kept from the scan phase to the detect phase. */
+function workerEnricher(useDatabase: boolean): Promise<Enricher> {
+  enricherReady ??= createEnricher({ useDatabase }).then((enricher) => {
+    // The IP databases load on the first lookup. Loading them now lets the caller start workers one
+    // after the other, so their load peaks (file text and tables) do not add up.
+    if (useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
+    return enricher;
+  });
+  return enricherReady;
+}
 
 async function startScan(task: ScanTask): Promise<ScanState> {
   if (scanState) return scanState;
-  const enricher = await createEnricher({ useDatabase: task.useDatabase });
-  // The IP databases load on the first lookup. Loading them now lets the caller start workers one
-  // after the other, so their load peaks (file text and tables) do not add up.
-  if (task.useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
-  // Events are encoded into a byte buffer per partition at once, so no string outlives its event.
-  // Strings kept until a flush would be promoted to the old generation and slow every collection.
-  const flushAt = Math.min(256 << 10, Math.max(16 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
+  const enricher = await workerEnricher(task.useDatabase);
+  const flushAt = Math.min(64 << 10, Math.max(4 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
   scanState = {
     enricher,
     users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
-    outputs: Array.from({ length: task.partitions }, (_, p) => new RecordWriter(join(task.spillDir, `w${task.worker}-p${p}.bin`), flushAt)),
+    reviewUsers: new Set(task.reviewUsers),
+    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt)),
+    audits: [],
+    spillDir: task.spillDir,
+    worker: task.worker,
     buffer: Buffer.allocUnsafe(CHUNK),
   };
   return scanState;
@@ -121,13 +144,17 @@ async function startScan(task: ScanTask): Promise<ScanState> {
 
 /** Flushes and closes the spill files once the worker has read all its ranges. */
 function endScan(): null {
-  if (scanState) for (const output of scanState.outputs) output.close();
+  if (scanState) {
+    for (const output of scanState.outputs) output.close();
+    for (const output of scanState.audits) output?.close();
+  }
   scanState = null;
   return null;
 }
 
 async function scan(task: ScanTask): Promise<ScanResult> {
-  const { enricher, users, outputs, buffer } = await startScan(task);
+  const state = await startScan(task);
+  const buffer = state.buffer;
   const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
   for (const range of task.ranges) {
     const fd = openSync(range.file, 'r');
@@ -139,6 +166,8 @@ async function scan(task: ScanTask): Promise<ScanResult> {
     try {
       while (position < range.end || carry > 0) {
         const toRead = Math.min(CHUNK - carry, range.end - position);
+        // File offset of buffer[0], so each line's offset can be recorded for reading it again.
+        const bufferOffset = position - carry;
         const read = toRead > 0 ? readSync(fd, buffer, carry, toRead, position) : 0;
         position += read;
         const filled = carry + read;
@@ -154,7 +183,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
           if (!isBlank(buffer, lineStart, contentEnd)) {
-            const outcome = handleLine(buffer, lineStart, contentEnd, range, line, record, task, enricher, users, result, outputs);
+            const outcome = handleLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
             if (outcome === 'stop') return result;
             record++;
           }
@@ -189,28 +218,18 @@ function handleLine(
   buffer: Buffer,
   start: number,
   end: number,
+  bufferOffset: number,
   range: ByteRange,
   line: number,
   record: number,
   task: ScanTask,
-  enricher: Enricher,
-  users: Set<string> | null,
+  state: ScanState,
   result: ScanResult,
-  outputs: RecordWriter[],
 ): 'signIn' | 'other' | 'stop' {
   const fileStats = result.files[range.file]!;
   let normalised;
   try {
-    // Measured on 2.3 KB Graph beta sign-ins: V8's JSON.parse plus the normaliser takes about 10.5 µs
-    // an event, a byte-level reader of only the needed fields about 12.5 µs. JSON.parse also
-    // checks the whole record and gives exactly what the in-memory review reads.
-    let value: unknown;
-    try {
-      value = JSON.parse(buffer.toString('utf8', start, end));
-    } catch (error) {
-      throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
-    }
-    normalised = normaliseRecord(value);
+    normalised = parseLine(buffer, start, end);
   } catch (error) {
     if (!(error instanceof BadRecordError)) throw error;
     if (!task.skipBadRecords) {
@@ -228,62 +247,161 @@ function handleLine(
     return 'other';
   }
 
-  // The file is resolved from the range id after the scan, when line offsets are known.
-  const source = { file: `\u0002${range.id}`, line, record };
   if (normalised.kind === 'audit') {
     fileStats.audits++;
     if ((task.since && normalised.event.activityDateTime < task.since) || (task.until && normalised.event.activityDateTime > task.until)) return 'other';
-    normalised.event.source = source;
+    // The file is resolved from the range id after the scan, when line offsets are known.
+    normalised.event.source = { file: `\u0002${range.id}`, line, record };
     result.audits++;
-    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) outputs[partition]!.audit(normalised.event);
+    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) {
+      state.audits[partition] ??= new RecordWriter(join(state.spillDir, `w${state.worker}-p${partition}.bin`), 16 << 10);
+      state.audits[partition].audit(normalised.event);
+    }
     return 'other';
   }
 
   const event = normalised.event;
   fileStats.signIns++;
   if ((task.since && event.createdDateTime < task.since) || (task.until && event.createdDateTime > task.until)) return 'signIn';
+  const users = state.users;
   if (users) {
     const upn = event.userPrincipalName?.toLowerCase();
     const id = event.userId?.toLowerCase();
     if (!((upn && users.has(upn)) || (id && users.has(id)))) return 'signIn';
   }
-  event.source = source;
-  enricher.enrich(event);
-  outputs[partitionOf(signInKey(event), task.partitions)]!.signIn(event);
+  state.enricher.enrich(event);
+  const signature = locationSignature(event);
+  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (signature !== null ? HAS_SIGNATURE : 0);
+  for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (event[BETA_ONLY_FIELDS[field]!] !== undefined) flags |= 1 << (COVERAGE_SHIFT + field);
+  state.outputs[partitionOf(signInKey(event), task.partitions)]!.write({
+    flags,
+    user: activityKey(event),
+    signature: signature ?? '',
+    time: Date.parse(event.createdDateTime),
+    range: range.id,
+    line,
+    record,
+    offset: bufferOffset + start,
+    length: end - start,
+  });
   return 'signIn';
 }
 
-function detect(task: DetectTask): ReviewResult[] {
+/** JSON.parse and the normaliser, with a JSON syntax error turned into a bad-record error. */
+function parseLine(buffer: Buffer, start: number, end: number): ReturnType<typeof normaliseRecord> {
+  let value: unknown;
+  try {
+    value = JSON.parse(buffer.toString('utf8', start, end));
+  } catch (error) {
+    throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
+  }
+  return normaliseRecord(value);
+}
+
+/** Counts of one user's events in a partition, from the compact records. */
+interface UserTally {
+  events: number;
+  coverage: number[];
+  from: number;
+  to: number;
+  /** Set when the user needs the full detections. */
+  review: boolean;
+  signature: string | null;
+}
+
+async function detect(task: DetectTask): Promise<ReviewResult[]> {
+  const enricher = await workerEnricher(task.useDatabase);
+  const options = { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) };
+  const descriptors = new Map<string, number>();
   const results: ReviewResult[] = [];
-  for (const partition of task.partitions) {
-    const collector = new ActivityCollector({ engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
-    // Each worker's spill file, then the audits the caller loaded itself (from a snapshot), if any.
-    const files = [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.bin`), `audits-p${partition}.bin`];
-    for (const name of files) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(join(task.spillDir, name));
-      } catch (error) {
-        // A worker that read no range wrote no spill files, and most partitions have no audit file.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
+  try {
+    for (const partition of task.partitions) {
+      const spills = Array.from({ length: task.workers }, (_, worker) => readSpill(join(task.spillDir, `w${worker}-c${partition}.bin`))).filter((bytes) => bytes !== null);
+      const tallies = new Map<string, UserTally>();
+      for (const bytes of spills) readCompact(bytes, (event) => tallyEvent(tallies, event));
+
+      // Users that need the full detections: their lines are read again, in input order.
+      const wanted: CompactEvent[] = [];
+      for (const bytes of spills) readCompact(bytes, (event) => {
+        if (tallies.get(event.user)!.review) wanted.push(event);
+      });
+      wanted.sort((a, b) => a.range - b.range || a.line - b.line);
+
+      const collector = new ActivityCollector(options);
+      for (const position of wanted) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
+      for (const tally of tallies.values()) {
+        if (tally.review) continue;
+        collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
       }
-      const reader = new RecordReader(bytes);
-      for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
+      // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
+      for (const name of [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.bin`), `audits-p${partition}.bin`]) {
+        const bytes = readSpill(join(task.spillDir, name));
+        if (!bytes) continue;
+        const reader = new RecordReader(bytes);
+        for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
+      }
+      log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
+      results.push(collector.finish(newReadStats(), options));
     }
-    log.trace({ partition, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
-    const result = collector.finish(newReadStats(), { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) });
-    // Strings read from the spill file are copies, so the result keeps no partition bytes alive.
-    results.push(result);
+  } finally {
+    for (const fd of descriptors.values()) closeSync(fd);
   }
   return results;
+}
+
+function tallyEvent(tallies: Map<string, UserTally>, event: CompactEvent): void {
+  let tally = tallies.get(event.user);
+  if (!tally) {
+    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, signature: null };
+    tallies.set(event.user, tally);
+  }
+  tally.events++;
+  for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (event.flags & (1 << (COVERAGE_SHIFT + field))) tally.coverage[field]!++;
+  if (event.time < tally.from) tally.from = event.time;
+  if (event.time > tally.to) tally.to = event.time;
+  if (event.flags & MAY_ALERT) tally.review = true;
+  if (event.flags & HAS_SIGNATURE) {
+    // Two places among the successful sign-ins: the detections that compare events must see them.
+    if (tally.signature === null) tally.signature = event.signature;
+    else if (tally.signature !== event.signature) tally.review = true;
+  }
+}
+
+/** A spill file's bytes, or null when no worker wrote it. */
+function readSpill(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    // A worker that read no range wrote no spill files, and most partitions have no audit file.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Reads one sign-in line again and normalises and enriches it as the scan did. */
+function readAgain(position: CompactEvent, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher): SignInEvent {
+  const file = rangeFiles[position.range]!;
+  let fd = descriptors.get(file);
+  if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
+  const bytes = Buffer.allocUnsafe(position.length);
+  const read = readSync(fd, bytes, 0, position.length, position.offset);
+  let normalised;
+  try {
+    normalised = read === position.length ? parseLine(bytes, 0, read) : null;
+  } catch {
+    normalised = null;
+  }
+  if (normalised?.kind !== 'signIn') throw new Error(`${file} changed while it was reviewed (line ${position.line} of a range reads differently now); run the review again on a copy that does not change`);
+  const event = normalised.event;
+  event.source = { file: `\u0002${position.range}`, line: position.line, record: position.record };
+  return enricher.enrich(event);
 }
 
 parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
   let run: Promise<unknown>;
   if (task.phase === 'scan') run = scan(task);
   else if (task.phase === 'scan-end') run = Promise.resolve(endScan());
-  else run = Promise.resolve(detect(task));
+  else run = detect(task);
   run.then(
     (result) => {
       const memory = process.memoryUsage();

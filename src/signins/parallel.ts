@@ -16,13 +16,15 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
 /**
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
  *
- * Phase 1 (scan): each worker reads byte ranges of the files and only the fields the detections
- * use (fast-extract), then enriches them. It appends each event in compact form to one of P
- * partition files chosen by a hash of the user, in an owner-only temporary folder.
- * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users,
- * sorts each user's events by time and runs the detections, exactly as the in-memory review does.
- * So alerts do not depend on input order, and memory contains one partition per worker, about
- * `PARTITION_BYTES` of input each. The temporary folder is removed at the end, also on errors.
+ * Phase 1 (scan): each worker reads byte ranges of the files, normalises and enriches each sign-in,
+ * and appends a compact record of it (fast/compact.ts: user, time, where it came from, whether it
+ * could alert alone, where the line is) to one of P partition files chosen by a hash of the user,
+ * in an owner-only temporary folder.
+ * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users.
+ * Users that no detection can alert on (detections/gate.ts) only add to the summary counts; the
+ * lines of the others are read again and go through the same detections as in the in-memory
+ * review, sorted by time. So alerts do not depend on input order, and memory contains one
+ * partition per worker. The temporary folder is removed at the end, also on errors.
  */
 
 /** Input bytes per partition; a partition's compact events take roughly a tenth of this in memory. */
@@ -165,6 +167,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
   const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
   const workers = Array.from({ length: workerCount }, startWorker);
   const started = performance.now();
+  const reviewUsers = [...(options.engagement?.breakGlassAccounts ?? []), ...(options.timelineUsers ?? [])].map((user) => user.toLowerCase());
   try {
     const scanTask = (index: number, scanRanges: ByteRange[]): ScanTask => ({
       phase: 'scan',
@@ -177,6 +180,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       users: options.users && options.users.length > 0 ? options.users : null,
       useDatabase: options.enricher !== false,
       skipBadRecords: Boolean(options.skipBadRecords),
+      reviewUsers,
     });
     // Workers load the IP databases one after the other (an empty scan), so the peak memory of
     // loading them is paid once. Each worker starts reading as soon as its own load is done.
@@ -231,6 +235,8 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       engagement: options.engagement ?? null,
       settings: options.settings,
       timelineUsers: options.timelineUsers,
+      useDatabase: options.enricher !== false,
+      rangeFiles: Object.fromEntries(ranges.map((range) => [range.id, range.file])),
     }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');

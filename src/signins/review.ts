@@ -200,6 +200,22 @@ export async function summarizeSignIns(snapshot: SignInSnapshot, options: { enga
   return (await reviewSnapshotSignIns(snapshot, options)).summary;
 }
 
+/** The user an event belongs to in the review: the object id, else the UPN, lower-cased. */
+export function activityKey(event: SignInEvent): string {
+  const upn = event.userPrincipalName?.toLowerCase() ?? null;
+  return event.userId?.toLowerCase() || (upn ?? '(unknown user)');
+}
+
+/** What the summary needs of a user whose events skip the detections. */
+export interface QuietUserTally {
+  events: number;
+  /** Events carrying each of BETA_ONLY_FIELDS, in that order. */
+  coverage: number[];
+  /** ISO 8601 times of the first and last event. */
+  from: string;
+  to: string;
+}
+
 /** Groups events by user and keeps the running summary. */
 export class ActivityCollector {
   private readonly byUser = new Map<string, UserActivity>();
@@ -210,6 +226,7 @@ export class ActivityCollector {
   private readonly coverage = Object.fromEntries(BETA_ONLY_FIELDS.map((field) => [field, 0])) as SignInSummary['betaFieldCoverage'];
   private eventCount = 0;
   private auditCount = 0;
+  private quietUsers = 0;
   private from: string | null = null;
   private to: string | null = null;
 
@@ -230,7 +247,7 @@ export class ActivityCollector {
     const upn = event.userPrincipalName?.toLowerCase() ?? null;
     const id = event.userId?.toLowerCase() || null;
     if (this.userFilter && !((upn && this.userFilter.has(upn)) || (id && this.userFilter.has(id)))) return;
-    const key = id ?? upn ?? '(unknown user)';
+    const key = activityKey(event);
     if (enricher !== 'keep') enricher.enrich(event);
 
     this.eventCount++;
@@ -245,6 +262,18 @@ export class ActivityCollector {
     }
     if (activity.user === key && upn) activity.user = upn;
     activity.signIns.push(event);
+  }
+
+  /**
+   * Counts the events of a user whose events the detections need not see (see detections/gate.ts):
+   * such a user gets no alert and no timeline, so only the summary counts change.
+   */
+  addQuietUser(tally: QuietUserTally): void {
+    this.quietUsers++;
+    this.eventCount += tally.events;
+    BETA_ONLY_FIELDS.forEach((field, index) => (this.coverage[field] += tally.coverage[index]!));
+    if (this.from === null || tally.from < this.from) this.from = tally.from;
+    if (this.to === null || tally.to > this.to) this.to = tally.to;
   }
 
   private addAudit(audit: AuditEvent): void {
@@ -314,7 +343,7 @@ export class ActivityCollector {
       ignoredRecords: stats.ignoredByReason,
       eventCount: this.eventCount,
       auditCount: this.auditCount,
-      userCount: this.byUser.size,
+      userCount: this.byUser.size + this.quietUsers,
       period: { from: this.from, to: this.to, days },
       retentionDays: SIGN_IN_RETENTION_DAYS,
       betaFieldCoverage: this.coverage,
@@ -329,7 +358,7 @@ export class ActivityCollector {
       alertsBySeverity,
       filters: { since: this.since, until: this.until, users: [...(this.userFilter ?? [])] },
     };
-    return { alerts: alerts.sort(bySeverityThenTime), summary, timelines };
+    return { alerts: alerts.sort(bySeverityThenTime), summary, timelines: timelines.sort(byTimelineUser) };
   }
 }
 
@@ -377,12 +406,18 @@ export function mergeReviewResults(parts: ReviewResult[], stats: ReadStats, audi
     filters,
   };
 
-  const timelines = parts.flatMap((part) => part.timelines).sort((a, b) => compareText(a.user, b.user));
+  const timelines = parts.flatMap((part) => part.timelines).sort(byTimelineUser);
   return { alerts, summary, timelines };
 }
 
 function periodDays(from: string | null, to: string | null): number {
   return from && to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : 0;
+}
+
+/** Timelines by user, as the parallel review merges them from its partitions. */
+function byTimelineUser(a: ReviewResult['timelines'][number], b: ReviewResult['timelines'][number]): number {
+  // Two activities share a user when some events lack the object id; the one with the id comes first.
+  return compareText(a.user, b.user) || Number(a.userId === null) - Number(b.userId === null) || compareText(a.userId ?? '', b.userId ?? '');
 }
 
 function bySeverityThenTime(a: Alert, b: Alert): number {

@@ -1,0 +1,72 @@
+import type { SignInEvent } from '../event.js';
+import { asnOf, country, isDeviceCode, succeeded } from './helpers.js';
+import { LEGACY_CLIENT_APPS } from './legacy-authentication.js';
+import { TOKEN_THEFT_RISK_TYPES } from './risky-sign-in.js';
+import type { DetectionId } from './types.js';
+import { matchUserAgent } from './user-agent-markers.js';
+
+/**
+ * Lets the parallel review skip the detections for users that none of them can alert on, which on a
+ * real tenant is nearly everyone. A user needs the full detections when one of these holds:
+ * - one of the user's events could make a detection fire on its own (`mayAlertAlone`);
+ * - the user's successful sign-ins come from more than one place (`locationSignature`), which the
+ *   detections that compare events need (session replay, impossible travel);
+ * - the user is a declared break-glass account or one whose timeline was asked for.
+ * Any other user gets no alert and no timeline, so only its counts enter the summary.
+ */
+
+/** Every detection, with how the gate covers it; a test checks the list against DETECTION_IDS. */
+export const GATE_COVERAGE: Record<DetectionId, 'event' | 'location' | 'device code'> = {
+  'device-code-sign-in': 'event',
+  'device-code-first-use': 'event',
+  // Both need a device-code sign-in of the user, which `mayAlertAlone` flags.
+  'device-code-then-new-location': 'device code',
+  'device-code-broker-device-registration': 'device code',
+  'authentication-transfer': 'event',
+  'session-replay': 'location',
+  'impossible-travel': 'location',
+  'suspicious-user-agent': 'event',
+  'legacy-authentication': 'event',
+  'ropc-sign-in': 'event',
+  'risky-sign-in': 'event',
+  'hosting-network': 'event',
+  'break-glass-sign-in': 'event',
+  'device-code-blocked': 'event',
+};
+
+/**
+ * True when a detection might name this event, judged from the event alone. It may say true for an
+ * event no detection names (the detections then decide), never false for one they would name.
+ * `reviewed` holds lower-cased ids and UPNs of break-glass accounts and of users whose timeline was asked for.
+ */
+export function mayAlertAlone(event: SignInEvent, reviewed: ReadonlySet<string>): boolean {
+  if (isDeviceCode(event)) return true;
+  const protocol = event.authenticationProtocol;
+  if (protocol === 'ropc' || protocol === 'authenticationTransfer' || event.originalTransferMethod === 'authenticationTransfer') return true;
+  if (event.network?.hosting) return true;
+  if (event.clientAppUsed && LEGACY_CLIENT_APPS.has(event.clientAppUsed.toLowerCase())) return true;
+  if (matchUserAgent(event.userAgent)) return true;
+  if (event.riskLevelDuringSignIn || event.riskState || event.riskEventTypes_v2?.length) {
+    const level = (event.riskLevelDuringSignIn ?? '').toLowerCase();
+    if (level === 'medium' || level === 'high' || event.riskState === 'atRisk' || event.riskState === 'confirmedCompromised') return true;
+    if (event.riskEventTypes_v2?.some((type) => TOKEN_THEFT_RISK_TYPES.has(type))) return true;
+  }
+  if (reviewed.size > 0) {
+    if (event.userId && reviewed.has(event.userId.toLowerCase())) return true;
+    if (event.userPrincipalName && reviewed.has(event.userPrincipalName.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * Where a successful sign-in came from, as the detections that compare events see it: country, ASN
+ * and coordinates. Two events with the same signature can be neither a replayed session nor
+ * impossible travel. Null for a failed sign-in, which those detections skip.
+ */
+export function locationSignature(event: SignInEvent): string | null {
+  if (!succeeded(event)) return null;
+  const geo = event.location?.geoCoordinates;
+  const latitude = typeof geo?.latitude === 'number' ? geo.latitude : '';
+  const longitude = typeof geo?.longitude === 'number' ? geo.longitude : '';
+  return `${country(event)?.toUpperCase() ?? ''}|${asnOf(event) ?? ''}|${latitude}|${longitude}`;
+}

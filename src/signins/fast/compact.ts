@@ -1,0 +1,151 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+/**
+ * Compact spill records of the parallel review's scan phase: per sign-in, only what decides whether
+ * its user needs the full detections, what the summary counts, and where the line is in the input,
+ * so that those users' lines can be read again. About 45 bytes a sign-in instead of the 2 KB line.
+ *
+ * Layout, little-endian: an event record is `E`, u8 flags, u32 user, u32 signature, f64 time (ms),
+ * u32 range, u32 line, u32 record, f64 byte offset, u32 byte length. User and signature are numbers
+ * in the file's dictionary; `D` u32 length, UTF-8 bytes adds the next entry, and `R` empties it.
+ */
+
+const EVENT = 0x45;
+const ENTRY = 0x44;
+const RESET = 0x52;
+export const EVENT_BYTES = 42;
+/** Flag bits: the event may alert alone; the event has a location signature; then one bit per beta-only field present. */
+export const MAY_ALERT = 1;
+export const HAS_SIGNATURE = 2;
+export const COVERAGE_SHIFT = 2;
+
+/**
+ * Entries per file before the dictionary starts again, so a worker's memory does not grow with the
+ * number of users. A partition holds a few thousand users, so most files never reach it.
+ */
+const DICTIONARY_ENTRIES = 8192;
+
+export interface CompactEvent {
+  flags: number;
+  user: string;
+  /** Empty when the event has no signature (HAS_SIGNATURE unset). */
+  signature: string;
+  time: number;
+  range: number;
+  line: number;
+  record: number;
+  offset: number;
+  length: number;
+}
+
+export class CompactWriter {
+  private readonly bytes: Buffer;
+  private used = 0;
+  private fd: number | null = null;
+  private readonly dictionary = new Map<string, number>();
+
+  constructor(
+    private readonly file: string,
+    bufferBytes: number,
+  ) {
+    this.bytes = Buffer.allocUnsafe(Math.max(bufferBytes, 4096));
+  }
+
+  write(event: CompactEvent): void {
+    const user = this.ref(event.user);
+    const signature = event.flags & HAS_SIGNATURE ? this.ref(event.signature) : 0;
+    this.room(EVENT_BYTES);
+    const bytes = this.bytes;
+    let at = this.used;
+    bytes[at++] = EVENT;
+    bytes[at++] = event.flags;
+    bytes.writeUInt32LE(user, at);
+    bytes.writeUInt32LE(signature, at + 4);
+    bytes.writeDoubleLE(event.time, at + 8);
+    bytes.writeUInt32LE(event.range, at + 16);
+    bytes.writeUInt32LE(event.line, at + 20);
+    bytes.writeUInt32LE(event.record, at + 24);
+    bytes.writeDoubleLE(event.offset, at + 28);
+    bytes.writeUInt32LE(event.length, at + 36);
+    this.used = at + 40;
+  }
+
+  private ref(value: string): number {
+    const known = this.dictionary.get(value);
+    if (known !== undefined) return known;
+    if (this.dictionary.size >= DICTIONARY_ENTRIES) {
+      this.room(1);
+      this.bytes[this.used++] = RESET;
+      this.dictionary.clear();
+    }
+    const length = Buffer.byteLength(value);
+    if (5 + length > this.bytes.length) {
+      // An entry longer than the buffer (a freak user name) goes to the file on its own.
+      const entry = Buffer.allocUnsafe(5 + length);
+      entry[0] = ENTRY;
+      entry.writeUInt32LE(length, 1);
+      entry.write(value, 5, 'utf8');
+      this.flush();
+      writeSync(this.fd!, entry);
+    } else {
+      this.room(5 + length);
+      this.bytes[this.used] = ENTRY;
+      this.bytes.writeUInt32LE(length, this.used + 1);
+      this.bytes.write(value, this.used + 5, 'utf8');
+      this.used += 5 + length;
+    }
+    const index = this.dictionary.size;
+    this.dictionary.set(value, index);
+    return index;
+  }
+
+  private room(needed: number): void {
+    if (this.used + needed > this.bytes.length) this.flush();
+  }
+
+  private flush(): void {
+    this.fd ??= openSync(this.file, 'w', 0o600);
+    if (this.used > 0) writeSync(this.fd, this.bytes, 0, this.used);
+    this.used = 0;
+  }
+
+  /** Writes what is buffered; a writer that never received an event leaves no file. */
+  close(): void {
+    if (this.used > 0) this.flush();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Calls `visit` for each event record of a compact spill file's bytes, in order. */
+export function readCompact(bytes: Buffer, visit: (event: CompactEvent) => void): void {
+  const dictionary: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const kind = bytes[at]!;
+    if (kind === ENTRY) {
+      const length = bytes.readUInt32LE(at + 1);
+      dictionary.push(bytes.toString('utf8', at + 5, at + 5 + length));
+      at += 5 + length;
+    } else if (kind === RESET) {
+      dictionary.length = 0;
+      at += 1;
+    } else if (kind === EVENT) {
+      const flags = bytes[at + 1]!;
+      visit({
+        flags,
+        user: dictionary[bytes.readUInt32LE(at + 2)]!,
+        signature: flags & HAS_SIGNATURE ? dictionary[bytes.readUInt32LE(at + 6)]! : '',
+        time: bytes.readDoubleLE(at + 10),
+        range: bytes.readUInt32LE(at + 18),
+        line: bytes.readUInt32LE(at + 22),
+        record: bytes.readUInt32LE(at + 26),
+        offset: bytes.readDoubleLE(at + 30),
+        length: bytes.readUInt32LE(at + 38),
+      });
+      at += EVENT_BYTES;
+    } else {
+      throw new Error(`spill file damaged: unknown record kind ${kind} at byte ${at}`);
+    }
+  }
+}
