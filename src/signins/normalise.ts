@@ -363,14 +363,14 @@ function copyStrings(row: Row, event: SignInEvent, fields: readonly (typeof GRAP
   if (event.userPrincipalName) event.userPrincipalName = event.userPrincipalName.toLowerCase();
 }
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
 
-function num(value: unknown): number | null {
+export function num(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return null;
@@ -386,7 +386,7 @@ function bool(value: unknown): boolean | null {
   return null;
 }
 
-function asn(value: unknown): number | null {
+export function asn(value: unknown): number | null {
   const parsed = num(typeof value === 'string' ? value.replace(/^AS/i, '') : value);
   return parsed !== null && Number.isInteger(parsed) && parsed >= 0 ? parsed : null;
 }
@@ -395,7 +395,7 @@ function asn(value: unknown): number | null {
  * Parses a result code. Sentinel's `ResultType` is text ("0", "50126") and Panther's test
  * records also use "Success"/"Failure"; Graph's `errorCode` is a number.
  */
-function resultCode(value: unknown): number {
+export function resultCode(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -407,6 +407,7 @@ function resultCode(value: unknown): number {
   throw new BadRecordError(`the result code ${JSON.stringify(value)} is not a number`, 'ResultType or status.errorCode as a number such as "0" or "50126"');
 }
 
+const UTC_TIME = /^(\d{4}-\d{2}-(\d{2})T(\d{2}):\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AP]M)?$/i;
 const SPACE_DATE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 
@@ -420,6 +421,13 @@ const SPACE_DATE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 export function isoTime(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new BadRecordError(`${field} is missing`, `${field} as an ISO 8601 time`);
+  }
+  // Graph's own form, the common case, without the cost of Date#toISOString. Date.parse rolls an
+  // impossible day or hour 24 over to the next day or month (2026-02-30 becomes 2026-03-02), so
+  // only days up to 28 and hours up to 23 take this path; the rest goes through Date below.
+  const utc = UTC_TIME.exec(value);
+  if (utc && Number(utc[2]) <= 28 && Number(utc[3]) <= 23 && Number.isFinite(Date.parse(value))) {
+    return `${utc[1]}.${(utc[4] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
   }
   let textValue = value.trim();
   const space = SPACE_DATE.exec(textValue);

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { isoTime } from '../../src/signins/normalise.js';
+
+/** What isoTime must return for a UTC time: Date's own reading of it, or an error where Date cannot read it. */
+function viaDate(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : 'error';
+}
+
+function readTime(value: string): string {
+  try {
+    return isoTime(value, 'createdDateTime');
+  } catch {
+    return 'error';
+  }
+}
+
+describe('isoTime on Graph UTC times', () => {
+  it('agrees with Date on every day, month, hour and fraction, including days that roll over', () => {
+    const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+    let cases = 0;
+    for (const year of [0, 999, 1970, 2023, 2024, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          for (const hour of [0, 23, 24]) {
+            for (const fraction of ['', '.1', '.12', '.123', '.1239', '.999999999', '.']) {
+              const value = `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:59:59${fraction}Z`;
+              assert.equal(readTime(value), viaDate(value), value);
+              cases++;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(cases, 6 * 14 * 33 * 3 * 7);
+  });
+
+  it('keeps the rollover of impossible dates that Date applies', () => {
+    assert.equal(isoTime('2023-02-30T00:00:00Z', 'createdDateTime'), '2023-03-02T00:00:00.000Z');
+    assert.equal(isoTime('2023-01-01T24:00:00Z', 'createdDateTime'), '2023-01-02T00:00:00.000Z');
+    assert.equal(isoTime('2026-05-01T09:00:00.5Z', 'createdDateTime'), '2026-05-01T09:00:00.500Z');
+  });
+});
