@@ -51,6 +51,23 @@ export interface EnricherOptions {
   /** Off in tests that need no database; the log's own country and ASN are still used. */
   useDatabase?: boolean;
   hosting?: HostingList;
+  /** An ASN table another thread loaded (`sharedAsnTable`), so worker threads do not each parse the CSV files. */
+  asnTable?: SharedAsnTable;
+}
+
+/** The ASN table in a form one thread can post to others: the ranges in shared memory, the names as two arrays. */
+export interface SharedAsnTable {
+  starts: Float64Array;
+  ends: Float64Array;
+  asns: Uint32Array;
+  nameAsns: number[];
+  names: string[];
+}
+
+/** Loads the ASN table in this thread, for posting to worker threads. */
+export function sharedAsnTable(): SharedAsnTable {
+  const table = loadAsnTable();
+  return { starts: table.starts, ends: table.ends, asns: table.asns, nameAsns: [...table.names.keys()], names: [...table.names.values()] };
 }
 
 /** Builds an enricher; the databases are opened lazily, on the first IP the log does not describe. */
@@ -59,6 +76,13 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
   const useDatabase = options.useDatabase ?? true;
   const countryReader = useDatabase ? openCountryDatabase() : null;
   const cache = new Map<string, { country: string | null; asn: number | null; asnName: string | null }>();
+  const shared = options.asnTable;
+  const given: AsnTable | undefined = shared && {
+    starts: shared.starts,
+    ends: shared.ends,
+    asns: shared.asns,
+    names: new Map(shared.nameAsns.map((asn, index) => [asn, shared.names[index]!])),
+  };
 
   const isHostingAsn = (asn: number | null | undefined, name?: string | null): boolean => {
     if (asn === null || asn === undefined) return false;
@@ -70,7 +94,7 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
     let hit = cache.get(ip);
     if (hit) return hit;
     const countryRecord = countryReader && (isIPv4(ip) || isIPv6(ip)) ? countryReader.get(ip) : null;
-    const range = useDatabase ? findAsn(loadAsnTable(), ip) : null;
+    const range = useDatabase ? findAsn(given ?? loadAsnTable(), ip) : null;
     hit = { country: countryRecord?.country_code ?? null, asn: range?.asn ?? null, asnName: range?.name ?? null };
     if (cache.size > 100_000) cache.clear();
     cache.set(ip, hit);
@@ -125,7 +149,13 @@ function loadAsnTable(): AsnTable {
     return parseAsnRanges(text, fileIndex === 1, names);
   });
   const total = parts.reduce((sum, part) => sum + part.rows, 0);
-  const table: AsnTable = { starts: new Float64Array(total), ends: new Float64Array(total), asns: new Uint32Array(total), names };
+  // Shared memory, so that worker threads can use this thread's table without a copy.
+  const table: AsnTable = {
+    starts: new Float64Array(new SharedArrayBuffer(total * 8)),
+    ends: new Float64Array(new SharedArrayBuffer(total * 8)),
+    asns: new Uint32Array(new SharedArrayBuffer(total * 4)),
+    names,
+  };
   let offset = 0;
   for (const part of parts) {
     table.starts.set(part.starts.subarray(0, part.rows), offset);

@@ -6,7 +6,7 @@ import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
 import { locationSignature, mayAlertAlone } from './detections/gate.js';
 import type { DetectionSettings } from './detections/types.js';
-import { createEnricher, type Enricher } from './enrich.js';
+import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_SIGNATURE, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
 import { RecordReader, RecordWriter } from './fast/record.js';
@@ -35,6 +35,8 @@ export interface ScanTask {
   skipBadRecords: boolean;
   /** Lower-cased ids and UPNs of users that always get the full detections: break-glass accounts and requested timelines. */
   reviewUsers: string[];
+  /** The caller's ASN table, sent with a worker's first task only. */
+  asnTable?: SharedAsnTable;
 }
 
 /** Closes the spill files after the last range. */
@@ -115,8 +117,8 @@ let scanState: ScanState | null = null;
 let enricherReady: Promise<Enricher> | null = null;
 
 /** One enricher per worker, kept from the scan phase to the detect phase. */
-function workerEnricher(useDatabase: boolean): Promise<Enricher> {
-  enricherReady ??= createEnricher({ useDatabase }).then((enricher) => {
+function workerEnricher(useDatabase: boolean, asnTable?: SharedAsnTable): Promise<Enricher> {
+  enricherReady ??= createEnricher({ useDatabase, ...(asnTable ? { asnTable } : {}) }).then((enricher) => {
     // The IP databases load on the first lookup. Loading them now lets the caller start workers one
     // after the other, so their load peaks (file text and tables) do not add up.
     if (useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
@@ -127,7 +129,7 @@ function workerEnricher(useDatabase: boolean): Promise<Enricher> {
 
 async function startScan(task: ScanTask): Promise<ScanState> {
   if (scanState) return scanState;
-  const enricher = await workerEnricher(task.useDatabase);
+  const enricher = await workerEnricher(task.useDatabase, task.asnTable);
   const flushAt = Math.min(64 << 10, Math.max(4 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
   scanState = {
     enricher,
