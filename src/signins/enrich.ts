@@ -84,10 +84,19 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
     names: new Map(shared.nameAsns.map((asn, index) => [asn, shared.names[index]!])),
   };
 
+  // The name pattern is a long alternation; ASN names repeat, so each is tested once.
+  const hostingNames = new Map<string, boolean>();
   const isHostingAsn = (asn: number | null | undefined, name?: string | null): boolean => {
     if (asn === null || asn === undefined) return false;
     if (hosting.asns.has(asn)) return true;
-    return Boolean(name && hosting.namePattern.test(name));
+    if (!name) return false;
+    let known = hostingNames.get(name);
+    if (known === undefined) {
+      known = hosting.namePattern.test(name);
+      if (hostingNames.size > 100_000) hostingNames.clear();
+      hostingNames.set(name, known);
+    }
+    return known;
   };
 
   const lookup = (ip: string) => {

@@ -4,11 +4,11 @@ import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
-import { locationSignature, mayAlertAlone } from './detections/gate.js';
+import { mayAlertAlone, placeOf, samePlace } from './detections/gate.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_SIGNATURE, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, MAY_ALERT, readCompact, type CompactEvent, type Place } from './fast/compact.js';
 import { RecordReader, RecordWriter } from './fast/record.js';
 import { BadRecordError, normaliseRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -272,13 +272,16 @@ function handleLine(
     if (!((upn && users.has(upn)) || (id && users.has(id)))) return 'signIn';
   }
   state.enricher.enrich(event);
-  const signature = locationSignature(event);
-  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (signature !== null ? HAS_SIGNATURE : 0);
+  const place = placeOf(event);
+  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0);
   for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (event[BETA_ONLY_FIELDS[field]!] !== undefined) flags |= 1 << (COVERAGE_SHIFT + field);
   state.outputs[partitionOf(signInKey(event), task.partitions)]!.write({
     flags,
     user: activityKey(event),
-    signature: signature ?? '',
+    country: place?.country ?? null,
+    asn: place?.asn ?? Number.NaN,
+    latitude: place?.latitude ?? Number.NaN,
+    longitude: place?.longitude ?? Number.NaN,
     time: Date.parse(event.createdDateTime),
     range: range.id,
     line,
@@ -308,7 +311,8 @@ interface UserTally {
   to: number;
   /** Set when the user needs the full detections. */
   review: boolean;
-  signature: string | null;
+  /** Place of the user's first successful sign-in. */
+  place: Place | null;
 }
 
 async function detect(task: DetectTask): Promise<ReviewResult[]> {
@@ -354,7 +358,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
 function tallyEvent(tallies: Map<string, UserTally>, event: CompactEvent): void {
   let tally = tallies.get(event.user);
   if (!tally) {
-    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, signature: null };
+    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, place: null };
     tallies.set(event.user, tally);
   }
   tally.events++;
@@ -362,10 +366,10 @@ function tallyEvent(tallies: Map<string, UserTally>, event: CompactEvent): void 
   if (event.time < tally.from) tally.from = event.time;
   if (event.time > tally.to) tally.to = event.time;
   if (event.flags & MAY_ALERT) tally.review = true;
-  if (event.flags & HAS_SIGNATURE) {
+  if (event.flags & HAS_PLACE) {
     // Two places among the successful sign-ins: the detections that compare events must see them.
-    if (tally.signature === null) tally.signature = event.signature;
-    else if (tally.signature !== event.signature) tally.review = true;
+    if (tally.place === null) tally.place = { country: event.country, asn: event.asn, latitude: event.latitude, longitude: event.longitude };
+    else if (!samePlace(tally.place, event)) tally.review = true;
   }
 }
 

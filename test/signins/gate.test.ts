@@ -7,7 +7,7 @@ import { generateSignIns } from '../../bench/signins/generate.js';
 import type { Engagement } from '../../src/engagement/schema.js';
 import { createEnricher } from '../../src/signins/enrich.js';
 import type { SignInEvent } from '../../src/signins/event.js';
-import { GATE_COVERAGE, locationSignature, mayAlertAlone } from '../../src/signins/detections/gate.js';
+import { GATE_COVERAGE, mayAlertAlone, placeOf, samePlace } from '../../src/signins/detections/gate.js';
 import { DETECTIONS } from '../../src/signins/detections/index.js';
 import { DEFAULT_SETTINGS, DETECTION_IDS, type DetectionContext, type UserActivity } from '../../src/signins/detections/types.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';
@@ -78,7 +78,7 @@ describe('sign-in review gate', () => {
     assert.ok(flagged > 100 && flagged < events.length - 100, `${flagged} of ${events.length} flagged`);
   });
 
-  it('lets through pairs of quiet events with one signature, and flags those the location detections compare', () => {
+  it('lets through pairs of quiet events from one place, and flags those the location detections compare', () => {
     const quiet = { userAgent: 'Mozilla/5.0 Edg/120.0', clientAppUsed: 'Browser', authenticationProtocol: 'none' };
     const here = event({ ...quiet, id: 'a', createdDateTime: '2026-05-01T09:00:00Z', ipAddress: '198.51.100.10' });
     const sameElsewhereIp = event({ ...quiet, id: 'b', createdDateTime: '2026-05-01T09:02:00Z', ipAddress: '198.51.100.77' });
@@ -86,12 +86,12 @@ describe('sign-in review gate', () => {
     const failedAbroad = event({ ...abroad, id: 'd', status: { errorCode: 50126 } });
     for (const pair of [[here, sameElsewhereIp], [here, failedAbroad]]) {
       assert.ok(!pair.some((one) => mayAlertAlone(one, reviewed)));
-      const signatures = new Set(pair.map(locationSignature).filter((signature) => signature !== null));
-      assert.equal(signatures.size, 1);
+      const places = pair.map(placeOf).filter((place) => place !== null);
+      assert.ok(places.every((place) => samePlace(place, places[0]!)), JSON.stringify(places));
       assert.deepEqual(DETECTIONS.flatMap((detection) => detection.detect(activityOf(pair), context)), []);
     }
-    // Here and abroad in one session: the signatures differ, so the gate sends the user to the detections, which alert.
-    assert.notEqual(locationSignature(here), locationSignature(abroad));
+    // Here and abroad in one session: the places differ, so the gate sends the user to the detections, which alert.
+    assert.ok(!samePlace(placeOf(here)!, placeOf(abroad)!));
     const alerts = DETECTIONS.flatMap((detection) => detection.detect(activityOf([here, abroad]), context)).map((alert) => alert.detection);
     assert.deepEqual(alerts.sort(), ['impossible-travel', 'session-replay']);
   });

@@ -1,4 +1,5 @@
 import type { SignInEvent } from '../event.js';
+import type { Place } from '../fast/compact.js';
 import { asnOf, country, isDeviceCode, succeeded } from './helpers.js';
 import { LEGACY_CLIENT_APPS } from './legacy-authentication.js';
 import { TOKEN_THEFT_RISK_TYPES } from './risky-sign-in.js';
@@ -9,7 +10,7 @@ import { matchUserAgent } from './user-agent-markers.js';
  * Lets the parallel review skip the detections for users that none of them can alert on, which on a
  * real tenant is nearly everyone. A user needs the full detections when one of these holds:
  * - one of the user's events could make a detection fire on its own (`mayAlertAlone`);
- * - the user's successful sign-ins come from more than one place (`locationSignature`), which the
+ * - the user's successful sign-ins come from more than one place (`placeOf`), which the
  *   detections that compare events need (session replay, impossible travel);
  * - the user is a declared break-glass account or one whose timeline was asked for.
  * Any other user gets no alert and no timeline, so only its counts enter the summary.
@@ -60,13 +61,21 @@ export function mayAlertAlone(event: SignInEvent, reviewed: ReadonlySet<string>)
 
 /**
  * Where a successful sign-in came from, as the detections that compare events see it: country, ASN
- * and coordinates. Two events with the same signature can be neither a replayed session nor
- * impossible travel. Null for a failed sign-in, which those detections skip.
+ * and coordinates (NaN where absent). Two events from the same place can be neither a replayed
+ * session nor impossible travel. Null for a failed sign-in, which those detections skip.
  */
-export function locationSignature(event: SignInEvent): string | null {
+export function placeOf(event: SignInEvent): Place | null {
   if (!succeeded(event)) return null;
   const geo = event.location?.geoCoordinates;
-  const latitude = typeof geo?.latitude === 'number' ? geo.latitude : '';
-  const longitude = typeof geo?.longitude === 'number' ? geo.longitude : '';
-  return `${country(event)?.toUpperCase() ?? ''}|${asnOf(event) ?? ''}|${latitude}|${longitude}`;
+  return {
+    country: country(event)?.toUpperCase() ?? null,
+    asn: asnOf(event) ?? Number.NaN,
+    latitude: typeof geo?.latitude === 'number' ? geo.latitude : Number.NaN,
+    longitude: typeof geo?.longitude === 'number' ? geo.longitude : Number.NaN,
+  };
+}
+
+/** True for the same place; `Object.is` so that two absent values (NaN) match. */
+export function samePlace(a: Place, b: Place): boolean {
+  return a.country === b.country && Object.is(a.asn, b.asn) && Object.is(a.latitude, b.latitude) && Object.is(a.longitude, b.longitude);
 }

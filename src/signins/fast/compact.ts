@@ -3,20 +3,22 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 /**
  * Compact spill records of the parallel review's scan phase: per sign-in, only what decides whether
  * its user needs the full detections, what the summary counts, and where the line is in the input,
- * so that those users' lines can be read again. About 45 bytes a sign-in instead of the 2 KB line.
+ * so that those users' lines can be read again. 66 bytes a sign-in instead of the 2 KB line.
  *
- * Layout, little-endian: an event record is `E`, u8 flags, u32 user, u32 signature, f64 time (ms),
- * u32 range, u32 line, u32 record, f64 byte offset, u32 byte length. User and signature are numbers
- * in the file's dictionary; `D` u32 length, UTF-8 bytes adds the next entry, and `R` empties it.
+ * Layout, little-endian: an event record is `E`, u8 flags, u32 user, u32 country, f64 ASN, f64
+ * latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64 byte offset, u32 byte
+ * length. User and country are numbers in the file's dictionary (country NO_COUNTRY when absent), a
+ * missing number is NaN. `D` u32 length, UTF-8 bytes adds the next dictionary entry; `R` empties it.
  */
 
 const EVENT = 0x45;
 const ENTRY = 0x44;
 const RESET = 0x52;
-export const EVENT_BYTES = 42;
-/** Flag bits: the event may alert alone; the event has a location signature; then one bit per beta-only field present. */
+export const EVENT_BYTES = 66;
+const NO_COUNTRY = 0xffffffff;
+/** Flag bits: the event may alert alone; the event is a successful sign-in (its place counts); then one bit per beta-only field present. */
 export const MAY_ALERT = 1;
-export const HAS_SIGNATURE = 2;
+export const HAS_PLACE = 2;
 export const COVERAGE_SHIFT = 2;
 
 /**
@@ -25,11 +27,17 @@ export const COVERAGE_SHIFT = 2;
  */
 const DICTIONARY_ENTRIES = 8192;
 
-export interface CompactEvent {
+/** Where a successful sign-in came from, as the detections that compare events see it (see detections/gate.ts). */
+export interface Place {
+  country: string | null;
+  asn: number;
+  latitude: number;
+  longitude: number;
+}
+
+export interface CompactEvent extends Place {
   flags: number;
   user: string;
-  /** Empty when the event has no signature (HAS_SIGNATURE unset). */
-  signature: string;
   time: number;
   range: number;
   line: number;
@@ -53,21 +61,24 @@ export class CompactWriter {
 
   write(event: CompactEvent): void {
     const user = this.ref(event.user);
-    const signature = event.flags & HAS_SIGNATURE ? this.ref(event.signature) : 0;
+    const country = event.country === null ? NO_COUNTRY : this.ref(event.country);
     this.room(EVENT_BYTES);
     const bytes = this.bytes;
-    let at = this.used;
-    bytes[at++] = EVENT;
-    bytes[at++] = event.flags;
-    bytes.writeUInt32LE(user, at);
-    bytes.writeUInt32LE(signature, at + 4);
-    bytes.writeDoubleLE(event.time, at + 8);
-    bytes.writeUInt32LE(event.range, at + 16);
-    bytes.writeUInt32LE(event.line, at + 20);
-    bytes.writeUInt32LE(event.record, at + 24);
-    bytes.writeDoubleLE(event.offset, at + 28);
-    bytes.writeUInt32LE(event.length, at + 36);
-    this.used = at + 40;
+    const at = this.used;
+    bytes[at] = EVENT;
+    bytes[at + 1] = event.flags;
+    bytes.writeUInt32LE(user, at + 2);
+    bytes.writeUInt32LE(country, at + 6);
+    bytes.writeDoubleLE(event.asn, at + 10);
+    bytes.writeDoubleLE(event.latitude, at + 18);
+    bytes.writeDoubleLE(event.longitude, at + 26);
+    bytes.writeDoubleLE(event.time, at + 34);
+    bytes.writeUInt32LE(event.range, at + 42);
+    bytes.writeUInt32LE(event.line, at + 46);
+    bytes.writeUInt32LE(event.record, at + 50);
+    bytes.writeDoubleLE(event.offset, at + 54);
+    bytes.writeUInt32LE(event.length, at + 62);
+    this.used = at + EVENT_BYTES;
   }
 
   private ref(value: string): number {
@@ -131,17 +142,20 @@ export function readCompact(bytes: Buffer, visit: (event: CompactEvent) => void)
       dictionary.length = 0;
       at += 1;
     } else if (kind === EVENT) {
-      const flags = bytes[at + 1]!;
+      const country = bytes.readUInt32LE(at + 6);
       visit({
-        flags,
+        flags: bytes[at + 1]!,
         user: dictionary[bytes.readUInt32LE(at + 2)]!,
-        signature: flags & HAS_SIGNATURE ? dictionary[bytes.readUInt32LE(at + 6)]! : '',
-        time: bytes.readDoubleLE(at + 10),
-        range: bytes.readUInt32LE(at + 18),
-        line: bytes.readUInt32LE(at + 22),
-        record: bytes.readUInt32LE(at + 26),
-        offset: bytes.readDoubleLE(at + 30),
-        length: bytes.readUInt32LE(at + 38),
+        country: country === NO_COUNTRY ? null : dictionary[country]!,
+        asn: bytes.readDoubleLE(at + 10),
+        latitude: bytes.readDoubleLE(at + 18),
+        longitude: bytes.readDoubleLE(at + 26),
+        time: bytes.readDoubleLE(at + 34),
+        range: bytes.readUInt32LE(at + 42),
+        line: bytes.readUInt32LE(at + 46),
+        record: bytes.readUInt32LE(at + 50),
+        offset: bytes.readDoubleLE(at + 54),
+        length: bytes.readUInt32LE(at + 62),
       });
       at += EVENT_BYTES;
     } else {
