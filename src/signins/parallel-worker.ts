@@ -329,7 +329,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       // Users that need the full detections: their lines are read again, in input order.
       const wanted: CompactEvent[] = [];
       for (const bytes of spills) readCompact(bytes, (event) => {
-        if (tallies.get(event.user)!.review) wanted.push(event);
+        if (tallies.get(event.user)!.review) wanted.push({ ...event });
       });
       wanted.sort((a, b) => a.range - b.range || a.line - b.line);
 
@@ -355,7 +355,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   return results;
 }
 
-function tallyEvent(tallies: Map<string, UserTally>, event: CompactEvent): void {
+function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEvent>): void {
   let tally = tallies.get(event.user);
   if (!tally) {
     tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, place: null };

@@ -128,9 +128,14 @@ export class CompactWriter {
   }
 }
 
-/** Calls `visit` for each event record of a compact spill file's bytes, in order. */
-export function readCompact(bytes: Buffer, visit: (event: CompactEvent) => void): void {
+/**
+ * Calls `visit` for each event record of a compact spill file's bytes, in order. The object passed
+ * is reused for the next record (a million events would otherwise be a million objects), so a
+ * visitor that keeps one copies it.
+ */
+export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void): void {
   const dictionary: string[] = [];
+  const event: CompactEvent = { flags: 0, user: '', country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
   let at = 0;
   while (at < bytes.length) {
     const kind = bytes[at]!;
@@ -143,20 +148,19 @@ export function readCompact(bytes: Buffer, visit: (event: CompactEvent) => void)
       at += 1;
     } else if (kind === EVENT) {
       const country = bytes.readUInt32LE(at + 6);
-      visit({
-        flags: bytes[at + 1]!,
-        user: dictionary[bytes.readUInt32LE(at + 2)]!,
-        country: country === NO_COUNTRY ? null : dictionary[country]!,
-        asn: bytes.readDoubleLE(at + 10),
-        latitude: bytes.readDoubleLE(at + 18),
-        longitude: bytes.readDoubleLE(at + 26),
-        time: bytes.readDoubleLE(at + 34),
-        range: bytes.readUInt32LE(at + 42),
-        line: bytes.readUInt32LE(at + 46),
-        record: bytes.readUInt32LE(at + 50),
-        offset: bytes.readDoubleLE(at + 54),
-        length: bytes.readUInt32LE(at + 62),
-      });
+      event.flags = bytes[at + 1]!;
+      event.user = dictionary[bytes.readUInt32LE(at + 2)]!;
+      event.country = country === NO_COUNTRY ? null : dictionary[country]!;
+      event.asn = bytes.readDoubleLE(at + 10);
+      event.latitude = bytes.readDoubleLE(at + 18);
+      event.longitude = bytes.readDoubleLE(at + 26);
+      event.time = bytes.readDoubleLE(at + 34);
+      event.range = bytes.readUInt32LE(at + 42);
+      event.line = bytes.readUInt32LE(at + 46);
+      event.record = bytes.readUInt32LE(at + 50);
+      event.offset = bytes.readDoubleLE(at + 54);
+      event.length = bytes.readUInt32LE(at + 62);
+      visit(event);
       at += EVENT_BYTES;
     } else {
       throw new Error(`spill file damaged: unknown record kind ${kind} at byte ${at}`);
