@@ -10,7 +10,8 @@ import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js'
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, MAY_ALERT, readCompact, type CompactEvent, type Place } from './fast/compact.js';
 import { RecordReader, RecordWriter } from './fast/record.js';
-import { BadRecordError, normaliseRecord } from './normalise.js';
+import { readGraphSignInLine } from './fast/graph-line.js';
+import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { newReadStats } from './read.js';
 
@@ -229,9 +230,13 @@ function handleLine(
   result: ScanResult,
 ): 'signIn' | 'other' | 'stop' {
   const fileStats = result.files[range.file]!;
-  let normalised;
+  let normalised: NormalisedRecord;
   try {
-    normalised = parseLine(buffer, start, end);
+    // Most lines of a Graph export take the validating byte reader, which builds only the fields
+    // this phase reads (fast/scan-fields.ts); any other line, and every bad one, goes through
+    // JSON.parse and the normaliser, which give the error.
+    const event = readGraphSignInLine(buffer, start, end);
+    normalised = event ? { kind: 'signIn', event } : parseLine(buffer, start, end);
   } catch (error) {
     if (!(error instanceof BadRecordError)) throw error;
     if (!task.skipBadRecords) {
@@ -293,7 +298,7 @@ function handleLine(
 }
 
 /** JSON.parse and the normaliser, with a JSON syntax error turned into a bad-record error. */
-function parseLine(buffer: Buffer, start: number, end: number): ReturnType<typeof normaliseRecord> {
+function parseLine(buffer: Buffer, start: number, end: number): NormalisedRecord {
   let value: unknown;
   try {
     value = JSON.parse(buffer.toString('utf8', start, end));
