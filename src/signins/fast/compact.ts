@@ -48,6 +48,7 @@ export interface CompactEvent extends Place {
 
 export class CompactWriter {
   private readonly bytes: Buffer;
+  private readonly view: DataView;
   private used = 0;
   private fd: number | null = null;
   private readonly dictionary = new Map<string, number>();
@@ -56,28 +57,30 @@ export class CompactWriter {
     private readonly file: string,
     bufferBytes: number,
   ) {
-    this.bytes = Buffer.allocUnsafe(Math.max(bufferBytes, 4096));
+    this.bytes = Buffer.alloc(Math.max(bufferBytes, 4096));
+    // DataView's accessors compile to plain loads and stores; Buffer's readDoubleLE and friends do not.
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
   write(event: CompactEvent): void {
     const user = this.ref(event.user);
     const country = event.country === null ? NO_COUNTRY : this.ref(event.country);
     this.room(EVENT_BYTES);
-    const bytes = this.bytes;
+    const view = this.view;
     const at = this.used;
-    bytes[at] = EVENT;
-    bytes[at + 1] = event.flags;
-    bytes.writeUInt32LE(user, at + 2);
-    bytes.writeUInt32LE(country, at + 6);
-    bytes.writeDoubleLE(event.asn, at + 10);
-    bytes.writeDoubleLE(event.latitude, at + 18);
-    bytes.writeDoubleLE(event.longitude, at + 26);
-    bytes.writeDoubleLE(event.time, at + 34);
-    bytes.writeUInt32LE(event.range, at + 42);
-    bytes.writeUInt32LE(event.line, at + 46);
-    bytes.writeUInt32LE(event.record, at + 50);
-    bytes.writeDoubleLE(event.offset, at + 54);
-    bytes.writeUInt32LE(event.length, at + 62);
+    this.bytes[at] = EVENT;
+    this.bytes[at + 1] = event.flags;
+    view.setUint32(at + 2, user, true);
+    view.setUint32(at + 6, country, true);
+    view.setFloat64(at + 10, event.asn, true);
+    view.setFloat64(at + 18, event.latitude, true);
+    view.setFloat64(at + 26, event.longitude, true);
+    view.setFloat64(at + 34, event.time, true);
+    view.setUint32(at + 42, event.range, true);
+    view.setUint32(at + 46, event.line, true);
+    view.setUint32(at + 50, event.record, true);
+    view.setFloat64(at + 54, event.offset, true);
+    view.setUint32(at + 62, event.length, true);
     this.used = at + EVENT_BYTES;
   }
 
@@ -135,31 +138,32 @@ export class CompactWriter {
  */
 export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void): void {
   const dictionary: string[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const event: CompactEvent = { flags: 0, user: '', country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
   let at = 0;
   while (at < bytes.length) {
     const kind = bytes[at]!;
     if (kind === ENTRY) {
-      const length = bytes.readUInt32LE(at + 1);
+      const length = view.getUint32(at + 1, true);
       dictionary.push(bytes.toString('utf8', at + 5, at + 5 + length));
       at += 5 + length;
     } else if (kind === RESET) {
       dictionary.length = 0;
       at += 1;
     } else if (kind === EVENT) {
-      const country = bytes.readUInt32LE(at + 6);
+      const country = view.getUint32(at + 6, true);
       event.flags = bytes[at + 1]!;
-      event.user = dictionary[bytes.readUInt32LE(at + 2)]!;
+      event.user = dictionary[view.getUint32(at + 2, true)]!;
       event.country = country === NO_COUNTRY ? null : dictionary[country]!;
-      event.asn = bytes.readDoubleLE(at + 10);
-      event.latitude = bytes.readDoubleLE(at + 18);
-      event.longitude = bytes.readDoubleLE(at + 26);
-      event.time = bytes.readDoubleLE(at + 34);
-      event.range = bytes.readUInt32LE(at + 42);
-      event.line = bytes.readUInt32LE(at + 46);
-      event.record = bytes.readUInt32LE(at + 50);
-      event.offset = bytes.readDoubleLE(at + 54);
-      event.length = bytes.readUInt32LE(at + 62);
+      event.asn = view.getFloat64(at + 10, true);
+      event.latitude = view.getFloat64(at + 18, true);
+      event.longitude = view.getFloat64(at + 26, true);
+      event.time = view.getFloat64(at + 34, true);
+      event.range = view.getUint32(at + 42, true);
+      event.line = view.getUint32(at + 46, true);
+      event.record = view.getUint32(at + 50, true);
+      event.offset = view.getFloat64(at + 54, true);
+      event.length = view.getUint32(at + 62, true);
       visit(event);
       at += EVENT_BYTES;
     } else {
