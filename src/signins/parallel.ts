@@ -186,10 +186,9 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       reviewUsers,
       ...(first && asnTable ? { asnTable } : {}),
     });
-    // Workers open the country database one after the other (an empty scan), so the peak memory of
-    // loading it is paid once. Each worker starts reading as soon as its own load is done.
-    const ready: Promise<unknown>[] = [];
-    workers.forEach((worker, index) => ready.push((ready[index - 1] ?? Promise.resolve()).then(() => runOnWorker<ScanResult>(worker, scanTask(index, [], true)))));
+    // Each worker's first task (an empty scan) hands it the ASN table and opens its country
+    // database (8 MB, the only part each loads itself), all at once.
+    const ready = workers.map((worker, index) => runOnWorker<ScanResult>(worker, scanTask(index, [], true)));
     let recordsRead = 0;
     const scans = await runQueue<ByteRange, ScanResult>(
       workers,

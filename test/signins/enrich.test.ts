@@ -35,3 +35,31 @@ describe('offline IP enrichment', async () => {
     assert.ok(list.asns.size >= 15);
   });
 });
+
+describe('ASN table cache', () => {
+  it('reads back the table parsed from the CSV files, and refuses a stale or cut cache', async () => {
+    const { asnSourceFiles, asnSourceStamp, parseAsnFiles, readAsnCache, writeAsnCache } = await import('../../src/signins/enrich.js');
+    const { mkdtempSync, readFileSync, writeFileSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const sources = asnSourceFiles();
+    const stamp = asnSourceStamp(sources);
+    const parsed = parseAsnFiles(sources);
+    const file = join(mkdtempSync(join(tmpdir(), 'tokengap-asn-')), 'cache', 'asn.bin');
+    writeAsnCache(file, stamp, parsed);
+    assert.ok(statSync(file).size > parsed.starts.length * 20, 'cache written');
+    const cached = readAsnCache(file, stamp);
+    assert.ok(cached, 'cache read');
+    assert.ok(parsed.starts.length > 100_000);
+    assert.deepEqual(cached.starts, parsed.starts);
+    assert.deepEqual(cached.ends, parsed.ends);
+    assert.deepEqual(cached.asns, parsed.asns);
+    assert.deepEqual(cached.names, parsed.names);
+    // Another version of the package, or a cache cut short, is parsed again instead.
+    assert.equal(readAsnCache(file, stamp.replace('"version":1', '"version":0')), null);
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    assert.equal(readAsnCache(file, stamp), null);
+    assert.equal(readAsnCache(join(file, 'missing'), stamp), null);
+  });
+});
