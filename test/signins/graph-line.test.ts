@@ -291,6 +291,48 @@ describe('graph line reader on corpus sign-ins', () => {
   });
 });
 
+describe('graph line reader on numbers and times', () => {
+  it('decodes decimals as JSON.parse does', () => {
+    const next = random(7);
+    const texts = ['0', '-0', '0.0', '-0.0', '1', '9007199254740991', '9007199254740993', '900719925474099.3', '0.1', '0.30000000000000004', '123456789012345.6'];
+    for (let n = 0; n < 20_000; n++) {
+      const digits = String(Math.floor(next() * 10 ** Math.floor(next() * 17)));
+      const point = Math.floor(next() * (digits.length + 1));
+      const fraction = point < digits.length ? `${digits.slice(0, point) || '0'}.${digits.slice(point)}` : digits;
+      texts.push(next() < 0.5 ? `-${fraction}` : fraction);
+    }
+    for (const number of texts) {
+      const line = `{"createdDateTime":"2026-05-01T09:00:00Z","location":{"geoCoordinates":{"latitude":${number},"longitude":null}}}`;
+      const event = readGraphSignInLine(Buffer.from(line, 'latin1'), 0, line.length);
+      assert.ok(event !== null, `rejected latitude ${number}`);
+      assert.ok(Object.is(event.location?.geoCoordinates?.latitude, JSON.parse(number)), `latitude ${number}`);
+    }
+  });
+
+  it('gives the times isoTime gives', () => {
+    const times: string[] = [];
+    for (const year of ['1900', '2000', '2023', '2024', '2100']) {
+      for (let month = 0; month <= 13; month++) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          for (const clock of ['00:00:00.000', '23:59:59.999', '24:00:00.000', '12:60:00.000', '12:00:60.000']) {
+            times.push(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${clock}Z`);
+          }
+        }
+      }
+    }
+    for (const time of times) {
+      const line = `{"createdDateTime":"${time}"}`;
+      let expected: string | null;
+      try {
+        expected = fromGraphSignIn({ createdDateTime: time }).createdDateTime;
+      } catch {
+        expected = null;
+      }
+      assert.equal(readGraphSignInLine(Buffer.from(line, 'latin1'), 0, line.length)?.createdDateTime ?? null, expected, time);
+    }
+  });
+});
+
 /** Mulberry32: a small seeded PRNG, so every run tries the same mutants. */
 function random(seed: number): () => number {
   let state = seed;
