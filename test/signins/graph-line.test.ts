@@ -291,6 +291,33 @@ describe('graph line reader on corpus sign-ins', () => {
   });
 });
 
+describe('graph line reader on string bytes', () => {
+  it('handles every byte at every word offset', () => {
+    // The string scan reads four bytes at a time, so each byte value goes at each offset of a
+    // word, near the string's end and near the line's end, with a second byte after it.
+    for (let value = 0; value < 256; value++) {
+      for (let offset = 0; offset < 9; offset++) {
+        for (const after of [0x61, 0x22, 0x5c, 0x01, 0xff]) {
+          const text = Buffer.alloc(10, 0x61);
+          text[offset] = value;
+          text[offset + 1] = after;
+          const line = Buffer.concat([Buffer.from('{"createdDateTime":"2026-05-01T09:00:00Z","userAgent":"'), text, Buffer.from('"}')]);
+          const accepted = checkLine(line);
+          let valid = true;
+          try {
+            JSON.parse(line.toString('utf8'));
+          } catch {
+            valid = false;
+          }
+          assert.equal(accepted, valid, `byte 0x${value.toString(16)} at ${offset} before 0x${after.toString(16)}`);
+          const atEnd = Buffer.concat([Buffer.from('{"createdDateTime":"2026-05-01T09:00:00Z","userAgent":"'), text.subarray(0, offset + 2), Buffer.from('"}')]);
+          checkLine(atEnd);
+        }
+      }
+    }
+  });
+});
+
 describe('graph line reader on numbers and times', () => {
   it('decodes decimals as JSON.parse does', () => {
     const next = random(7);

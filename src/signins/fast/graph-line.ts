@@ -224,14 +224,15 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
       i++;
       for (;;) {
         // Four bytes at a time while none is a quote, a backslash or a control byte (below 0x20).
-        // Each term is the exact "has a zero byte" or "has a byte below n" test on a 32-bit word.
-        // The lowest flagged byte of a word is always a true match (only bytes above a match can be
-        // flagged falsely), so its position comes from the lowest set bit.
+        // XOR with 0x02 maps the quote to 0x20 and keeps control bytes below 0x20, so one "has a
+        // byte below 0x21" test finds both, and a "has a zero byte" test finds backslashes. Both
+        // are exact, and the lowest flagged byte is always a true match (only bytes above a match
+        // can be flagged falsely), so its position comes from the lowest set bit.
         while (i + 4 <= end) {
           const word = view.getInt32(i, true);
-          const quotes = word ^ 0x22222222;
+          const quotesAndControls = word ^ 0x02020202;
           const backslashes = word ^ 0x5c5c5c5c;
-          const special = (((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes) | ((word - 0x20202020) & ~word)) & 0x80808080;
+          const special = (((quotesAndControls - 0x21212121) & ~quotesAndControls) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080;
           if (special !== 0) {
             const lowest = special & -special;
             // The plain bytes before the match: all bits below its byte.
