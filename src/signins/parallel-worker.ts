@@ -9,7 +9,6 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, MAY_ALERT, readCompact, type CompactEvent, type Place } from './fast/compact.js';
-import { RecordReader, RecordWriter } from './fast/record.js';
 import { readGraphSignInLine } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -107,8 +106,6 @@ interface ScanState {
   users: Set<string> | null;
   reviewUsers: Set<string>;
   outputs: CompactWriter[];
-  /** Audit records, opened on a partition's first audit. */
-  audits: (RecordWriter | undefined)[];
   spillDir: string;
   worker: number;
   buffer: Buffer;
@@ -137,7 +134,6 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
     reviewUsers: new Set(task.reviewUsers),
     outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt)),
-    audits: [],
     spillDir: task.spillDir,
     worker: task.worker,
     buffer: Buffer.allocUnsafe(CHUNK),
@@ -149,7 +145,6 @@ async function startScan(task: ScanTask): Promise<ScanState> {
 function endScan(): null {
   if (scanState) {
     for (const output of scanState.outputs) output.close();
-    for (const output of scanState.audits) output?.close();
   }
   scanState = null;
   return null;
@@ -260,10 +255,7 @@ function handleLine(
     // The file is resolved from the range id after the scan, when line offsets are known.
     normalised.event.source = { file: `\u0002${range.id}`, line, record };
     result.audits++;
-    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) {
-      state.audits[partition] ??= new RecordWriter(join(state.spillDir, `w${state.worker}-p${partition}.bin`), 16 << 10);
-      state.audits[partition].audit(normalised.event);
-    }
+    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) state.outputs[partition]!.writeAudit(normalised.event);
     return 'other';
   }
 
@@ -328,8 +320,11 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   try {
     for (const partition of task.partitions) {
       const spills = Array.from({ length: task.workers }, (_, worker) => readSpill(join(task.spillDir, `w${worker}-c${partition}.bin`))).filter((bytes) => bytes !== null);
+      // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
+      const callerAudits = readSpill(join(task.spillDir, `audits-p${partition}.bin`));
+      const audits: AuditEvent[] = [];
       const tallies = new Map<string, UserTally>();
-      for (const bytes of spills) readCompact(bytes, (event) => tallyEvent(tallies, event));
+      for (const bytes of callerAudits ? [...spills, callerAudits] : spills) readCompact(bytes, (event) => tallyEvent(tallies, event), (audit) => audits.push(audit));
 
       // Users that need the full detections: their lines are read again, in input order.
       const wanted: CompactEvent[] = [];
@@ -344,13 +339,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
         if (tally.review) continue;
         collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
       }
-      // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
-      for (const name of [...Array.from({ length: task.workers }, (_, worker) => `w${worker}-p${partition}.bin`), `audits-p${partition}.bin`]) {
-        const bytes = readSpill(join(task.spillDir, name));
-        if (!bytes) continue;
-        const reader = new RecordReader(bytes);
-        for (let record = reader.next(); record !== null; record = reader.next()) collector.add(record, 'keep');
-      }
+      for (const audit of audits) collector.add({ kind: 'audit', event: audit }, 'keep');
       log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
       results.push(collector.finish(newReadStats(), options));
     }

@@ -9,7 +9,7 @@ import { sharedAsnTable } from './enrich.js';
 import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
-import { RecordWriter } from './fast/record.js';
+import { CompactWriter } from './fast/compact.js';
 import { partitionKeys, partitionOf, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
@@ -264,14 +264,14 @@ function inPeriod(time: string, options: ReviewOptions): boolean {
 
 /** Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of their users. */
 function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): void {
-  const writers = new Map<number, RecordWriter>();
+  const writers = new Map<number, CompactWriter>();
   try {
     for (const audit of audits) {
       if (!inPeriod(audit.activityDateTime, options)) continue;
       for (const partition of new Set(partitionKeys({ kind: 'audit', event: audit }).map((key) => partitionOf(key, partitions)))) {
         let writer = writers.get(partition);
-        if (!writer) writers.set(partition, (writer = new RecordWriter(join(spillDir, `audits-p${partition}.bin`), 64 << 10)));
-        writer.audit(audit);
+        if (!writer) writers.set(partition, (writer = new CompactWriter(join(spillDir, `audits-p${partition}.bin`), 64 << 10)));
+        writer.writeAudit(audit);
       }
     }
   } finally {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
+import type { AuditEvent } from '../../src/signins/event.js';
 import { CompactWriter, readCompact, type CompactEvent } from '../../src/signins/fast/compact.js';
 import { tempDir } from './fixtures.js';
 
@@ -37,6 +38,30 @@ describe('compact spill records', () => {
     for (const [index, event] of events.entries()) assert.deepEqual(read[index], event, `record ${index}`);
   });
 
+  it('round-trips audit events between sign-ins, also one longer than the buffer', () => {
+    const file = join(tempDir(), 'a.bin');
+    const writer = new CompactWriter(file, 4096);
+    const audit = (index: number): AuditEvent => ({
+      id: `a${index}`,
+      activityDateTime: '2026-05-01T09:01:00.000Z',
+      activityDisplayName: index === 3 ? `Register device ${'\u2603'.repeat(5_000)}` : 'Register device',
+      initiatedBy: { userPrincipalName: 'ada@contoso.example', ipAddress: '203.0.113.9' },
+      targets: [{ id: 'd1', displayName: 'Ad\u00e0 "quoted"\ttab\nline', type: 'Device' }],
+      kind: 'deviceRegistration',
+      source: { file: '\u00022', line: 7, record: 6 },
+    });
+    const audits: AuditEvent[] = [];
+    const events: CompactEvent[] = [];
+    for (let index = 0; index < 10; index++) {
+      writer.write(sample(index, 'ada@contoso.example'));
+      writer.writeAudit(audit(index));
+    }
+    writer.close();
+    readCompact(readFileSync(file), (event) => events.push({ ...event }), (event) => audits.push(event));
+    assert.deepEqual(audits, Array.from({ length: 10 }, (_, index) => audit(index)));
+    assert.deepEqual(events, Array.from({ length: 10 }, (_, index) => sample(index, 'ada@contoso.example')));
+  });
+
   it('writes no file for a partition without events', () => {
     const dir = tempDir();
     new CompactWriter(join(dir, 'empty.bin'), 4096).close();
@@ -46,5 +71,6 @@ describe('compact spill records', () => {
   it('refuses a damaged file rather than read garbage', () => {
     assert.throws(() => readCompact(Buffer.from([0x45, 0x00, 0x01]), () => undefined), /./);
     assert.throws(() => readCompact(Buffer.from([0x7a]), () => undefined), /unknown record kind 122/);
+    assert.throws(() => readCompact(Buffer.from([0x41, 0xff, 0, 0, 0, 0x7b]), () => undefined), /runs past the end/);
   });
 });

@@ -6,11 +6,11 @@ import { describe, it } from 'node:test';
 import { generateSignIns } from '../../bench/signins/generate.js';
 import type { Engagement } from '../../src/engagement/schema.js';
 import { createEnricher } from '../../src/signins/enrich.js';
-import type { SignInEvent } from '../../src/signins/event.js';
+import type { AuditEvent, SignInEvent } from '../../src/signins/event.js';
 import { GATE_COVERAGE, mayAlertAlone, placeOf, samePlace } from '../../src/signins/detections/gate.js';
 import { DETECTIONS } from '../../src/signins/detections/index.js';
 import { DEFAULT_SETTINGS, DETECTION_IDS, type DetectionContext, type UserActivity } from '../../src/signins/detections/types.js';
-import { fromGraphSignIn } from '../../src/signins/normalise.js';
+import { fromGraphSignIn, normaliseRecord } from '../../src/signins/normalise.js';
 import { reviewSignIns } from '../../src/signins/review.js';
 import { graphSignIn, ndjson, tempDir } from './fixtures.js';
 
@@ -112,20 +112,29 @@ describe('parallel review with the gate', () => {
       graphSignIn({ ...quiet, id: 'f2', userId: 'aaaaaaaa-0000-0000-0000-000000000002', userPrincipalName: 'stays@contoso.example', createdDateTime: '2026-05-03T08:01:00Z', status: { errorCode: 50126 }, location: { countryOrRegion: 'BR' } }),
       // A break-glass account that signs in like anyone else.
       graphSignIn({ ...quiet, id: 'b1', userId: 'aaaaaaaa-0000-0000-0000-000000000003', userPrincipalName: BREAK_GLASS, createdDateTime: '2026-05-03T08:00:00Z' }),
+      // A device code through the Authentication Broker, then a device registration in the same log.
+      graphSignIn({ id: 'k1', userId: 'aaaaaaaa-0000-0000-0000-000000000004', userPrincipalName: 'broker@contoso.example', createdDateTime: '2026-05-03T08:00:00Z', authenticationProtocol: 'deviceCode', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e', appDisplayName: 'Microsoft Authentication Broker' }),
+      { id: 'audit-k', activityDateTime: '2026-05-03T08:10:00Z', activityDisplayName: 'Register device', initiatedBy: { user: { userPrincipalName: 'broker@contoso.example' } }, targetResources: [{ id: 'device-1', type: 'Device' }] },
     ];
     appendFileSync(file, ndjson(extra));
     const engagement = { breakGlassAccounts: [BREAK_GLASS] } as unknown as Engagement;
+    // An audit the caller loaded itself, as a snapshot's directoryAudits are.
+    const loaded = normaliseRecord({ id: 'audit-t', activityDateTime: '2026-05-03T08:30:00Z', activityDisplayName: 'Consent to application', initiatedBy: { user: { userPrincipalName: 'traveller@contoso.example' } }, targetResources: [] });
+    assert.equal(loaded.kind, 'audit');
     for (const timelineUsers of [undefined, ['stays@contoso.example']]) {
-      const options = { engagement, ...(timelineUsers ? { timelineUsers } : {}) };
+      const options = { engagement, audits: [loaded.event as AuditEvent], ...(timelineUsers ? { timelineUsers } : {}) };
       const inMemory = await reviewSignIns([file], { ...options, parallelFromBytes: Infinity });
       const parallel = await reviewSignIns([file], { ...options, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
       assert.deepEqual(parallel.alerts, inMemory.alerts);
       assert.deepEqual(parallel.summary, inMemory.summary);
       assert.deepEqual(parallel.timelines, inMemory.timelines);
       const detections = new Set(parallel.alerts.map((alert) => `${alert.detection} ${alert.user}`));
-      for (const expected of ['session-replay traveller@contoso.example', `break-glass-sign-in ${BREAK_GLASS}`]) assert.ok(detections.has(expected), `${expected} expected`);
+      for (const expected of ['session-replay traveller@contoso.example', `break-glass-sign-in ${BREAK_GLASS}`, 'device-code-broker-device-registration broker@contoso.example']) {
+        assert.ok(detections.has(expected), `${expected} expected`);
+      }
+      assert.equal(parallel.summary.auditCount, 2);
       assert.ok(!parallel.alerts.some((alert) => alert.user === 'stays@contoso.example'));
-      assert.equal(parallel.summary.eventCount, 6_000 + extra.length);
+      assert.equal(parallel.summary.eventCount, 6_000 + extra.length - 1);
       assert.equal(parallel.timelines.some((timeline) => timeline.user === 'stays@contoso.example'), timelineUsers !== undefined);
     }
   });

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import type { AuditEvent, SignInEvent } from '../../src/signins/event.js';
-import { RecordReader, RecordWriter } from '../../src/signins/fast/record.js';
 import { reviewSignIns } from '../../src/signins/review.js';
 import { graphSignIn, tempDir, writeInput } from './fixtures.js';
 
@@ -103,70 +99,5 @@ describe('parallel review of a malformed nested value', () => {
     const bad = JSON.stringify(graphSignIn({ id: 'bad', deviceDetail: { browser: 'Edge' } })).replace('"browser":"Edge"', '"browser":"Edge",,');
     const file = writeInput(tempDir(), 'nested-bad.ndjson', [...good.slice(0, 6), bad, ...good.slice(6)].join('\n') + '\n');
     await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), /nested-bad\.ndjson:7 \(record 6\)/);
-  });
-});
-
-describe('binary spill records', () => {
-  const full: SignInEvent = {
-    id: 'e1',
-    createdDateTime: '2026-05-01T09:00:00.000Z',
-    userId: 'u-1',
-    userPrincipalName: 'ada@contoso.example',
-    userDisplayName: 'Ad\u00e0 \u2603 "quoted"\ttab\nline',
-    ipAddress: '2001:db8::1',
-    isInteractive: false,
-    autonomousSystemNumber: 400940,
-    sessionId: null,
-    status: { errorCode: 50126, additionalDetails: null },
-    location: { countryOrRegion: 'FR', geoCoordinates: { latitude: 45.76, longitude: null } },
-    riskEventTypes_v2: ['unfamiliarFeatures'],
-    appliedConditionalAccessPolicies: [
-      { id: 'p1', displayName: 'Block device code', result: 'failure', enforcedGrantControls: ['block'] },
-      { id: 'p2', displayName: 'Report only', result: 'reportOnlyFailure', enforcedGrantControls: [] },
-    ],
-    network: { country: 'FR', asn: 64500, asnName: null, hosting: false, disagreements: ['country: log FR, database DE'] },
-    source: { file: '\u00022', line: 7, record: 6 },
-  };
-  const audit: AuditEvent = { id: 'a1', activityDateTime: '2026-05-01T09:01:00.000Z', activityDisplayName: 'Register device', targets: [{ id: 'd1', type: 'Device' }], kind: 'deviceRegistration' };
-
-  const cases: { name: string; event: SignInEvent; expected: SignInEvent }[] = [
-    {
-      name: 'a full event keeps its values; only failed policies are kept',
-      event: full,
-      expected: { ...full, appliedConditionalAccessPolicies: [full.appliedConditionalAccessPolicies![0]!] },
-    },
-    { name: 'a minimal event keeps only id and time', event: { id: 'e2', createdDateTime: '2026-05-01T09:00:00.000Z' }, expected: { id: 'e2', createdDateTime: '2026-05-01T09:00:00.000Z' } },
-    {
-      name: 'a null location reads back as an empty one, and status keeps a missing detail missing',
-      event: { id: 'e3', createdDateTime: '2026-05-01T09:00:00.000Z', location: null, status: { errorCode: 0 } },
-      expected: { id: 'e3', createdDateTime: '2026-05-01T09:00:00.000Z', location: { countryOrRegion: null }, status: { errorCode: 0 } },
-    },
-  ];
-
-  it('round-trips sign-ins and audits, across buffer flushes', () => {
-    const file = join(tempDir(), 'records.bin');
-    // A buffer smaller than one record forces flushes and growth mid-record.
-    const writer = new RecordWriter(file, 16);
-    const expected: unknown[] = [];
-    for (let round = 0; round < 50; round++) {
-      for (const entry of cases) {
-        writer.signIn(entry.event);
-        expected.push({ kind: 'signIn', event: entry.expected });
-      }
-      writer.audit(audit);
-      expected.push({ kind: 'audit', event: audit });
-    }
-    writer.close();
-    const reader = new RecordReader(readFileSync(file));
-    const read: unknown[] = [];
-    for (let record = reader.next(); record !== null; record = reader.next()) read.push(record);
-    assert.equal(read.length, expected.length);
-    for (let index = 0; index < cases.length; index++) assert.deepEqual(read[index], expected[index], cases[index]!.name);
-    assert.deepEqual(read, expected);
-  });
-
-  it('rejects a record of an unknown kind', () => {
-    const bytes = Buffer.from([1, 0, 0, 0, 0x5a]);
-    assert.throws(() => new RecordReader(bytes).next(), /unknown kind/);
   });
 });

@@ -1,5 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
+import type { AuditEvent } from '../event.js';
+
 /**
  * Compact spill records of the parallel review's scan phase: per sign-in, only what decides whether
  * its user needs the full detections, what the summary counts, and where the line is in the input,
@@ -9,9 +11,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
  * latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64 byte offset, u32 byte
  * length. User and country are numbers in the file's dictionary (country NO_COUNTRY when absent), a
  * missing number is NaN. `D` u32 length, UTF-8 bytes adds the next dictionary entry; `R` empties it.
+ * An audit event, rare beside sign-ins, is `A` u32 length and its JSON in UTF-8.
  */
 
 const EVENT = 0x45;
+const AUDIT = 0x41;
 const ENTRY = 0x44;
 const RESET = 0x52;
 export const EVENT_BYTES = 66;
@@ -84,6 +88,27 @@ export class CompactWriter {
     this.used = at + EVENT_BYTES;
   }
 
+  writeAudit(event: AuditEvent): void {
+    const json = Buffer.from(JSON.stringify(event), 'utf8');
+    const head = Buffer.allocUnsafe(5);
+    head[0] = AUDIT;
+    head.writeUInt32LE(json.length, 1);
+    this.raw(head);
+    this.raw(json);
+  }
+
+  /** Appends bytes through the buffer, or straight to the file when they do not fit in it. */
+  private raw(bytes: Buffer): void {
+    if (bytes.length > this.bytes.length) {
+      this.flush();
+      writeSync(this.fd!, bytes);
+      return;
+    }
+    this.room(bytes.length);
+    bytes.copy(this.bytes, this.used);
+    this.used += bytes.length;
+  }
+
   private ref(value: string): number {
     const known = this.dictionary.get(value);
     if (known !== undefined) return known;
@@ -93,20 +118,19 @@ export class CompactWriter {
       this.dictionary.clear();
     }
     const length = Buffer.byteLength(value);
-    if (5 + length > this.bytes.length) {
-      // An entry longer than the buffer (a freak user name) goes to the file on its own.
-      const entry = Buffer.allocUnsafe(5 + length);
-      entry[0] = ENTRY;
-      entry.writeUInt32LE(length, 1);
-      entry.write(value, 5, 'utf8');
-      this.flush();
-      writeSync(this.fd!, entry);
-    } else {
+    if (5 + length <= this.bytes.length) {
       this.room(5 + length);
       this.bytes[this.used] = ENTRY;
       this.bytes.writeUInt32LE(length, this.used + 1);
       this.bytes.write(value, this.used + 5, 'utf8');
       this.used += 5 + length;
+    } else {
+      // An entry longer than the buffer (a freak user name) goes to the file on its own.
+      const entry = Buffer.allocUnsafe(5 + length);
+      entry[0] = ENTRY;
+      entry.writeUInt32LE(length, 1);
+      entry.write(value, 5, 'utf8');
+      this.raw(entry);
     }
     const index = this.dictionary.size;
     this.dictionary.set(value, index);
@@ -136,7 +160,7 @@ export class CompactWriter {
  * is reused for the next record (a million events would otherwise be a million objects), so a
  * visitor that keeps one copies it.
  */
-export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void): void {
+export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void, visitAudit?: (event: AuditEvent) => void): void {
   const dictionary: string[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const event: CompactEvent = { flags: 0, user: '', country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
@@ -146,6 +170,11 @@ export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>
     if (kind === ENTRY) {
       const length = view.getUint32(at + 1, true);
       dictionary.push(bytes.toString('utf8', at + 5, at + 5 + length));
+      at += 5 + length;
+    } else if (kind === AUDIT) {
+      const length = view.getUint32(at + 1, true);
+      if (at + 5 + length > bytes.length) throw new Error(`spill file damaged: an audit record at byte ${at} runs past the end`);
+      if (visitAudit) visitAudit(JSON.parse(bytes.toString('utf8', at + 5, at + 5 + length)) as AuditEvent);
       at += 5 + length;
     } else if (kind === RESET) {
       dictionary.length = 0;
