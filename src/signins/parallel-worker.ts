@@ -133,7 +133,8 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     enricher,
     users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
     reviewUsers: new Set(task.reviewUsers),
-    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt)),
+    // About 256,000 dictionary entries per worker in all, however many partitions share them.
+    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
     spillDir: task.spillDir,
     worker: task.worker,
     buffer: Buffer.allocUnsafe(CHUNK),

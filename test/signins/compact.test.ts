@@ -27,8 +27,8 @@ function sample(index: number, user: string): CompactEvent {
 describe('compact spill records', () => {
   it('round-trips every field across flushes, dictionary resets and an entry longer than the buffer', () => {
     const file = join(tempDir(), 'c.bin');
-    const writer = new CompactWriter(file, 4096);
-    // 20,000 distinct users pass the dictionary cap twice; one user name is longer than the buffer.
+    const writer = new CompactWriter(file, 4096, 8192);
+    // 9,000 users and two countries pass the cap of 8,192 entries; one user name is longer than the buffer.
     const events = Array.from({ length: 20_000 }, (_, index) => sample(index, index === 12_345 ? `long-${'x'.repeat(10_000)}@contoso.example` : `user${index % 9_000}@contoso.example`));
     for (const event of events) writer.write(event);
     writer.close();

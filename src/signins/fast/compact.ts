@@ -26,10 +26,11 @@ export const HAS_PLACE = 2;
 export const COVERAGE_SHIFT = 2;
 
 /**
- * Entries per file before the dictionary starts again, so a worker's memory does not grow with the
- * number of users. A partition holds a few thousand users, so most files never reach it.
+ * Dictionary entries per file before the dictionary starts again. A user belongs to one partition,
+ * so a worker's dictionaries together hold about one entry per user; the cap keeps a log of
+ * millions of distinct users from growing them past a few MB.
  */
-const DICTIONARY_ENTRIES = 8192;
+const DEFAULT_DICTIONARY_ENTRIES = 8192;
 
 /** Where a successful sign-in came from, as the detections that compare events see it (see detections/gate.ts). */
 export interface Place {
@@ -60,6 +61,7 @@ export class CompactWriter {
   constructor(
     private readonly file: string,
     bufferBytes: number,
+    private readonly dictionaryEntries = DEFAULT_DICTIONARY_ENTRIES,
   ) {
     this.bytes = Buffer.alloc(Math.max(bufferBytes, 4096));
     // DataView's accessors compile to plain loads and stores; Buffer's readDoubleLE and friends do not.
@@ -112,7 +114,7 @@ export class CompactWriter {
   private ref(value: string): number {
     const known = this.dictionary.get(value);
     if (known !== undefined) return known;
-    if (this.dictionary.size >= DICTIONARY_ENTRIES) {
+    if (this.dictionary.size >= this.dictionaryEntries) {
       this.room(1);
       this.bytes[this.used++] = RESET;
       this.dictionary.clear();
