@@ -82,14 +82,14 @@ before(async () => {
 });
 
 describe('graph line reader on generated lines', () => {
-  it('accepts at least 99% and matches the slow path', () => {
+  it('accepts and matches 99% of lines', () => {
     assert.ok(generatedLines.length >= 3_000, `expected 3,000 generated lines, got ${generatedLines.length}`);
     let accepted = 0;
     for (const line of generatedLines) if (checkLine(line)) accepted++;
     assert.ok(accepted >= generatedLines.length * 0.99, `fast path took ${accepted} of ${generatedLines.length} lines`);
   });
 
-  it('reads a line the same inside other bytes', () => {
+  it('ignores bytes around the line', () => {
     for (const surrounding of SURROUNDINGS) {
       for (const line of generatedLines.slice(0, 50)) assert.ok(checkLine(line, surrounding), `rejected with surroundings ${JSON.stringify(surrounding)}`);
     }
@@ -125,7 +125,7 @@ const VALID_CASES: { name: string; line: string; accepted: boolean }[] = [
   { name: 'lone surrogate escape', line: '{"createdDateTime":"2026-05-01T09:00:00Z","userAgent":"\\uD800"}', accepted: true },
   { name: 'invalid UTF-8 inside a string', line: '{"createdDateTime":"2026-05-01T09:00:00Z","userAgent":"a\u00ff"}', accepted: true },
   { name: 'ASN as text with prefix', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: 'AS64500' })), accepted: true },
-  { name: 'ASN negative, fraction, null, object', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: -5 })), accepted: true },
+  { name: 'ASN negative', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: -5 })), accepted: true },
   { name: 'ASN fraction', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: 1.5 })), accepted: true },
   { name: 'ASN null', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: null })), accepted: true },
   { name: 'ASN object', line: JSON.stringify(graphSignIn({ autonomousSystemNumber: { n: 1 } })), accepted: true },
@@ -274,7 +274,8 @@ describe('graph line reader on corpus sign-ins', () => {
   it('leaves diagnostic and Sentinel records to the slow path', { skip: corpusSkip }, () => {
     const panther = readFileSync(corpusPath('panther', 'azure_signin_rule_tests.extracted.ndjson'), 'utf8').split('\n').filter(Boolean);
     const msticpy = readFileSync(corpusPath('msticpy', 'aad_logons.SigninLogs.converted.ndjson'), 'utf8').split('\n').filter(Boolean);
-    assert.ok(panther.length > 0 && msticpy.length > 0);
+    assert.ok(panther.length > 0);
+    assert.ok(msticpy.length > 0);
     for (const line of panther) {
       assert.equal(checkLine(lineOf((JSON.parse(line) as { log: unknown }).log)), false);
       assert.equal(checkLine(Buffer.from(line, 'utf8')), false);
@@ -382,20 +383,23 @@ const REPLACEMENT_VALUES = [
   '{"countryOrRegion":"DE","geoCoordinates":{"latitude":"1","longitude":2}}', '{"toString":1}', '[[[[]]]]',
 ];
 
-/** A mutant of `line` from one random edit. */
+/** Returns a mutant of `line` made by one random edit, or two for the last kind. */
 function mutate(line: Buffer, next: () => number): Buffer {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const position = Math.floor(next() * (line.length + 1));
   const byte = pick(MUTATION_BYTES);
   const kind = Math.floor(next() * 7);
   if (kind === 0) return Buffer.concat([line.subarray(0, position), line.subarray(position + 1)]);
+
   if (kind === 1) return Buffer.concat([line.subarray(0, position), Buffer.from([byte]), line.subarray(position)]);
   if (kind === 2) {
     const copy = Buffer.from(line);
     if (position < copy.length) copy[position] = byte;
     return copy;
   }
+
   if (kind === 3) return line.subarray(0, position);
+
   if (kind === 4) {
     // Replace the value after a random key with another value, of any type.
     const text = line.toString('utf8');
@@ -407,6 +411,7 @@ function mutate(line: Buffer, next: () => number): Buffer {
     if (end < 0) return line;
     return Buffer.from(text.slice(0, start) + pick(REPLACEMENT_VALUES) + text.slice(end), 'utf8');
   }
+
   if (kind === 5) {
     // Repeat a random member, escape one letter of a key, or rename a key.
     const text = line.toString('utf8');
@@ -422,11 +427,12 @@ function mutate(line: Buffer, next: () => number): Buffer {
     }
     return Buffer.from(text.slice(0, key.index!) + pick(['"category":', '"properties":', '"riskEventTypes":', '"toString":', '"status":', '"errorCode":']) + text.slice(key.index! + key[0].length), 'utf8');
   }
-  // Two byte edits at once.
+
+  // Two edits at once.
   return mutate(mutate(line, next), next);
 }
 
-/** Index just after the JSON value starting at `start` in `text`, or -1 (a rough scan for valid lines). */
+/** Finds the index just after the JSON value at `start` in `text`, or -1. A rough scan, for valid lines only. */
 function valueEnd(text: string, start: number): number {
   let depth = 0;
   let inString = false;
@@ -450,7 +456,7 @@ function valueEnd(text: string, start: number): number {
 }
 
 describe('graph line reader on mutants', () => {
-  it('agrees with the slow path on 30,000 seeded mutants', () => {
+  it('matches slow path on 30,000 mutants', () => {
     const next = random(0x5eed);
     // Attack lines differ most from the background ones, so they are always among the seeds.
     const seeds = [...generatedLines.filter((line) => !line.includes('"authenticationProtocol":"none"') || !line.includes('"userAgent":"Mozilla')), ...generatedLines.slice(0, 200)];
