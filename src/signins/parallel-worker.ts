@@ -379,8 +379,15 @@ function readSpill(path: string): Buffer | null {
   }
 }
 
+/** The input changed between the scan and the detect phase; the caller reports it as a user error. */
+export class InputChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} changed while it was reviewed`);
+  }
+}
+
 /** Reads one sign-in line again and normalises and enriches it as the scan did. */
-function readAgain(position: CompactEvent, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher): SignInEvent {
+export function readAgain(position: CompactEvent, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher): SignInEvent {
   const file = rangeFiles[position.range]!;
   let fd = descriptors.get(file);
   if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
@@ -392,7 +399,7 @@ function readAgain(position: CompactEvent, rangeFiles: Record<number, string>, d
   } catch {
     normalised = null;
   }
-  if (normalised?.kind !== 'signIn') throw new Error(`${file} changed while it was reviewed (line ${position.line} of a range reads differently now); run the review again on a copy that does not change`);
+  if (normalised?.kind !== 'signIn') throw new InputChangedError(file);
   const event = normalised.event;
   event.source = { file: `\u0002${position.range}`, line: position.line, record: position.record };
   return enricher.enrich(event);
@@ -409,6 +416,6 @@ parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
       log.debug({ phase: task.phase, rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20), externalMb: Math.round(memory.external / 2 ** 20) }, 'sign-in review worker done');
       parentPort!.postMessage({ ok: true, result });
     },
-    (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack }),
+    (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack, ...(error instanceof InputChangedError ? { changedFile: error.file } : {}) }),
   );
 });

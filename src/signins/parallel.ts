@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { InputError } from '../errors.js';
+import { InputError, UserError } from '../errors.js';
 import { sharedAsnTable } from './enrich.js';
 import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
@@ -85,6 +85,8 @@ interface WorkerReply<T> {
   ok: boolean;
   result?: T;
   message?: string;
+  /** Set when a line read again differs from the scan's (the file changed during the review). */
+  changedFile?: string;
 }
 
 /**
@@ -97,6 +99,7 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
     worker.once('message', (reply: WorkerReply<T>) => {
       pending.delete(worker);
       if (reply.ok) resolve(reply.result as T);
+      else if (reply.changedFile) reject(new UserError(`${reply.changedFile} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)'));
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
     });
     worker.postMessage(task);

@@ -101,3 +101,21 @@ describe('parallel review of a malformed nested value', () => {
     await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), /nested-bad\.ndjson:7 \(record 6\)/);
   });
 });
+
+describe('parallel review of a file that changes', () => {
+  it('refuses a line that reads differently the second time', async () => {
+    const { readAgain, InputChangedError } = await import('../../src/signins/parallel-worker.js');
+    const { createEnricher } = await import('../../src/signins/enrich.js');
+    const { writeFileSync } = await import('node:fs');
+    const enricher = await createEnricher({ useDatabase: false });
+    const line = JSON.stringify(graphSignIn({ id: 'x1' }));
+    const file = writeInput(tempDir(), 'changing.ndjson', `${line}\n`);
+    const position = { flags: 0, user: 'u', country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN, time: 0, range: 0, line: 1, record: 0, offset: 0, length: Buffer.byteLength(line) };
+    const descriptors = new Map<string, number>();
+    assert.equal(readAgain(position, { 0: file }, descriptors, enricher).id, 'x1');
+    writeFileSync(file, '{"not":"the same line"}\n');
+    assert.throws(() => readAgain(position, { 0: file }, new Map(), enricher), InputChangedError);
+    const { closeSync } = await import('node:fs');
+    for (const fd of descriptors.values()) closeSync(fd);
+  });
+});
