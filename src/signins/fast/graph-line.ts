@@ -228,6 +228,7 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
       const stringStart = i;
       let escaped = 0;
       let high = 0;
+      let found = false;
       i++;
       for (;;) {
         // Four bytes at a time while none is a quote, a backslash or a control byte (below 0x20).
@@ -245,20 +246,24 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
             // The plain bytes before the match: all bits below its byte.
             high |= word & ((lowest >>> 7) - 1);
             i += (31 - Math.clz32(lowest)) >>> 3;
+            found = true;
             break;
           }
           high |= word;
           i += 4;
         }
-        // Within four bytes of the end, byte by byte. Past the end of the buffer, bytes[i] is
-        // undefined and the loop stops. The checks below reject it.
-        for (;;) {
-          const byte = bytes[i]!;
-          if (PLAIN_STRING_BYTE[byte] !== 1) break;
-          high |= byte;
-          i++;
+        if (!found) {
+          // Within four bytes of the end, byte by byte. Past the end of the buffer, bytes[i] is
+          // undefined and the loop stops. The checks below reject it.
+          for (;;) {
+            const byte = bytes[i]!;
+            if (PLAIN_STRING_BYTE[byte] !== 1) break;
+            high |= byte;
+            i++;
+          }
+          if (i >= end) return false;
         }
-        if (i >= end) return false;
+        found = false;
         const byte = bytes[i];
         if (byte === QUOTE) break;
         if (byte !== BACKSLASH) return false;
