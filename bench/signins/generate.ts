@@ -59,6 +59,7 @@ interface User {
   country: (typeof COUNTRIES)[number];
   ip: string;
   asn: number;
+  roaming?: { ip: string; asn: number };
 }
 
 interface Overrides {
@@ -123,9 +124,15 @@ function signIn(next: () => number, user: User, time: number, app: (typeof APPS)
  * Generates `count` events (approximately; attacks add a few) over 30 days into `file`.
  * Background users keep one IP, ASN and country and never use device code or legacy clients.
  */
-export async function generateSignIns(file: string, count: number, attacksPerKind = 10): Promise<{ events: number; bytes: number; attacks: InjectedAttack[] }> {
+export async function generateSignIns(
+  file: string,
+  count: number,
+  attacksPerKind = 10,
+  options: { roamingShare?: number } = {},
+): Promise<{ events: number; bytes: number; attacks: InjectedAttack[] }> {
   const next = random(20260521);
   const userCount = 5000;
+  const roamingUsers = Math.round((options.roamingShare ?? 0) * 100);
   const users: User[] = Array.from({ length: userCount }, (_, i) => {
     const country = COUNTRIES[i % COUNTRIES.length]!;
     return {
@@ -136,6 +143,9 @@ export async function generateSignIns(file: string, count: number, attacksPerKin
       // Documentation ranges: the offline database has no entry for them, as for a private tenant fixture.
       ip: `${['192.0.2', '198.51.100', '203.0.113'][i % 3]}.${i % 250}`,
       asn: 64500 + (i % 40),
+      // A phone on a mobile carrier every other day, in the same country: two places for the review,
+      // but no alert, since each day's session keeps one network.
+      ...(i >= 4 * attacksPerKind && i % 100 < roamingUsers ? { roaming: { ip: `198.18.${i % 250}.${(i >> 8) % 250}`, asn: 64600 + (i % 40) } } : {}),
     };
   });
   const end = Date.UTC(2026, 5, 1);
@@ -186,7 +196,8 @@ export async function generateSignIns(file: string, count: number, attacksPerKin
     }
     const user = users[Math.floor(next() * userCount)]!;
     const day = Math.floor((time - start) / 86_400_000);
-    buffer += signIn(next, user, time, APPS[Math.floor(next() * APPS.length)]!, `s-${user.id.slice(0, 8)}-${day}`) + '\n';
+    const network = user.roaming && day % 2 === 1 ? { ipAddress: user.roaming.ip, autonomousSystemNumber: user.roaming.asn } : {};
+    buffer += signIn(next, user, time, APPS[Math.floor(next() * APPS.length)]!, `s-${user.id.slice(0, 8)}-${day}`, network) + '\n';
     written++;
     if (buffer.length > 1 << 20) {
       bytes += Buffer.byteLength(buffer);

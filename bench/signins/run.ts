@@ -1,7 +1,10 @@
 /**
  * Sign-in review benchmark: tokengap against DuckDB on the same generated Graph beta NDJSON file.
  *
- *   node --import tsx bench/signins/run.ts [EVENTS]     (default 1,000,000 events, about 2 KB each)
+ *   node --import tsx bench/signins/run.ts [EVENTS] [--roaming SHARE]
+ *
+ * EVENTS defaults to 1,000,000 (about 2 KB each). SHARE (0 to 1, default 0) puts that share of the
+ * background users on a second network every other day, so they get the full detections.
  *
  * Each engine runs in its own child process so its peak RSS is its own. tokengap runs the whole
  * review (every detection, enrichment, summary); DuckDB runs the device-code and session-replay
@@ -9,6 +12,7 @@
  * injected attack and raises no alert for the background users.
  */
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +37,21 @@ async function child(mode: string, file: string): Promise<Measure> {
 async function main(): Promise<void> {
   // Build first, so the benchmark measures the compiled code the CLI ships.
   spawnSync(process.execPath, [join(here, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', '..', 'tsconfig.build.json')], { stdio: 'inherit' });
-  const events = Number(process.argv[2] ?? 1_000_000);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { roaming: { type: 'string', default: '0' } } });
+  const events = Number(positionals[0] ?? 1_000_000);
+  // Share of background users on two networks; each such user gets the full detections.
+  const roamingShare = Number(values.roaming);
+  if (!(roamingShare >= 0 && roamingShare <= 1)) throw new Error('--roaming takes a share between 0 and 1, such as 0.2');
   const dir = join(tmpdir(), 'tokengap-bench-signins');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, `signins-${events}.ndjson`);
+  const file = join(dir, `signins-${events}${roamingShare > 0 ? `-roaming${Math.round(roamingShare * 100)}` : ''}.ndjson`);
   const manifest = `${file}.attacks.json`;
   let attacks: InjectedAttack[];
   if (existsSync(file) && existsSync(manifest)) {
     attacks = JSON.parse(readFileSync(manifest, 'utf8')) as InjectedAttack[];
   } else {
     const started = Date.now();
-    const generated = await generateSignIns(file, events);
+    const generated = await generateSignIns(file, events, 10, { roamingShare });
     attacks = generated.attacks;
     writeFileSync(manifest, JSON.stringify(attacks));
     console.log(`generated ${generated.events} events, ${(generated.bytes / 2 ** 20).toFixed(0)} MiB, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
 
   const rate = (measure: Measure) => Math.round(lines / (measure.ms / 1000));
   console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
-  console.log(`input: ${lines} events, ${(size / 2 ** 20).toFixed(0)} MiB (${Math.round(size / lines)} bytes/event), newest first`);
+  console.log(`input: ${lines} events, ${(size / 2 ** 20).toFixed(0)} MiB (${Math.round(size / lines)} bytes/event), newest first, ${Math.round(roamingShare * 100)}% of users roaming`);
   console.log(`tokengap: ${(tokengap.ms / 1000).toFixed(2)} s, ${rate(tokengap)} events/s, peak RSS ${tokengap.maxRssMb} MB, ${String(tokengap.detail.alerts)} alerts`);
   console.log(`duckdb:   ${(duckdb.ms / 1000).toFixed(2)} s, ${rate(duckdb)} events/s, peak RSS ${duckdb.maxRssMb} MB (device-code ${String(duckdb.detail.deviceCodeRows)} rows, session-replay ${String(duckdb.detail.sessionReplayRows)} rows)`);
   console.log(`ratio (tokengap throughput / duckdb throughput): ${(duckdb.ms / tokengap.ms).toFixed(2)}`);

@@ -124,12 +124,11 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
       facts.asn = logAsn ?? database?.asn ?? null;
       facts.asnName = database && (logAsn === null || logAsn === database.asn) ? database.asnName : hosting.asns.get(facts.asn ?? -1) ?? null;
       facts.hosting = isHostingAsn(facts.asn, facts.asnName);
-      const disagreements: string[] = [];
+      // No array for the common case of agreement: this runs for every event of a large log.
       if (logCountry && database?.country && logCountry.toUpperCase() !== database.country.toUpperCase()) {
-        disagreements.push(`country: log ${logCountry}, database ${database.country}`);
+        (facts.disagreements ??= []).push(`country: log ${logCountry}, database ${database.country}`);
       }
-      if (logAsn !== null && database?.asn && logAsn !== database.asn) disagreements.push(`asn: log ${logAsn}, database ${database.asn}`);
-      if (disagreements.length > 0) facts.disagreements = disagreements;
+      if (logAsn !== null && database?.asn && logAsn !== database.asn) (facts.disagreements ??= []).push(`asn: log ${logAsn}, database ${database.asn}`);
       event.network = facts;
       return event;
     },

@@ -74,7 +74,7 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel-worker.t
 function startWorker(): Worker {
   // A small young generation keeps each worker's heap, and so the peak RSS, low; spilling already
   // keeps old-generation data to one partition.
-  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+  const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
   if (!workerUrl.pathname.endsWith('.ts')) return watchWorker(new Worker(workerUrl, { resourceLimits }));
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;

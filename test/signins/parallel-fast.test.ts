@@ -119,3 +119,15 @@ describe('parallel review of a file that changes', () => {
     for (const fd of descriptors.values()) closeSync(fd);
   });
 });
+
+describe('compact record coverage bits', () => {
+  it('sets the bit of each beta-only field in BETA_ONLY_FIELDS order, for null values too', async () => {
+    const { coverageBits } = await import('../../src/signins/parallel-worker.js');
+    const { COVERAGE_SHIFT } = await import('../../src/signins/fast/compact.js');
+    const { BETA_ONLY_FIELDS } = await import('../../src/signins/event.js');
+    assert.equal(coverageBits({ id: 'e', createdDateTime: '2026-05-01T09:00:00.000Z' }), 0);
+    for (const [index, field] of BETA_ONLY_FIELDS.entries()) {
+      assert.equal(coverageBits({ id: 'e', createdDateTime: '2026-05-01T09:00:00.000Z', [field]: null }), 1 << (COVERAGE_SHIFT + index), field);
+    }
+  });
+});
