@@ -143,8 +143,9 @@ export async function generateSignIns(
       // Documentation ranges: the offline database has no entry for them, as for a private tenant fixture.
       ip: `${['192.0.2', '198.51.100', '203.0.113'][i % 3]}.${i % 250}`,
       asn: 64500 + (i % 40),
-      // A phone on a mobile carrier every other day, in the same country: two places for the review,
-      // but no alert, since each day's session keeps one network.
+      // Every other day in another office of the same country, 220 km away, on another network: two
+      // places, so the review gives the user the full detections, but no alert, since each day's
+      // session keeps one network and the distance is under impossible travel's minimum.
       ...(i >= 4 * attacksPerKind && i % 100 < roamingUsers ? { roaming: { ip: `198.18.${i % 250}.${(i >> 8) % 250}`, asn: 64600 + (i % 40) } } : {}),
     };
   });
@@ -196,7 +197,14 @@ export async function generateSignIns(
     }
     const user = users[Math.floor(next() * userCount)]!;
     const day = Math.floor((time - start) / 86_400_000);
-    const network = user.roaming && day % 2 === 1 ? { ipAddress: user.roaming.ip, autonomousSystemNumber: user.roaming.asn } : {};
+    const network =
+      user.roaming && day % 2 === 1
+        ? {
+            ipAddress: user.roaming.ip,
+            autonomousSystemNumber: user.roaming.asn,
+            location: { city: 'Branch office', state: '', countryOrRegion: user.country.code, geoCoordinates: { altitude: null, latitude: user.country.latitude + 2, longitude: user.country.longitude } },
+          }
+        : {};
     buffer += signIn(next, user, time, APPS[Math.floor(next() * APPS.length)]!, `s-${user.id.slice(0, 8)}-${day}`, network) + '\n';
     written++;
     if (buffer.length > 1 << 20) {

@@ -4,11 +4,11 @@ import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
-import { mayAlertAlone, placeOf, samePlace } from './detections/gate.js';
+import { mayAlertAlone, placeOf, PlaceTracker, sessionHash } from './detections/gate.js';
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, MAY_ALERT, readCompact, type CompactEvent, type Place } from './fast/compact.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
 import { readGraphSignInLine } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -271,11 +271,13 @@ function handleLine(
   }
   state.enricher.enrich(event);
   const place = placeOf(event);
-  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0);
+  const session = sessionHash(event);
+  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | (session !== null ? HAS_SESSION : 0);
   flags |= coverageBits(event);
   state.outputs[partitionOf(signInKey(event), task.partitions)]!.write({
     flags,
     user: activityKey(event),
+    session: session ?? 0,
     country: place?.country ?? null,
     asn: place?.asn ?? Number.NaN,
     latitude: place?.latitude ?? Number.NaN,
@@ -326,8 +328,7 @@ interface UserTally {
   to: number;
   /** Set when the user needs the full detections. */
   review: boolean;
-  /** Place of the user's first successful sign-in. */
-  place: Place | null;
+  places: PlaceTracker;
 }
 
 async function detect(task: DetectTask): Promise<ReviewResult[]> {
@@ -377,7 +378,7 @@ type Position = Pick<CompactEvent, 'range' | 'line' | 'record' | 'offset' | 'len
 function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEvent>): UserTally {
   let tally = tallies.get(event.user);
   if (!tally) {
-    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, place: null };
+    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, places: new PlaceTracker() };
     tallies.set(event.user, tally);
   }
   tally.events++;
@@ -385,10 +386,9 @@ function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEven
   if (event.time < tally.from) tally.from = event.time;
   if (event.time > tally.to) tally.to = event.time;
   if (event.flags & MAY_ALERT) tally.review = true;
-  if (event.flags & HAS_PLACE) {
-    // Two places among the successful sign-ins: the detections that compare events must see them.
-    if (tally.place === null) tally.place = { country: event.country, asn: event.asn, latitude: event.latitude, longitude: event.longitude };
-    else if (!samePlace(tally.place, event)) tally.review = true;
+  if (event.flags & HAS_PLACE && !tally.review) {
+    const place = { country: event.country, asn: event.asn, latitude: event.latitude, longitude: event.longitude };
+    if (tally.places.add(place, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
   }
   return tally;
 }

@@ -9,8 +9,9 @@ import { tempDir } from './fixtures.js';
 
 function sample(index: number, user: string): CompactEvent {
   return {
-    flags: index % 256,
+    flags: index % 65_536,
     user,
+    session: Math.imul(index, 0x9e3779b1) >>> 0,
     country: index % 3 === 0 ? null : index % 3 === 1 ? 'FR' : 'US',
     asn: index % 5 === 0 ? Number.NaN : 64_500 + index,
     latitude: index % 7 === 0 ? Number.NaN : 45.76 + index / 1000,

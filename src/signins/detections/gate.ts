@@ -10,8 +10,10 @@ import { matchUserAgent } from './user-agent-markers.js';
  * Lets the parallel review skip the detections for users that none of them can alert on, which on a
  * real tenant is nearly everyone. A user needs the full detections when one of these holds:
  * - one of the user's events could make a detection fire on its own (`mayAlertAlone`);
- * - the user's successful sign-ins come from more than one place (`placeOf`), which the
- *   detections that compare events need (session replay, impossible travel);
+ * - two successful sign-ins of one session differ in country or network (`sameNetwork`), which
+ *   session replay looks for;
+ * - two successful sign-ins differ in country or coordinates (`sameTravelPlace`), which impossible
+ *   travel looks for;
  * - the user is a declared break-glass account or one whose timeline was asked for.
  * Any other user gets no alert and no timeline, so only its counts enter the summary.
  */
@@ -75,7 +77,50 @@ export function placeOf(event: SignInEvent): Place | null {
   };
 }
 
-/** True for the same place; `Object.is` so that two absent values (NaN) match. */
-export function samePlace(a: Place, b: Place): boolean {
-  return a.country === b.country && Object.is(a.asn, b.asn) && Object.is(a.latitude, b.latitude) && Object.is(a.longitude, b.longitude);
+/**
+ * True when two places are the same for impossible travel: country and coordinates. `Object.is`,
+ * so that two absent values (NaN) match.
+ */
+function sameTravelPlace(a: Place, b: Place): boolean {
+  return a.country === b.country && Object.is(a.latitude, b.latitude) && Object.is(a.longitude, b.longitude);
+}
+
+/** True when two places are the same for session replay: country and ASN. */
+function sameNetwork(a: Place, b: Place): boolean {
+  return a.country === b.country && Object.is(a.asn, b.asn);
+}
+
+/**
+ * A 32-bit hash of the session id (FNV-1a), or null without one. Sign-ins of one session share the
+ * hash; two sessions may share one too, which can only send a user to the detections needlessly.
+ */
+export function sessionHash(event: SignInEvent): number | null {
+  const id = event.sessionId;
+  if (!id) return null;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * Follows one user's successful sign-ins, in any order, and says when two of them differ in a way
+ * that session replay or impossible travel compares.
+ */
+export class PlaceTracker {
+  private first: Place | null = null;
+  private sessions: Map<number, Place> | null = null;
+
+  /** Adds a successful sign-in's place and session hash; true once the user needs the detections. */
+  add(place: Place, session: number | null): boolean {
+    if (this.first === null) this.first = place;
+    else if (!sameTravelPlace(this.first, place)) return true;
+    if (session === null) return false;
+    this.sessions ??= new Map();
+    const first = this.sessions.get(session);
+    if (first === undefined) {
+      this.sessions.set(session, place);
+      return false;
+    }
+    return !sameNetwork(first, place);
+  }
 }

@@ -5,25 +5,27 @@ import type { AuditEvent } from '../event.js';
 /**
  * Compact spill records of the parallel review's scan phase: per sign-in, only what decides whether
  * its user needs the full detections, what the summary counts, and where the line is in the input,
- * so that those users' lines can be read again. 66 bytes a sign-in instead of the 2 KB line.
+ * so that those users' lines can be read again. 71 bytes a sign-in instead of the 2 KB line.
  *
- * Layout, little-endian: an event record is `E`, u8 flags, u32 user, u32 country, f64 ASN, f64
- * latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64 byte offset, u32 byte
- * length. User and country are numbers in the file's dictionary (country NO_COUNTRY when absent), a
- * missing number is NaN. `D` u32 length, UTF-8 bytes adds the next dictionary entry; `R` empties it.
- * An audit event, rare beside sign-ins, is `A` u32 length and its JSON in UTF-8.
+ * Layout, little-endian: an event record is `E`, u16 flags, u32 user, u32 country, u32 session
+ * hash, f64 ASN, f64 latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64
+ * byte offset, u32 byte length. User and country are numbers in the file's dictionary (country
+ * NO_COUNTRY when absent), a missing number is NaN. `D` u32 length, UTF-8 bytes adds the next
+ * dictionary entry; `R` empties it. An audit event, rare beside sign-ins, is `A` u32 length and its
+ * JSON in UTF-8.
  */
 
 const EVENT = 0x45;
 const AUDIT = 0x41;
 const ENTRY = 0x44;
 const RESET = 0x52;
-export const EVENT_BYTES = 66;
+export const EVENT_BYTES = 71;
 const NO_COUNTRY = 0xffffffff;
-/** Flag bits: the event may alert alone; the event is a successful sign-in (its place counts); then one bit per beta-only field present. */
+/** Flag bits: the event may alert alone; it is a successful sign-in (its place counts); it has a session id; then one bit per beta-only field present. */
 export const MAY_ALERT = 1;
 export const HAS_PLACE = 2;
-export const COVERAGE_SHIFT = 2;
+export const HAS_SESSION = 4;
+export const COVERAGE_SHIFT = 3;
 
 /**
  * Dictionary entries per file before the dictionary starts again. A user belongs to one partition,
@@ -43,6 +45,8 @@ export interface Place {
 export interface CompactEvent extends Place {
   flags: number;
   user: string;
+  /** Hash of the session id (see detections/gate.ts); meaningful with HAS_SESSION. */
+  session: number;
   time: number;
   range: number;
   line: number;
@@ -75,18 +79,19 @@ export class CompactWriter {
     const view = this.view;
     const at = this.used;
     this.bytes[at] = EVENT;
-    this.bytes[at + 1] = event.flags;
-    view.setUint32(at + 2, user, true);
-    view.setUint32(at + 6, country, true);
-    view.setFloat64(at + 10, event.asn, true);
-    view.setFloat64(at + 18, event.latitude, true);
-    view.setFloat64(at + 26, event.longitude, true);
-    view.setFloat64(at + 34, event.time, true);
-    view.setUint32(at + 42, event.range, true);
-    view.setUint32(at + 46, event.line, true);
-    view.setUint32(at + 50, event.record, true);
-    view.setFloat64(at + 54, event.offset, true);
-    view.setUint32(at + 62, event.length, true);
+    view.setUint16(at + 1, event.flags, true);
+    view.setUint32(at + 3, user, true);
+    view.setUint32(at + 7, country, true);
+    view.setUint32(at + 11, event.session, true);
+    view.setFloat64(at + 15, event.asn, true);
+    view.setFloat64(at + 23, event.latitude, true);
+    view.setFloat64(at + 31, event.longitude, true);
+    view.setFloat64(at + 39, event.time, true);
+    view.setUint32(at + 47, event.range, true);
+    view.setUint32(at + 51, event.line, true);
+    view.setUint32(at + 55, event.record, true);
+    view.setFloat64(at + 59, event.offset, true);
+    view.setUint32(at + 67, event.length, true);
     this.used = at + EVENT_BYTES;
   }
 
@@ -165,7 +170,7 @@ export class CompactWriter {
 export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void, visitAudit?: (event: AuditEvent) => void): void {
   const dictionary: string[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const event: CompactEvent = { flags: 0, user: '', country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
+  const event: CompactEvent = { flags: 0, user: '', session: 0, country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
   let at = 0;
   while (at < bytes.length) {
     const kind = bytes[at]!;
@@ -182,19 +187,20 @@ export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>
       dictionary.length = 0;
       at += 1;
     } else if (kind === EVENT) {
-      const country = view.getUint32(at + 6, true);
-      event.flags = bytes[at + 1]!;
-      event.user = dictionary[view.getUint32(at + 2, true)]!;
+      const country = view.getUint32(at + 7, true);
+      event.flags = view.getUint16(at + 1, true);
+      event.user = dictionary[view.getUint32(at + 3, true)]!;
       event.country = country === NO_COUNTRY ? null : dictionary[country]!;
-      event.asn = view.getFloat64(at + 10, true);
-      event.latitude = view.getFloat64(at + 18, true);
-      event.longitude = view.getFloat64(at + 26, true);
-      event.time = view.getFloat64(at + 34, true);
-      event.range = view.getUint32(at + 42, true);
-      event.line = view.getUint32(at + 46, true);
-      event.record = view.getUint32(at + 50, true);
-      event.offset = view.getFloat64(at + 54, true);
-      event.length = view.getUint32(at + 62, true);
+      event.session = view.getUint32(at + 11, true);
+      event.asn = view.getFloat64(at + 15, true);
+      event.latitude = view.getFloat64(at + 23, true);
+      event.longitude = view.getFloat64(at + 31, true);
+      event.time = view.getFloat64(at + 39, true);
+      event.range = view.getUint32(at + 47, true);
+      event.line = view.getUint32(at + 51, true);
+      event.record = view.getUint32(at + 55, true);
+      event.offset = view.getFloat64(at + 59, true);
+      event.length = view.getUint32(at + 67, true);
       visit(event);
       at += EVENT_BYTES;
     } else {
