@@ -43,3 +43,16 @@ describe('isoTime on Graph UTC times', () => {
     assert.equal(isoTime('2026-05-01T09:00:00.5Z', 'createdDateTime'), '2026-05-01T09:00:00.500Z');
   });
 });
+
+describe('isoMs on normalised times', () => {
+  it('agrees with Date.parse on every normalised time, including years below 100 and above 9999', async () => {
+    const { isoMs } = await import('../../src/signins/parallel-worker.js');
+    const samples = [-62_198_755_200_000, -1, 0, 1, 951_782_400_000, 1_709_164_800_123, 253_402_300_799_999, 253_402_300_800_000];
+    for (let ms = -62_167_219_200_000; ms < 253_402_300_800_000; ms += 86_399_937_731) samples.push(ms);
+    for (const ms of samples) {
+      const iso = new Date(ms).toISOString();
+      assert.equal(isoMs(iso), Date.parse(iso), iso);
+    }
+    assert.ok(samples.length > 3_000);
+  });
+});
