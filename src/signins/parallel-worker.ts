@@ -403,8 +403,7 @@ function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEven
   if (event.time > tally.to) tally.to = event.time;
   if (event.flags & MAY_ALERT) tally.review = true;
   if (event.flags & HAS_PLACE && !tally.review) {
-    const place = { country: event.country, asn: event.asn, latitude: event.latitude, longitude: event.longitude };
-    if (tally.places.add(place, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
+    if (tally.places.add(event, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
   }
   return tally;
 }

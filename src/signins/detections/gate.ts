@@ -110,17 +110,24 @@ export class PlaceTracker {
   private first: Place | null = null;
   private sessions: Map<number, Place> | null = null;
 
-  /** Adds a successful sign-in's place and session hash; true once the user needs the detections. */
-  add(place: Place, session: number | null): boolean {
-    if (this.first === null) this.first = place;
+  /**
+   * Adds a successful sign-in's place and session hash; true once the user needs the detections.
+   * The place is copied where it is kept, so a caller may pass an object it reuses.
+   */
+  add(place: Readonly<Place>, session: number | null): boolean {
+    if (this.first === null) this.first = copyPlace(place);
     else if (!sameTravelPlace(this.first, place)) return true;
     if (session === null) return false;
     this.sessions ??= new Map();
     const first = this.sessions.get(session);
     if (first === undefined) {
-      this.sessions.set(session, place);
+      this.sessions.set(session, copyPlace(place));
       return false;
     }
     return !sameNetwork(first, place);
   }
+}
+
+function copyPlace(place: Readonly<Place>): Place {
+  return { country: place.country, asn: place.asn, latitude: place.latitude, longitude: place.longitude };
 }
