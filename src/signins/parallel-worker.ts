@@ -67,6 +67,8 @@ export interface DetectTask {
   useDatabase: boolean;
   /** File of each byte range, to read the lines of users that need the full detections again. */
   rangeFiles: Record<number, string>;
+  /** Partitions that have a file of the audits the caller loaded. */
+  auditPartitions: number[];
 }
 
 const CHUNK = 4 << 20;
@@ -356,7 +358,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
     for (const partition of task.partitions) {
       const spills = Array.from({ length: task.workers }, (_, worker) => readSpill(join(task.spillDir, `w${worker}-c${partition}.bin`))).filter((bytes) => bytes !== null);
       // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
-      const callerAudits = readSpill(join(task.spillDir, `audits-p${partition}.bin`));
+      const callerAudits = task.auditPartitions.includes(partition) ? readSpill(join(task.spillDir, `audits-p${partition}.bin`)) : null;
       const audits: AuditEvent[] = [];
       const tallies = new Map<string, UserTally>();
       for (const bytes of callerAudits ? [...spills, callerAudits] : spills) readCompact(bytes, (event) => tallyEvent(tallies, event), (audit) => audits.push(audit));
@@ -378,7 +380,8 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
         collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
       }
       for (const audit of audits) collector.add({ kind: 'audit', event: audit }, 'keep');
-      log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
+      // process.memoryUsage() reads /proc on every call, so it runs only when the line is logged.
+      if (log.isLevelEnabled('trace')) log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
       results.push(collector.finish(newReadStats(), options));
     }
   } finally {
@@ -452,8 +455,10 @@ parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
   else run = detect(task);
   run.then(
     (result) => {
-      const memory = process.memoryUsage();
-      log.debug({ phase: task.phase, rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20), externalMb: Math.round(memory.external / 2 ** 20) }, 'sign-in review worker done');
+      if (log.isLevelEnabled('debug')) {
+        const memory = process.memoryUsage();
+        log.debug({ phase: task.phase, rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20), externalMb: Math.round(memory.external / 2 ** 20) }, 'sign-in review worker done');
+      }
       parentPort!.postMessage({ ok: true, result });
     },
     (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack, ...(error instanceof InputChangedError ? { changedFile: error.file } : {}) }),

@@ -230,19 +230,26 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       );
     }
 
-    spillAudits(options.audits ?? [], spillDir, partitions, options);
+    const auditPartitions = spillAudits(options.audits ?? [], spillDir, partitions, options);
     const scanned = performance.now();
-    const partitionList = Array.from({ length: partitions }, (_, p) => p);
-    const detected = await runQueue<number, ReviewResult[]>(workers, partitionList, (partition) => ({
+    // Partitions go out in groups, about 16 per worker in all, so that a worker keeps its input
+    // files open across a group and the queue still evens out the end.
+    const groupSize = Math.max(1, Math.floor(partitions / (workerCount * 16)));
+    const groups = Array.from({ length: Math.ceil(partitions / groupSize) }, (_, group) =>
+      Array.from({ length: Math.min(groupSize, partitions - group * groupSize) }, (_, k) => group * groupSize + k),
+    );
+    const rangeFiles = Object.fromEntries(ranges.map((range) => [range.id, range.file]));
+    const detected = await runQueue<number[], ReviewResult[]>(workers, groups, (group) => ({
       phase: 'detect',
-      partitions: [partition],
+      partitions: group,
       workers: workerCount,
       spillDir,
       engagement: options.engagement ?? null,
       settings: options.settings,
       timelineUsers: options.timelineUsers,
       useDatabase: options.enricher !== false,
-      rangeFiles: Object.fromEntries(ranges.map((range) => [range.id, range.file])),
+      rangeFiles,
+      auditPartitions,
     }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');
@@ -265,8 +272,11 @@ function inPeriod(time: string, options: ReviewOptions): boolean {
   return !(options.since && time < options.since.toISOString()) && !(options.until && time > options.until.toISOString());
 }
 
-/** Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of their users. */
-function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): void {
+/**
+ * Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of
+ * their users. Returns the partitions written.
+ */
+function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): number[] {
   const writers = new Map<number, CompactWriter>();
   try {
     for (const audit of audits) {
@@ -280,6 +290,7 @@ function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number,
   } finally {
     for (const writer of writers.values()) writer.close();
   }
+  return [...writers.keys()];
 }
 
 function resolveSources(alert: Alert, offsets: Map<number, { file: string; lines: number; records: number }>): void {
