@@ -143,9 +143,9 @@ export async function generateSignIns(
       // Documentation ranges: the offline database has no entry for them, as for a private tenant fixture.
       ip: `${['192.0.2', '198.51.100', '203.0.113'][i % 3]}.${i % 250}`,
       asn: 64500 + (i % 40),
-      // Every other day in another office of the same country, 220 km away, on another network: two
-      // places, so the review gives the user the full detections, but no alert, since each day's
-      // session keeps one network and the distance is under impossible travel's minimum.
+      // Every other day in another office of the same country, 220 km away, on another network. The
+      // review sees two places and gives the user the full detections. No alert fires: each day's
+      // session keeps one network, and the distance is under impossible travel's minimum.
       ...(i >= 4 * attacksPerKind && i % 100 < roamingUsers ? { roaming: { ip: `198.18.${i % 250}.${(i >> 8) % 250}`, asn: 64600 + (i % 40) } } : {}),
     };
   });

@@ -80,7 +80,7 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
   const countryReader = useDatabase ? openCountryDatabase() : null;
   const cache = new Map<string, { country: string | null; asn: number | null; asnName: string | null }>();
   const shared = options.asnTable;
-  const given: AsnTable | undefined = shared && {
+  const fromCaller: AsnTable | undefined = shared && {
     starts: shared.starts,
     ends: shared.ends,
     asns: shared.asns,
@@ -106,7 +106,7 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
     let hit = cache.get(ip);
     if (hit) return hit;
     const countryRecord = countryReader && (isIPv4(ip) || isIPv6(ip)) ? countryReader.get(ip) : null;
-    const range = useDatabase ? findAsn(given ?? loadAsnTable(), ip) : null;
+    const range = useDatabase ? findAsn(fromCaller ?? loadAsnTable(), ip) : null;
     hit = { country: countryRecord?.country_code ?? null, asn: range?.asn ?? null, asnName: range?.name ?? null };
     if (cache.size > 100_000) cache.clear();
     cache.set(ip, hit);
@@ -149,9 +149,9 @@ let asnTable: AsnTable | undefined;
 const ASN_FILES = ['asn-ipv4-num.csv', 'asn-ipv6-num.csv'];
 
 /**
- * Loads the IPv4 and IPv6 ASN ranges once per process, on the first lookup: from the binary cache
- * when it matches the installed CSV files (a few milliseconds), else by parsing the CSV files
- * (about 0.5 million rows, a third of a second), which then writes the cache for the next run.
+ * Loads the IPv4 and IPv6 ASN ranges once per process, on the first lookup. The binary cache is read
+ * when it matches the installed CSV files (about 50 ms). Otherwise the CSV files are parsed (about 0.5
+ * million rows, a third of a second) and the cache is written for the next run.
  */
 function loadAsnTable(): AsnTable {
   if (asnTable) return asnTable;
@@ -175,7 +175,7 @@ export function asnSourceStamp(sources: string[]): string {
 
 /**
  * The cache lives with the installed packages (`node_modules/.cache/tokengap`, the usual place for
- * derived files) or in TOKENGAP_CACHE_DIR. It holds public ASN data only, never tenant data.
+ * derived files) or in TOKENGAP_CACHE_DIR. It contains public ASN data only, never tenant data.
  */
 function asnCacheFile(): string {
   const dir = process.env.TOKENGAP_CACHE_DIR || fileURLToPath(new URL('../../node_modules/.cache/tokengap/', import.meta.url));
@@ -210,8 +210,8 @@ function sharedTable(rows: number, names: Map<number, string>): AsnTable {
 }
 
 /*
- * Cache layout: u32 length of the stamp, the stamp (JSON naming the CSV files' sizes and times),
- * u32 rows, u32 names, padding to 8 bytes, then starts (f64 x rows), ends (f64 x rows), ASNs
+ * Cache layout. A header: u32 length of the stamp, the stamp (JSON naming the CSV files' sizes and
+ * times), u32 rows, u32 names, padding to 8 bytes. Then starts (f64 x rows), ends (f64 x rows), ASNs
  * (u32 x rows), the ASNs that have names (u32 x names) and the names, one per line, in UTF-8.
  */
 

@@ -116,11 +116,11 @@ interface ScanState {
 let scanState: ScanState | null = null;
 let enricherReady: Promise<Enricher> | null = null;
 
-/** One enricher per worker, kept from the scan phase to the detect phase. */
+/** Returns the worker's one enricher, kept from the scan phase to the detect phase. */
 function workerEnricher(useDatabase: boolean, asnTable?: SharedAsnTable): Promise<Enricher> {
   enricherReady ??= createEnricher({ useDatabase, ...(asnTable ? { asnTable } : {}) }).then((enricher) => {
-    // The IP databases load on the first lookup. Loading them now lets the caller start workers one
-    // after the other, so their load peaks (file text and tables) do not add up.
+    // The country database opens on the first lookup; a probe now keeps that cost out of the
+    // first range's time.
     if (useDatabase) enricher.enrich({ id: 'probe', createdDateTime: '1970-01-01T00:00:00.000Z', ipAddress: '192.0.2.1' });
     return enricher;
   });
@@ -231,7 +231,7 @@ function handleLine(
   let normalised: NormalisedRecord;
   try {
     // Most lines of a Graph export take the validating byte reader, which builds only the fields
-    // this phase reads (fast/scan-fields.ts); any other line, and every bad one, goes through
+    // this phase reads (fast/scan-fields.ts). Any other line, and every bad one, goes through
     // JSON.parse and the normaliser, which give the error.
     const event = readGraphSignInLine(buffer, start, end);
     normalised = event ? { kind: 'signIn', event } : parseLine(buffer, start, end);
@@ -311,8 +311,8 @@ function twoDigits(text: string, at: number): number {
 }
 
 /**
- * One bit per beta-only field the event carries, in BETA_ONLY_FIELDS order, shifted into the
- * compact record's flags. Written out field by field: a loop over the names with `event[name]`
+ * Returns one bit per beta-only field the event carries, in BETA_ONLY_FIELDS order, shifted into
+ * the compact record's flags. Written out field by field: a loop over the names with `event[name]`
  * cost more than the rest of the record.
  */
 export function coverageBits(event: SignInEvent): number {
@@ -390,7 +390,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   return results;
 }
 
-/** Where a sign-in's line is in the input. */
+/** The position of a sign-in's line in the input. */
 type Position = Pick<CompactEvent, 'range' | 'line' | 'record' | 'offset' | 'length'>;
 
 /** Adds an event to its user's tally and returns the tally. */
@@ -411,7 +411,7 @@ function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEven
   return tally;
 }
 
-/** A spill file's bytes, or null when no worker wrote it. */
+/** Returns a spill file's bytes, or null when no worker wrote it. */
 function readSpill(path: string): Buffer | null {
   try {
     return readFileSync(path);

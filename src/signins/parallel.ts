@@ -18,9 +18,9 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
  *
  * Phase 1 (scan): each worker reads byte ranges of the files, normalises and enriches each sign-in,
- * and appends a compact record of it (fast/compact.ts: user, time, where it came from, whether it
- * could alert alone, where the line is) to one of P partition files chosen by a hash of the user,
- * in an owner-only temporary folder.
+ * and appends a compact record of it to one of P partition files chosen by a hash of the user, in an
+ * owner-only temporary folder. The record (fast/compact.ts) keeps the user, the time, the place,
+ * whether the event could alert alone and where the line is.
  * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users.
  * Users that no detection can alert on (detections/gate.ts) only add to the summary counts; the
  * lines of the others are read again and go through the same detections as in the in-memory
@@ -29,9 +29,9 @@ import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './rev
  */
 
 /**
- * Input bytes per partition, about 3,600 Graph sign-ins. Phase 2 holds a partition's compact records
- * and the full events of its flagged users: about 10 MB when every user is flagged, which keeps the
- * peak RSS of a review where all users are flagged under 300 MB (16 MiB took it to 320 MB).
+ * Input bytes per partition, about 3,600 Graph sign-ins. Phase 2 keeps a partition's compact records
+ * and the full events of its flagged users in memory, about 10 MB when every user is flagged. So the
+ * peak RSS of a review where all users are flagged stays under 300 MB (16 MiB took it to 320 MB).
  */
 const PARTITION_BYTES = 8 << 20;
 

@@ -200,13 +200,13 @@ export async function summarizeSignIns(snapshot: SignInSnapshot, options: { enga
   return (await reviewSnapshotSignIns(snapshot, options)).summary;
 }
 
-/** The user an event belongs to in the review: the object id, else the UPN, lower-cased. */
+/** Returns the user an event belongs to in the review: the object id, else the UPN, lower-cased. */
 export function activityKey(event: SignInEvent): string {
   const upn = event.userPrincipalName?.toLowerCase() ?? null;
   return event.userId?.toLowerCase() || (upn ?? '(unknown user)');
 }
 
-/** What the summary needs of a user whose events skip the detections. */
+/** The counts the summary needs of a user whose events skip the detections. */
 export interface QuietUserTally {
   events: number;
   /** Events carrying each of BETA_ONLY_FIELDS, in that order. */

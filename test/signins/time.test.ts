@@ -18,7 +18,7 @@ function readTime(value: string): string {
 }
 
 describe('isoTime on Graph UTC times', () => {
-  it('agrees with Date on every day, month, hour and fraction, including days that roll over', () => {
+  it('isoTime equals Date on a time grid', () => {
     const pad = (value: number, width = 2) => String(value).padStart(width, '0');
     let cases = 0;
     for (const year of [0, 999, 1970, 2023, 2024, 9999]) {
@@ -45,7 +45,7 @@ describe('isoTime on Graph UTC times', () => {
 });
 
 describe('isoMs on normalised times', () => {
-  it('agrees with Date.parse on every normalised time, including years below 100 and above 9999', async () => {
+  it('isoMs equals Date.parse, years 0 to 10000', async () => {
     const { isoMs } = await import('../../src/signins/parallel-worker.js');
     const samples = [-62_198_755_200_000, -1, 0, 1, 951_782_400_000, 1_709_164_800_123, 253_402_300_799_999, 253_402_300_800_000];
     for (let ms = -62_167_219_200_000; ms < 253_402_300_800_000; ms += 86_399_937_731) samples.push(ms);

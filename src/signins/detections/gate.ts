@@ -38,8 +38,9 @@ export const GATE_COVERAGE: Record<DetectionId, 'event' | 'location' | 'device c
 };
 
 /**
- * True when a detection might name this event, judged from the event alone. It may say true for an
- * event no detection names (the detections then decide), never false for one they would name.
+ * Returns true when a detection might name this event, judged from the event alone. It may return
+ * true for an event no detection names (the detections then decide), and never returns false for
+ * one they would name.
  * `reviewed` holds lower-cased ids and UPNs of break-glass accounts and of users whose timeline was asked for.
  */
 export function mayAlertAlone(event: SignInEvent, reviewed: ReadonlySet<string>): boolean {
@@ -62,7 +63,7 @@ export function mayAlertAlone(event: SignInEvent, reviewed: ReadonlySet<string>)
 }
 
 /**
- * Where a successful sign-in came from, as the detections that compare events see it: country, ASN
+ * Returns the place a successful sign-in came from, as the detections that compare events see it: country, ASN
  * and coordinates (NaN where absent). Two events from the same place can be neither a replayed
  * session nor impossible travel. Null for a failed sign-in, which those detections skip.
  */
@@ -91,7 +92,7 @@ function sameNetwork(a: Place, b: Place): boolean {
 }
 
 /**
- * A 32-bit hash of the session id (FNV-1a), or null without one. Sign-ins of one session share the
+ * Returns a 32-bit hash of the session id (FNV-1a), or null without one. Sign-ins of one session share the
  * hash; two sessions may share one too, which can only send a user to the detections needlessly.
  */
 export function sessionHash(event: SignInEvent): number | null {
@@ -103,7 +104,7 @@ export function sessionHash(event: SignInEvent): number | null {
 }
 
 /**
- * Follows one user's successful sign-ins, in any order, and says when two of them differ in a way
+ * Follows one user's successful sign-ins, in any order, and reports when two of them differ in a way
  * that session replay or impossible travel compares.
  */
 export class PlaceTracker {

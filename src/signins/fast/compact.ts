@@ -3,9 +3,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { AuditEvent } from '../event.js';
 
 /**
- * Compact spill records of the parallel review's scan phase: per sign-in, only what decides whether
- * its user needs the full detections, what the summary counts, and where the line is in the input,
- * so that those users' lines can be read again. 71 bytes a sign-in instead of the 2 KB line.
+ * Compact spill records of the parallel review's scan phase. Each sign-in keeps only what decides
+ * whether its user needs the full detections, what the summary counts, and where the line is in the
+ * input, so that those users' lines can be read again: 71 bytes instead of the 2 KB line.
  *
  * Layout, little-endian: an event record is `E`, u16 flags, u32 user, u32 country, u32 session
  * hash, f64 ASN, f64 latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64
@@ -21,7 +21,7 @@ const ENTRY = 0x44;
 const RESET = 0x52;
 export const EVENT_BYTES = 71;
 const NO_COUNTRY = 0xffffffff;
-/** Flag bits: the event may alert alone; it is a successful sign-in (its place counts); it has a session id; then one bit per beta-only field present. */
+/** Flag bits. MAY_ALERT: the event may alert alone. HAS_PLACE: a successful sign-in, whose place counts. HAS_SESSION: it has a session id. Then one bit per beta-only field present. */
 export const MAY_ALERT = 1;
 export const HAS_PLACE = 2;
 export const HAS_SESSION = 4;
@@ -29,12 +29,12 @@ export const COVERAGE_SHIFT = 3;
 
 /**
  * Dictionary entries per file before the dictionary starts again. A user belongs to one partition,
- * so a worker's dictionaries together hold about one entry per user; the cap keeps a log of
- * millions of distinct users from growing them past a few MB.
+ * so a worker's dictionaries together hold about one entry per user. The cap keeps a log of millions
+ * of distinct users from growing them past a few MB.
  */
 const DEFAULT_DICTIONARY_ENTRIES = 8192;
 
-/** Where a successful sign-in came from, as the detections that compare events see it (see detections/gate.ts). */
+/** The place of a successful sign-in, as the detections that compare events see it (see detections/gate.ts). */
 export interface Place {
   country: string | null;
   asn: number;

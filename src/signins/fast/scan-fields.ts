@@ -1,9 +1,9 @@
 import type { SignInEvent } from '../event.js';
 
 /**
- * The fields of a sign-in that the scan phase of the parallel review reads: the user, the time, the
- * network, the beta-only fields it counts, and what decides whether any detection could fire for
- * the event on its own (see `mayAlertAlone`). Everything else is read again from the file, with
+ * The fields of a sign-in that the scan phase of the parallel review reads. They are the user, the
+ * time, the network, the beta-only fields it counts, and what decides whether any detection could
+ * fire for the event on its own (see `mayAlertAlone`). Everything else is read again from the file, with
  * JSON.parse and the normaliser, for the few users whose events need the full detections.
  *
  * A reader that takes a shortcut past JSON.parse must give the same projection as JSON.parse and
