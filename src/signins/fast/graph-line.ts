@@ -98,6 +98,10 @@ const KEYS_BY_CONTEXT: readonly (readonly [string, number][])[] = [
   [...EVERYWHERE, ['latitude', LATITUDE], ['longitude', LONGITUDE]],
 ];
 
+/** Length of the keys wanted in any object (context OTHER), which lets other keys skip the hash table. */
+const OTHER_KEY_LENGTH = KEYS_BY_CONTEXT[OTHER]![0]![0].length;
+if (KEYS_BY_CONTEXT[OTHER]!.some(([key]) => key.length !== OTHER_KEY_LENGTH)) throw new Error('keys wanted in any object must share one length');
+
 /** Slots of the key hash table: a power of two well above the number of keys. */
 const KEY_SLOTS = 256;
 
@@ -280,7 +284,8 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
         const keyEnd = i - 1;
         const length = keyEnd - keyStart;
         valueId = -1;
-        if (length >= MIN_KEY_LENGTH) {
+        // Outside the objects it reads, the reader looks only for keys of one length (`toString`).
+        if (length >= MIN_KEY_LENGTH && (context !== OTHER || length === OTHER_KEY_LENGTH)) {
           // The candidates in the key's hash slot, compared whole words from the start, then the
           // last word, which may overlap the one before. Most keys find an empty slot.
           let candidate = keySlots[keyHash(context, length, bytes[keyStart]!, bytes[keyStart + (length >> 1)]!, bytes[keyEnd - 1]!)]!;
