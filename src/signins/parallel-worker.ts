@@ -67,8 +67,8 @@ export interface DetectTask {
   useDatabase: boolean;
   /** File of each byte range, to read the lines of users that need the full detections again. */
   rangeFiles: Record<number, string>;
-  /** Partitions that have a file of the audits the caller loaded. */
-  auditPartitions: number[];
+  /** Audit files to load: one per worker that wrote one, and the caller's. */
+  auditFiles: string[];
 }
 
 const CHUNK = 4 << 20;
@@ -82,20 +82,26 @@ export function partitionOf(key: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
-function signInKey(event: SignInEvent): string {
-  return (event.userPrincipalName || event.userId || '(unknown user)').toLowerCase();
+/**
+ * Audit events the detections read: device registrations, which the broker device-code detection
+ * compares with sign-ins. An audit may name its user by object id, by UPN or both, while sign-ins are
+ * partitioned by the review's user key (the id first), so these audits are not partitioned: each
+ * worker loads all of them once and gives each partition those of its reviewed users.
+ */
+export function auditForDetections(audit: AuditEvent): boolean {
+  return audit.kind === 'deviceRegistration';
 }
 
-export function partitionKeys(record: { kind: 'signIn'; event: SignInEvent } | { kind: 'audit'; event: AuditEvent }): string[] {
-  if (record.kind === 'signIn') return [signInKey(record.event)];
+/** Lower-cased ids and UPNs of the users an audit event belongs to, as the in-memory review matches them. */
+export function auditUserKeys(audit: AuditEvent): string[] {
   const keys = new Set<string>();
-  for (const target of record.event.targets) {
+  for (const target of audit.targets) {
     if (target.type && target.type.toLowerCase() !== 'user') continue;
     if (target.userPrincipalName) keys.add(target.userPrincipalName.toLowerCase());
     if (target.id) keys.add(target.id.toLowerCase());
   }
-  if (record.event.initiatedBy?.userPrincipalName) keys.add(record.event.initiatedBy.userPrincipalName.toLowerCase());
-  if (record.event.initiatedBy?.userId) keys.add(record.event.initiatedBy.userId.toLowerCase());
+  if (audit.initiatedBy?.userPrincipalName) keys.add(audit.initiatedBy.userPrincipalName.toLowerCase());
+  if (audit.initiatedBy?.userId) keys.add(audit.initiatedBy.userId.toLowerCase());
   return [...keys];
 }
 
@@ -108,6 +114,8 @@ interface ScanState {
   users: Set<string> | null;
   reviewUsers: Set<string>;
   outputs: CompactWriter[];
+  /** The audits the detections read, in one file per worker, opened on the first. */
+  audits: CompactWriter | null;
   spillDir: string;
   worker: number;
   buffer: Buffer;
@@ -129,6 +137,7 @@ function workerEnricher(useDatabase: boolean, asnTable?: SharedAsnTable): Promis
 
 async function startScan(task: ScanTask): Promise<ScanState> {
   if (scanState) return scanState;
+  auditsByUser = null;
   const enricher = await workerEnricher(task.useDatabase, task.asnTable);
   const flushAt = Math.min(64 << 10, Math.max(4 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
   scanState = {
@@ -137,6 +146,7 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     reviewUsers: new Set(task.reviewUsers),
     // About 256,000 dictionary entries per worker in all, however many partitions share them.
     outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
+    audits: null,
     spillDir: task.spillDir,
     worker: task.worker,
     buffer: Buffer.allocUnsafe(CHUNK),
@@ -148,6 +158,7 @@ async function startScan(task: ScanTask): Promise<ScanState> {
 function endScan(): null {
   if (scanState) {
     for (const output of scanState.outputs) output.close();
+    scanState.audits?.close();
   }
   scanState = null;
   return null;
@@ -258,7 +269,10 @@ function handleLine(
     // The file is resolved from the range id after the scan, when line offsets are known.
     normalised.event.source = { file: `\u0002${range.id}`, line, record };
     result.audits++;
-    for (const partition of new Set(partitionKeys(normalised).map((key) => partitionOf(key, task.partitions)))) state.outputs[partition]!.writeAudit(normalised.event);
+    if (auditForDetections(normalised.event)) {
+      state.audits ??= new CompactWriter(join(state.spillDir, `w${state.worker}-audits.bin`), 16 << 10);
+      state.audits.writeAudit(normalised.event);
+    }
     return 'other';
   }
 
@@ -276,9 +290,11 @@ function handleLine(
   const session = sessionHash(event);
   let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | (session !== null ? HAS_SESSION : 0);
   flags |= coverageBits(event);
-  state.outputs[partitionOf(signInKey(event), task.partitions)]!.write({
+  // Partitioned by the key the review groups a user's events by, so that all of them meet.
+  const user = activityKey(event);
+  state.outputs[partitionOf(user, task.partitions)]!.write({
     flags,
-    user: activityKey(event),
+    user,
     session: session ?? 0,
     country: place?.country ?? null,
     asn: place?.asn ?? Number.NaN,
@@ -358,10 +374,8 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
     for (const partition of task.partitions) {
       const spills = Array.from({ length: task.workers }, (_, worker) => readSpill(join(task.spillDir, `w${worker}-c${partition}.bin`))).filter((bytes) => bytes !== null);
       // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
-      const callerAudits = task.auditPartitions.includes(partition) ? readSpill(join(task.spillDir, `audits-p${partition}.bin`)) : null;
-      const audits: AuditEvent[] = [];
       const tallies = new Map<string, UserTally>();
-      for (const bytes of callerAudits ? [...spills, callerAudits] : spills) readCompact(bytes, (event) => tallyEvent(tallies, event), (audit) => audits.push(audit));
+      for (const bytes of spills) readCompact(bytes, (event) => tallyEvent(tallies, event));
 
       // Users that need the full detections: their lines are read again, in input order. A second
       // pass over the records measured faster than keeping every event's position from the first.
@@ -379,6 +393,9 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
         if (tally.review) continue;
         collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
       }
+      // The audits of the reviewed users; quiet users get no detections, so they need none.
+      const audits = new Set<AuditEvent>();
+      for (const key of collector.userKeys()) for (const audit of auditIndex(task).get(key) ?? []) audits.add(audit);
       for (const audit of audits) collector.add({ kind: 'audit', event: audit }, 'keep');
       // process.memoryUsage() reads /proc on every call, so it runs only when the line is logged.
       if (log.isLevelEnabled('trace')) log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
@@ -409,6 +426,27 @@ function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEven
     if (tally.places.add(event, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
   }
   return tally;
+}
+
+let auditsByUser: Map<string, AuditEvent[]> | null = null;
+
+/** The audits the detections read, by user key, loaded on the worker's first detect task. */
+function auditIndex(task: DetectTask): Map<string, AuditEvent[]> {
+  if (auditsByUser) return auditsByUser;
+  const index = new Map<string, AuditEvent[]>();
+  auditsByUser = index;
+  for (const file of task.auditFiles) {
+    const bytes = readSpill(join(task.spillDir, file));
+    if (!bytes) continue;
+    readCompact(bytes, () => undefined, (audit) => {
+      for (const key of auditUserKeys(audit)) {
+        const list = index.get(key);
+        if (list) list.push(audit);
+        else index.set(key, [audit]);
+      }
+    });
+  }
+  return index;
 }
 
 /** Returns a spill file's bytes, or null when no worker wrote it. */

@@ -10,7 +10,7 @@ import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
 import { CompactWriter } from './fast/compact.js';
-import { partitionKeys, partitionOf, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
+import { auditForDetections, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
 
@@ -161,6 +161,8 @@ function splitFile(file: string, size: number, parts: number, firstId: number): 
 export interface ParallelOptions extends ReviewOptions {
   /** Number of worker threads; defaults to the cores available. */
   workers?: number;
+  /** Input bytes per partition (default 8 MiB); tests set it low to spread a small log over many partitions. */
+  partitionBytes?: number;
 }
 
 /** Reviews plain (not gzip) NDJSON files with worker threads. Same result as reviewSignIns. */
@@ -168,7 +170,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
   const workerCount = Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
   const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
-  const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / PARTITION_BYTES / workerCount));
+  const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / (options.partitionBytes ?? PARTITION_BYTES) / workerCount));
 
   const ranges: ByteRange[] = [];
   files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, Math.max(workerCount, Math.ceil(sizes[index]! / RANGE_BYTES)), ranges.length)));
@@ -234,7 +236,8 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       );
     }
 
-    const auditPartitions = spillAudits(options.audits ?? [], spillDir, partitions, options);
+    const callerAudits = spillAudits(options.audits ?? [], spillDir, options);
+    const auditFiles = [...workers.map((_, worker) => `w${worker}-audits.bin`), ...(callerAudits ? [callerAudits] : [])];
     const scanned = performance.now();
     // Partitions go out in groups, about 16 per worker in all, so that a worker keeps its input
     // files open across a group and the queue still evens out the end.
@@ -253,7 +256,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       timelineUsers: options.timelineUsers,
       useDatabase: options.enricher !== false,
       rangeFiles,
-      auditPartitions,
+      auditFiles,
     }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');
@@ -277,24 +280,19 @@ function inPeriod(time: string, options: ReviewOptions): boolean {
 }
 
 /**
- * Writes audit events the caller already loaded (a snapshot's directoryAudits) to the partitions of
- * their users. Returns the partitions written.
+ * Writes the audit events the caller already loaded (a snapshot's directoryAudits) that the
+ * detections read to one file for the workers. Returns its name, or null when there are none.
  */
-function spillAudits(audits: AuditEvent[], spillDir: string, partitions: number, options: ReviewOptions): number[] {
-  const writers = new Map<number, CompactWriter>();
+function spillAudits(audits: AuditEvent[], spillDir: string, options: ReviewOptions): string | null {
+  const wanted = audits.filter((audit) => auditForDetections(audit) && inPeriod(audit.activityDateTime, options));
+  if (wanted.length === 0) return null;
+  const writer = new CompactWriter(join(spillDir, 'audits.bin'), 64 << 10);
   try {
-    for (const audit of audits) {
-      if (!inPeriod(audit.activityDateTime, options)) continue;
-      for (const partition of new Set(partitionKeys({ kind: 'audit', event: audit }).map((key) => partitionOf(key, partitions)))) {
-        let writer = writers.get(partition);
-        if (!writer) writers.set(partition, (writer = new CompactWriter(join(spillDir, `audits-p${partition}.bin`), 64 << 10)));
-        writer.writeAudit(audit);
-      }
-    }
+    for (const audit of wanted) writer.writeAudit(audit);
   } finally {
-    for (const writer of writers.values()) writer.close();
+    writer.close();
   }
-  return [...writers.keys()];
+  return 'audits.bin';
 }
 
 function resolveSources(alert: Alert, offsets: Map<number, { file: string; lines: number; records: number }>): void {

@@ -264,6 +264,11 @@ export class ActivityCollector {
     activity.signIns.push(event);
   }
 
+  /** Lower-cased keys and UPNs of the users added with their events, to find their audit events. */
+  userKeys(): string[] {
+    return [...this.byUser.values()].flatMap((activity) => [activity.key, activity.user]);
+  }
+
   /**
    * Counts the events of a user whose events the detections need not see (see detections/gate.ts):
    * such a user gets no alert and no timeline, so only the summary counts change.

@@ -153,6 +153,12 @@ describe('parallel review with the gate', () => {
       // A device code through the Authentication Broker, then a device registration in the same log.
       graphSignIn({ id: 'k1', userId: 'aaaaaaaa-0000-0000-0000-000000000004', userPrincipalName: 'broker@contoso.example', createdDateTime: '2026-05-03T08:00:00Z', authenticationProtocol: 'deviceCode', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e', appDisplayName: 'Microsoft Authentication Broker' }),
       { id: 'audit-k', activityDateTime: '2026-05-03T08:10:00Z', activityDisplayName: 'Register device', initiatedBy: { user: { userPrincipalName: 'broker@contoso.example' } }, targetResources: [{ id: 'device-1', type: 'Device' }] },
+      // Regression: a user whose lines disagree on the UPN was split across partitions, and missed impossible travel.
+      graphSignIn({ ...quiet, id: 's1', userId: 'aaaaaaaa-0000-0000-0000-000000000005', userPrincipalName: 'split@contoso.example', createdDateTime: '2026-05-03T08:00:00Z' }),
+      graphSignIn({ ...quiet, id: 's2', userId: 'aaaaaaaa-0000-0000-0000-000000000005', userPrincipalName: null, createdDateTime: '2026-05-03T08:05:00Z', sessionId: 'other', ipAddress: '203.0.113.5', location: { countryOrRegion: 'US', geoCoordinates: { latitude: 41.88, longitude: -87.63 } } }),
+      // Regression: a device registration naming its user by object id only missed the broker detection.
+      graphSignIn({ id: 'k2', userId: 'aaaaaaaa-0000-0000-0000-000000000006', userPrincipalName: 'broker2@contoso.example', createdDateTime: '2026-05-03T08:00:00Z', authenticationProtocol: 'deviceCode', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e', appDisplayName: 'Microsoft Authentication Broker' }),
+      { id: 'audit-k2', activityDateTime: '2026-05-03T08:10:00Z', activityDisplayName: 'Register device', initiatedBy: { app: { displayName: 'Device Registration Service' } }, targetResources: [{ id: 'device-2', type: 'Device' }, { id: 'aaaaaaaa-0000-0000-0000-000000000006', type: 'User' }] },
     ];
     appendFileSync(file, ndjson(extra));
     const engagement = { breakGlassAccounts: [BREAK_GLASS] } as unknown as Engagement;
@@ -162,17 +168,24 @@ describe('parallel review with the gate', () => {
     for (const timelineUsers of [undefined, ['stays@contoso.example']]) {
       const options = { engagement, audits: [loaded.event as AuditEvent], ...(timelineUsers ? { timelineUsers } : {}) };
       const inMemory = await reviewSignIns([file], { ...options, parallelFromBytes: Infinity });
-      const parallel = await reviewSignIns([file], { ...options, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
+      // Small partitions spread the users over about 200 of them, as a large log would.
+      const parallel = await reviewSignIns([file], { ...options, parallelFromBytes: 0, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1]);
       assert.deepEqual(parallel.alerts, inMemory.alerts);
       assert.deepEqual(parallel.summary, inMemory.summary);
       assert.deepEqual(parallel.timelines, inMemory.timelines);
       const detections = new Set(parallel.alerts.map((alert) => `${alert.detection} ${alert.user}`));
-      for (const expected of ['session-replay traveller@contoso.example', `break-glass-sign-in ${BREAK_GLASS}`, 'device-code-broker-device-registration broker@contoso.example']) {
+      for (const expected of [
+        'session-replay traveller@contoso.example',
+        `break-glass-sign-in ${BREAK_GLASS}`,
+        'device-code-broker-device-registration broker@contoso.example',
+        'impossible-travel split@contoso.example',
+        'device-code-broker-device-registration broker2@contoso.example',
+      ]) {
         assert.ok(detections.has(expected), `${expected} expected`);
       }
-      assert.equal(parallel.summary.auditCount, 2);
+      assert.equal(parallel.summary.auditCount, 3);
       assert.ok(!parallel.alerts.some((alert) => alert.user === 'stays@contoso.example'));
-      assert.equal(parallel.summary.eventCount, 6_000 + extra.length - 1);
+      assert.equal(parallel.summary.eventCount, 6_000 + extra.length - 2);
       assert.equal(parallel.timelines.some((timeline) => timeline.user === 'stays@contoso.example'), timelineUsers !== undefined);
     }
   });
