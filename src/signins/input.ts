@@ -44,6 +44,12 @@ export function folderGivenAsFile(file: string): InputError {
 }
 
 /** True when the file starts with the gzip magic bytes, whatever its name. */
+/** True for a file that starts with a UTF-16 byte-order mark (Windows PowerShell's Out-File writes one). */
+export async function isUtf16(file: string): Promise<boolean> {
+  const head = await readHead(file, 2);
+  return head.length === 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+}
+
 export async function isGzip(file: string): Promise<boolean> {
   const head = await readHead(file, 2);
   return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;

@@ -99,7 +99,7 @@ export function fromGraphSignIn(row: Row): SignInEvent {
   };
   copyStrings(row, event, GRAPH_STRING_FIELDS);
   if ('isInteractive' in row) event.isInteractive = bool(row.isInteractive);
-  if (Array.isArray(row.signInEventTypes)) event.signInEventTypes = row.signInEventTypes.map(String);
+  if (Array.isArray(row.signInEventTypes)) event.signInEventTypes = row.signInEventTypes.map(itemText);
   if ('autonomousSystemNumber' in row) event.autonomousSystemNumber = asn(row.autonomousSystemNumber);
   if (isObject(row.status)) {
     event.status = {
@@ -111,7 +111,7 @@ export function fromGraphSignIn(row: Row): SignInEvent {
   if (isObject(row.location)) event.location = location(row.location);
   if (isObject(row.deviceDetail)) event.deviceDetail = deviceDetail(row.deviceDetail);
   const riskTypes = row.riskEventTypes_v2 ?? row.riskEventTypes;
-  if (Array.isArray(riskTypes)) event.riskEventTypes_v2 = riskTypes.map(String);
+  if (Array.isArray(riskTypes)) event.riskEventTypes_v2 = riskTypes.map(itemText);
   if (Array.isArray(row.appliedConditionalAccessPolicies)) event.appliedConditionalAccessPolicies = policies(row.appliedConditionalAccessPolicies);
   if (Array.isArray(row.authenticationDetails)) event.authenticationDetails = authDetails(row.authenticationDetails);
   return event;
@@ -199,7 +199,7 @@ export function fromSentinelSignIn(row: Row): SignInEvent {
   const device = jsonColumn(row, 'DeviceDetail');
   if (isObject(device)) event.deviceDetail = deviceDetail(device);
   const risk = jsonColumn(row, 'RiskEventTypes_V2') ?? jsonColumn(row, 'RiskEventTypes');
-  if (Array.isArray(risk)) event.riskEventTypes_v2 = risk.map(String);
+  if (Array.isArray(risk)) event.riskEventTypes_v2 = risk.map(itemText);
   const ca = jsonColumn(row, 'ConditionalAccessPolicies');
   if (Array.isArray(ca)) event.appliedConditionalAccessPolicies = policies(ca);
   const auth = jsonColumn(row, 'AuthenticationDetails');
@@ -324,7 +324,7 @@ function policies(values: unknown[]): NonNullable<SignInEvent['appliedConditiona
     id: text(policy.id),
     displayName: text(policy.displayName),
     result: text(policy.result),
-    enforcedGrantControls: Array.isArray(policy.enforcedGrantControls) ? policy.enforcedGrantControls.map(String) : [],
+    enforcedGrantControls: Array.isArray(policy.enforcedGrantControls) ? policy.enforcedGrantControls.map(itemText) : [],
   }));
 }
 
@@ -361,6 +361,15 @@ function isObject(value: unknown): value is Row {
 function copyStrings(row: Row, event: SignInEvent, fields: readonly (typeof GRAPH_STRING_FIELDS)[number][]): void {
   for (const field of fields) if (field in row) event[field] = text(row[field]);
   if (event.userPrincipalName) event.userPrincipalName = event.userPrincipalName.toLowerCase();
+}
+
+/**
+ * Text of an item of a list of names (event types, grant controls). Not `String(item)`: an object
+ * item with a `toString` key that is not a function makes String() throw, and `[object Object]`
+ * would hide what the log holds.
+ */
+export function itemText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
 }
 
 export function text(value: unknown): string | null {

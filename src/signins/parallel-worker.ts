@@ -12,7 +12,7 @@ import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readC
 import { readGraphSignInLine } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
-import { newReadStats } from './read.js';
+import { locateSyntaxError, newReadStats } from './read.js';
 
 /** A byte range of an NDJSON file that starts at a line start and ends after a newline (or at the end). */
 export interface ByteRange {
@@ -53,7 +53,13 @@ export interface ScanResult {
   ignored: Record<string, number>;
   skipped: { range: number; line: number; record: number; problem: string }[];
   /** Set when a bad record stops the review (no --skip-bad-records). */
-  error?: { range: number; line: number; record: number; problem: string; expected: string };
+  /** Set when a bad record stops the review (no --skip-bad-records); `json` marks a syntax error. */
+  error?: { range: number; line: number; record: number; problem: string; expected: string; json?: boolean };
+  /**
+   * Set when a line holds what only the in-memory review reads, such as a whole Graph page on one
+   * line (several records). The caller then reviews the input in memory.
+   */
+  inMemoryOnly?: string;
 }
 
 export interface DetectTask {
@@ -166,7 +172,7 @@ function endScan(): null {
 
 async function scan(task: ScanTask): Promise<ScanResult> {
   const state = await startScan(task);
-  const buffer = state.buffer;
+  let buffer = state.buffer;
   const result: ScanResult = { ranges: [], files: {}, audits: 0, ignored: {}, skipped: [] };
   for (const range of task.ranges) {
     const fd = openSync(range.file, 'r');
@@ -177,10 +183,12 @@ async function scan(task: ScanTask): Promise<ScanResult> {
     result.files[range.file] ??= { signIns: 0, audits: 0, ignored: 0, skipped: 0 };
     try {
       while (position < range.end || carry > 0) {
-        const toRead = Math.min(CHUNK - carry, range.end - position);
+        const toRead = Math.min(buffer.length - carry, range.end - position);
         // File offset of buffer[0], so each line's offset can be recorded for reading it again.
         const bufferOffset = position - carry;
         const read = toRead > 0 ? readSync(fd, buffer, carry, toRead, position) : 0;
+        // A file cut short since the ranges were planned would otherwise be read forever.
+        if (toRead > 0 && read === 0) throw new InputChangedError(range.file);
         position += read;
         const filled = carry + read;
         const atEnd = position >= range.end;
@@ -196,15 +204,21 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
           if (!isBlank(buffer, lineStart, contentEnd)) {
             const outcome = handleLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
-            if (outcome === 'stop') return result;
+            if (outcome === 'stop' || result.inMemoryOnly) return result;
             record++;
           }
           lineStart = lineEnd + 1;
         }
         if (lineStart < filled && !atEnd) {
           carry = filled - lineStart;
-          if (carry >= CHUNK) throw new Error(`a line of ${range.file} is longer than ${CHUNK} bytes`);
-          buffer.copy(buffer, 0, lineStart, filled);
+          if (carry >= buffer.length) {
+            // A line longer than the buffer (a huge user agent): a larger buffer for the rest of the review.
+            const larger = Buffer.allocUnsafe(buffer.length * 2);
+            buffer.copy(larger, 0, lineStart, filled);
+            buffer = state.buffer = larger;
+          } else {
+            buffer.copy(buffer, 0, lineStart, filled);
+          }
         } else {
           carry = 0;
         }
@@ -218,10 +232,14 @@ async function scan(task: ScanTask): Promise<ScanResult> {
   return result;
 }
 
+/** True for a line the in-memory reader skips: one that String#trim empties. */
 function isBlank(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const byte = buffer[i]!;
-    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0d) continue;
+    // Vertical tab, form feed and non-ASCII spaces (no-break space, ideographic space) also count.
+    if (byte === 0x0b || byte === 0x0c || byte >= 0x80) return buffer.toString('utf8', start, end).trim() === '';
+    return false;
   }
   return true;
 }
@@ -245,11 +263,19 @@ function handleLine(
     // this phase reads (fast/scan-fields.ts). Any other line, and every bad one, goes through
     // JSON.parse and the normaliser, which give the error.
     const event = readGraphSignInLine(buffer, start, end);
-    normalised = event ? { kind: 'signIn', event } : parseLine(buffer, start, end);
+    if (event) normalised = { kind: 'signIn', event };
+    else {
+      const parsed = parseLine(buffer, start, end);
+      if (parsed === 'page') {
+        result.inMemoryOnly = `line ${line} holds a whole Graph page`;
+        return 'stop';
+      }
+      normalised = parsed;
+    }
   } catch (error) {
     if (!(error instanceof BadRecordError)) throw error;
     if (!task.skipBadRecords) {
-      result.error = { range: range.id, line, record, problem: error.problem, expected: error.expected };
+      result.error = { range: range.id, line, record, problem: error.problem, expected: error.expected, json: error instanceof JsonSyntaxError };
       return 'stop';
     }
     fileStats.skipped++;
@@ -343,13 +369,24 @@ export function coverageBits(event: SignInEvent): number {
   );
 }
 
-/** JSON.parse and the normaliser, with a JSON syntax error turned into a bad-record error. */
-function parseLine(buffer: Buffer, start: number, end: number): NormalisedRecord {
+/** A line that is not JSON; the caller words the error as the in-memory reader does. */
+class JsonSyntaxError extends BadRecordError {}
+
+/**
+ * JSON.parse and the normaliser, with a JSON syntax error turned into a bad-record error. Returns
+ * 'page' for a whole Graph page on one line, which the in-memory reader splits into its records.
+ */
+function parseLine(buffer: Buffer, start: number, end: number): NormalisedRecord | 'page' {
   let value: unknown;
+  const text = buffer.toString('utf8', start, end);
   try {
-    value = JSON.parse(buffer.toString('utf8', start, end));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new BadRecordError(`record is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`, 'one JSON object per line');
+    throw new JsonSyntaxError(locateSyntaxError(text, (error as Error).message).problem, 'one JSON object per record');
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const inner = (value as Record<string, unknown>).value ?? (value as Record<string, unknown>).records;
+    if (Array.isArray(inner)) return 'page';
   }
   return normaliseRecord(value);
 }
@@ -476,7 +513,8 @@ export function readAgain(position: Position, rangeFiles: Record<number, string>
   const read = readSync(fd, bytes, 0, position.length, position.offset);
   let normalised;
   try {
-    normalised = read === position.length ? parseLine(bytes, 0, read) : null;
+    const parsed = read === position.length ? parseLine(bytes, 0, read) : null;
+    normalised = parsed === 'page' ? null : parsed;
   } catch {
     normalised = null;
   }

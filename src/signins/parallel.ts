@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, type Stats } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import type { AuditEvent } from './event.js';
 import { CompactWriter } from './fast/compact.js';
 import { auditForDetections, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
-import { mergeReviewResults, type ReviewOptions, type ReviewResult } from './review.js';
+import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResult } from './review.js';
 
 /**
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
@@ -112,14 +112,15 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
 
 const pending = new WeakMap<Worker, (error: Error) => void>();
 
+/** A worker hit its heap limit: one user's flagged events did not fit. */
+class WorkerOutOfMemory extends Error {}
+
 function watchWorker(worker: Worker): Worker {
   worker.on('error', (error: Error) => {
     const reject = pending.get(worker);
     pending.delete(worker);
-    const message = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? 'a sign-in review worker ran out of memory; one user probably has more events than a partition can hold (run with more memory, or split the log by time with --since and --until)'
-      : `a sign-in review worker failed: ${error.message}`;
-    reject?.(new Error(message));
+    if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') reject?.(new WorkerOutOfMemory());
+    else reject?.(new Error(`a sign-in review worker failed: ${error.message}`));
   });
   return worker;
 }
@@ -130,7 +131,9 @@ function splitFile(file: string, size: number, parts: number, firstId: number): 
   const fd = openSync(file, 'r');
   const probe = Buffer.allocUnsafe(1 << 16);
   try {
-    let start = 0;
+    // A UTF-8 byte-order mark (Windows PowerShell writes one) is not part of the first line.
+    const head = probe.subarray(0, readSync(fd, probe, 0, 3, 0));
+    let start = head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     for (let part = 1; part <= parts && start < size; part++) {
       let end = part === parts ? size : Math.floor((size * part) / parts);
       if (end < size) {
@@ -167,14 +170,61 @@ export interface ParallelOptions extends ReviewOptions {
 
 /** Reviews plain (not gzip) NDJSON files with worker threads. Same result as reviewSignIns. */
 export async function reviewNdjsonInParallel(files: string[], options: ParallelOptions = {}): Promise<ReviewResult> {
+  const stamps = await Promise.all(files.map((file) => stat(file)));
+  try {
+    return await reviewInParallel(files, stamps, options);
+  } catch (error) {
+    // A line that only the in-memory reader reads, or a user too big for a worker: the in-memory
+    // review gives the same result, at the cost of holding the log, so it takes over for logs of
+    // moderate size.
+    if (!(error instanceof NeedsInMemoryReview)) throw error;
+    const totalBytes = stamps.reduce((sum, info) => sum + info.size, 0);
+    if (totalBytes > IN_MEMORY_FALLBACK_BYTES) throw new UserError(`the sign-in review cannot run on worker threads: ${error.message}`, error.fix);
+    log.warn({ reason: error.message }, 'reviewing the sign-in log in memory');
+    return reviewSignIns(files, { ...options, parallelFromBytes: Number.POSITIVE_INFINITY });
+  }
+}
+
+/** Largest input the review takes over in memory when the workers cannot review it (about 1.5 GB of memory). */
+const IN_MEMORY_FALLBACK_BYTES = 512 << 20;
+
+/** The parallel review cannot give the in-memory result for this input; `fix` says what the user can do for a large one. */
+class NeedsInMemoryReview extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws when a file's size or modification time differs from the stamp taken at the start. */
+async function assertUnchanged(files: string[], stamps: Stats[]): Promise<void> {
+  for (const [index, file] of files.entries()) {
+    const now = await stat(file).catch(() => null);
+    const before = stamps[index]!;
+    if (!now || now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
+      throw new UserError(`${file} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)');
+    }
+  }
+}
+
+async function reviewInParallel(files: string[], stamps: Stats[], options: ParallelOptions): Promise<ReviewResult> {
   const workerCount = Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
-  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const sizes = stamps.map((info) => info.size);
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
   const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / (options.partitionBytes ?? PARTITION_BYTES) / workerCount));
 
   const ranges: ByteRange[] = [];
   files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, Math.max(workerCount, Math.ceil(sizes[index]! / RANGE_BYTES)), ranges.length)));
   const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
+  // Ctrl-C or a kill skips the finally below; the spill files (user ids) must not stay behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(spillDir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const workers = Array.from({ length: workerCount }, startWorker);
   const started = performance.now();
   const reviewUsers = [...(options.engagement?.breakGlassAccounts ?? []), ...(options.timelineUsers ?? [])].map((user) => user.toLowerCase());
@@ -222,18 +272,22 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       const count = counts.get(range.id) ?? { lines: 0, records: 0 };
       running.set(range.file, { lines: before.lines + count.lines, records: before.records + count.records });
     }
+    const inMemoryOnly = scans.find((scan) => scan.inMemoryOnly)?.inMemoryOnly;
+    if (inMemoryOnly) throw new NeedsInMemoryReview(inMemoryOnly, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
     const firstError = scans
       .map((scan) => scan.error)
       .filter((error) => error !== undefined)
       .sort((a, b) => a.range - b.range || a.line - b.line)[0];
     if (firstError) {
+      // A line that is cut or rewritten mid-review reads as a bad record; say what really happened.
+      await assertUnchanged(files, stamps);
       const offset = offsets.get(firstError.range)!;
-      throw new InputError(
-        { file: offset.file, line: offset.lines + firstError.line, record: offset.records + firstError.record },
-        firstError.problem,
-        firstError.expected,
-        'fix or remove the record, or run again with --skip-bad-records to count and skip such records',
-      );
+      const location = { file: offset.file, line: offset.lines + firstError.line, record: offset.records + firstError.record };
+      // Worded as the in-memory reader words it.
+      if (firstError.json) {
+        throw new InputError(location, `record ${location.record} is not valid JSON: ${firstError.problem}`, firstError.expected, 'fix or remove the record, or run again with --skip-bad-records');
+      }
+      throw new InputError(location, firstError.problem, firstError.expected, 'fix or remove the record, or run again with --skip-bad-records to count and skip such records');
     }
 
     const callerAudits = spillAudits(options.audits ?? [], spillDir, options);
@@ -268,8 +322,17 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
       users: (options.users ?? []).map((user) => user.toLowerCase()),
     });
     for (const alert of result.alerts) resolveSources(alert, offsets);
+    // Flagged users' lines were read twice; a file edited in between would mix two versions.
+    await assertUnchanged(files, stamps);
     return result;
+  } catch (error) {
+    if (error instanceof WorkerOutOfMemory) {
+      throw new NeedsInMemoryReview('one user has more sign-ins than a review worker holds', 'review that user\'s sign-ins apart (--user), or split the log by time (--since, --until)');
+    }
+    throw error;
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await Promise.all(workers.map((worker) => worker.terminate()));
     await rm(spillDir, { recursive: true, force: true });
   }

@@ -199,7 +199,7 @@ const TRAILING_COMMA = /,(\s*)[\]}]/g;
  * ("at position N") but not for an unexpected token, so a trailing comma, the commonest error in
  * hand-edited and documentation JSON, is searched for outside strings.
  */
-function locateSyntaxError(text: string, message: string): { problem: string; lineOffset: number } {
+export function locateSyntaxError(text: string, message: string): { problem: string; lineOffset: number } {
   const position = /position (\d+)/.exec(message);
   if (position) return { problem: message, lineOffset: countNewlines(text, Number(position[1])) };
   const stripped = text.replace(/"(?:[^"\\]|\\.)*"/g, (match) => ' '.repeat(match.length));

@@ -18,7 +18,7 @@ import {
   type UserActivity,
 } from './detections/types.js';
 import { createEnricher, type Enricher } from './enrich.js';
-import { isGzip } from './input.js';
+import { isGzip, isUtf16 } from './input.js';
 import { reviewNdjsonInParallel } from './parallel.js';
 import { detectFormat, newReadStats, readLogRecords, type LogRecord, type ReadOptions, type ReadStats } from './read.js';
 
@@ -140,7 +140,8 @@ async function suitsParallelReview(files: string[], options: ReviewOptions): Pro
   }
   if (total < threshold) return false;
   for (const file of files) {
-    if ((await isGzip(file)) || (options.format !== 'ndjson' && (await detectFormat(file)) !== 'ndjson')) return false;
+    // The workers read UTF-8 bytes; gzip and UTF-16 go through the in-memory reader's decoder.
+    if ((await isGzip(file)) || (await isUtf16(file)) || (options.format !== 'ndjson' && (await detectFormat(file)) !== 'ndjson')) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { reviewSignIns } from '../../src/signins/review.js';
-import { graphSignIn, tempDir, writeInput } from './fixtures.js';
+import { graphSignIn, tempDir, utf16le, writeInput } from './fixtures.js';
 
 /**
  * The parallel review reads byte ranges on worker threads and spills binary records. These cases
@@ -130,4 +130,36 @@ describe('compact record coverage bits', () => {
       assert.equal(coverageBits({ id: 'e', createdDateTime: '2026-05-01T09:00:00.000Z', [field]: null }), 1 << (COVERAGE_SHIFT + index), field);
     }
   });
+});
+
+/** Reviews a file both ways; returns each result, or the error message where the review stopped. */
+async function bothOutcomes(file: string, options: Parameters<typeof reviewSignIns>[1] = {}): Promise<[unknown, unknown]> {
+  const run = (parallelFromBytes: number) =>
+    reviewSignIns([file], { enricher: false, ...options, parallelFromBytes, workers: 2 } as Parameters<typeof reviewSignIns>[1]).then(
+      (result) => result,
+      (error: Error) => `error: ${error.message}`,
+    );
+  return [await run(Number.POSITIVE_INFINITY), await run(0)];
+}
+
+describe('parallel review of inputs the in-memory reader reads differently', () => {
+  const lines = (count: number, from = 0) => Array.from({ length: count }, (_, i) => JSON.stringify(graphSignIn({ id: `l-${from + i}`, createdDateTime: `2026-05-02T10:${String(i % 60).padStart(2, '0')}:00Z` })));
+  const cases: { name: string; content: () => string | Buffer; error?: RegExp }[] = [
+    { name: 'a UTF-8 byte-order mark', content: () => `\ufeff${lines(20).join('\n')}\n` },
+    { name: 'UTF-16 with a byte-order mark', content: () => utf16le(`${lines(20).join('\r\n')}\r\n`) },
+    { name: 'lines of form feeds, vertical tabs and no-break spaces', content: () => [...lines(10), '\f', '\v \t', '\u00a0\u3000', ...lines(10, 10)].join('\n') },
+    { name: 'a whole Graph page on one line', content: () => [...lines(5), JSON.stringify({ value: [graphSignIn({ id: 'p1' }), graphSignIn({ id: 'p2' })] }), ...lines(5, 5)].join('\n') },
+    { name: 'a line longer than the read buffer', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'huge', userAgent: `Mozilla/5.0 ${'x'.repeat(5 << 20)}` })), ...lines(5, 5)].join('\n') },
+    { name: 'an object with a toString key in a list of names', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'ts', signInEventTypes: [{ toString: 1 }] })), ...lines(5, 5)].join('\n') },
+    { name: 'a syntax error', content: () => [...lines(12), '{"id": "x", "createdDateTime": ', ...lines(5, 12)].join('\n'), error: /record 12 is not valid JSON/ },
+  ];
+  for (const entry of cases) {
+    it(`equal results: ${entry.name}`, async () => {
+      const file = writeInput(tempDir(), 'input.ndjson', entry.content());
+      const [inMemory, parallel] = await bothOutcomes(file);
+      assert.deepEqual(parallel, inMemory);
+      if (entry.error) assert.match(String(parallel), entry.error);
+      else assert.equal(typeof parallel, 'object', String(parallel));
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import type { SignInEvent } from '../event.js';
-import { asn, isoTime, num, resultCode, text } from '../normalise.js';
+import { asn, isoTime, itemText, num, resultCode, text } from '../normalise.js';
 
 /**
  * A validating reader for one NDJSON line that contains a Graph signIn. It checks the whole line
@@ -60,17 +60,10 @@ const IN_STATUS = 2;
 const IN_LOCATION = 3;
 const IN_GEO_COORDINATES = 4;
 
-/**
- * `String()` throws on an object with an own `toString` key that is not a function, and the
- * normaliser calls `String()` on the items of several arrays (`signInEventTypes`, risk event types,
- * grant controls). A line with such a key anywhere goes to the slow path, which reports it.
- */
-const EVERYWHERE: readonly [string, number][] = [['toString', BAIL]];
-
+/** The keys wanted in each context; no key is wanted in the objects the reader skips (OTHER). */
 const KEYS_BY_CONTEXT: readonly (readonly [string, number][])[] = [
-  EVERYWHERE,
+  [],
   [
-    ...EVERYWHERE,
     ['createdDateTime', CREATED],
     ['userId', USER_ID],
     ['userPrincipalName', USER_PRINCIPAL_NAME],
@@ -93,14 +86,10 @@ const KEYS_BY_CONTEXT: readonly (readonly [string, number][])[] = [
     ['properties', BAIL],
     ['category', BAIL],
   ],
-  [...EVERYWHERE, ['errorCode', ERROR_CODE]],
-  [...EVERYWHERE, ['countryOrRegion', COUNTRY_OR_REGION], ['geoCoordinates', GEO_COORDINATES]],
-  [...EVERYWHERE, ['latitude', LATITUDE], ['longitude', LONGITUDE]],
+  [['errorCode', ERROR_CODE]],
+  [['countryOrRegion', COUNTRY_OR_REGION], ['geoCoordinates', GEO_COORDINATES]],
+  [['latitude', LATITUDE], ['longitude', LONGITUDE]],
 ];
-
-/** Length of the keys wanted in any object (context OTHER), which lets other keys skip the hash table. */
-const OTHER_KEY_LENGTH = KEYS_BY_CONTEXT[OTHER]![0]![0].length;
-if (KEYS_BY_CONTEXT[OTHER]!.some(([key]) => key.length !== OTHER_KEY_LENGTH)) throw new Error('keys wanted in any object must share one length');
 
 /** Slots of the key hash table: a power of two well above the number of keys. */
 const KEY_SLOTS = 256;
@@ -284,8 +273,8 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
         const keyEnd = i - 1;
         const length = keyEnd - keyStart;
         valueId = -1;
-        // Outside the objects it reads, the reader looks only for keys of one length (`toString`).
-        if (length >= MIN_KEY_LENGTH && (context !== OTHER || length === OTHER_KEY_LENGTH)) {
+        // Keys of the objects the reader skips (device details, policies, steps) need no lookup.
+        if (length >= MIN_KEY_LENGTH && context !== OTHER) {
           // The candidates in the key's hash slot, compared whole words from the start, then the
           // last word, which may overlap the one before. Most keys find an empty slot.
           let candidate = keySlots[keyHash(context, length, bytes[keyStart]!, bytes[keyStart + (length >> 1)]!, bytes[keyEnd - 1]!)]!;
@@ -509,8 +498,7 @@ function buildEvent(bytes: Buffer): SignInEvent | null {
   if (valueStarts[riskId]! >= 0 && bytes[valueStarts[riskId]!] === OPEN_ARRAY) {
     const start = valueStarts[riskId]!;
     const end = valueEnds[riskId]!;
-    // The line has passed the check and has no `toString` key, so String() cannot throw here.
-    riskEventTypes = end - start === 2 ? [] : (JSON.parse(bytes.toString('utf8', start, end)) as unknown[]).map(String);
+    riskEventTypes = end - start === 2 ? [] : (JSON.parse(bytes.toString('utf8', start, end)) as unknown[]).map(itemText);
   }
 
   const userPrincipalName = readText(bytes, USER_PRINCIPAL_NAME);
