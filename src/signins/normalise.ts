@@ -428,8 +428,11 @@ const SPACE_DATE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
  * number exceeds 12; an ambiguous day-first date such as 3/4/2024 is read month first.
  */
 export function isoTime(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     throw new BadRecordError(`${field} is missing`, `${field} as an ISO 8601 time`);
+  }
+  if (typeof value !== 'string') {
+    throw new BadRecordError(`${field} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`} (${JSON.stringify(value)?.slice(0, 40)}), not a time`, `${field} as an ISO 8601 time in quotes`);
   }
   // Graph's own form, the common case, without the cost of Date#toISOString. Date.parse rolls an
   // impossible day or hour 24 over to the next day or month (2026-02-30 becomes 2026-03-02), so

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -33,9 +33,17 @@ export function graphSignIn(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** Creates a temporary folder for one test file's inputs. */
+const created: string[] = [];
+
+/**
+ * Creates a temporary folder for one test's inputs, removed when the test process exits. The prefix
+ * differs from the review's own spill folders, so a leak of those stays visible.
+ */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tokengap-signins-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tokengap-test-signins-'));
+  if (created.length === 0) process.once('exit', () => created.forEach((path) => rmSync(path, { recursive: true, force: true })));
+  created.push(dir);
+  return dir;
 }
 
 export function writeInput(dir: string, name: string, content: string | Buffer, options: { gzip?: boolean } = {}): string {

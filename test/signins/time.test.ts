@@ -37,6 +37,13 @@ describe('isoTime on Graph UTC times', () => {
     assert.equal(cases, 6 * 14 * 33 * 3 * 7);
   });
 
+  it('isoTime names a missing or non-text time', () => {
+    assert.throws(() => isoTime(undefined, 'createdDateTime'), /createdDateTime is missing/);
+    assert.throws(() => isoTime('  ', 'createdDateTime'), /createdDateTime is missing/);
+    assert.throws(() => isoTime(1714550400000, 'createdDateTime'), /createdDateTime is a number \(1714550400000\), not a time/);
+    assert.throws(() => isoTime(['2026-05-01'], 'createdDateTime'), /createdDateTime is an array/);
+  });
+
   it('keeps the rollover of impossible dates that Date applies', () => {
     assert.equal(isoTime('2023-02-30T00:00:00Z', 'createdDateTime'), '2023-03-02T00:00:00.000Z');
     assert.equal(isoTime('2023-01-01T24:00:00Z', 'createdDateTime'), '2023-01-02T00:00:00.000Z');
