@@ -7,7 +7,7 @@ import { TextDecoder } from 'node:util';
 import { InputError } from '../errors.js';
 import { detectEncoding } from '../snapshot/json-input.js';
 
-const ENCODING_FIX = 'save the export as UTF-8 (in PowerShell: `Out-File -Encoding utf8`) and check that it is a text file';
+export const ENCODING_FIX = 'save the export as UTF-8 (in PowerShell: `Out-File -Encoding utf8`) and check that it is a text file';
 
 /** Reads the first bytes of a file without reading the rest. */
 async function readHead(file: string, length: number): Promise<Buffer> {

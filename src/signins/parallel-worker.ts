@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -60,6 +61,8 @@ export interface ScanResult {
    * line (several records). The caller then reviews the input in memory.
    */
   inMemoryOnly?: string;
+  /** Set to the file when it holds bytes that are not UTF-8. */
+  badEncoding?: string;
 }
 
 export interface DetectTask {
@@ -208,6 +211,12 @@ async function scan(task: ScanTask): Promise<ScanResult> {
             record++;
           }
           lineStart = lineEnd + 1;
+        }
+        // The in-memory reader refuses a file that is not UTF-8; the lines read so far are checked
+        // at native speed, so an invalid byte in a value the reader skips is found too.
+        if (!isUtf8(buffer.subarray(0, Math.min(lineStart, filled)))) {
+          result.badEncoding = range.file;
+          return result;
         }
         if (lineStart < filled && !atEnd) {
           carry = filled - lineStart;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 
 import { InputError, UserError } from '../errors.js';
 import { sharedAsnTable } from './enrich.js';
+import { ENCODING_FIX } from './input.js';
 import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
@@ -254,9 +255,10 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       ranges,
       (range, index) => scanTask(index, [range]),
       (scan) => {
+        if (scan.badEncoding) return true;
         recordsRead += scan.ranges.reduce((count, range) => count + range.records, 0);
         options.onProgress?.(recordsRead);
-        return scan.error !== undefined;
+        return scan.error !== undefined || scan.inMemoryOnly !== undefined;
       },
       ready,
     );
@@ -272,6 +274,8 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       const count = counts.get(range.id) ?? { lines: 0, records: 0 };
       running.set(range.file, { lines: before.lines + count.lines, records: before.records + count.records });
     }
+    const badEncoding = scans.find((scan) => scan.badEncoding)?.badEncoding;
+    if (badEncoding) throw new InputError({ file: badEncoding }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
     const inMemoryOnly = scans.find((scan) => scan.inMemoryOnly)?.inMemoryOnly;
     if (inMemoryOnly) throw new NeedsInMemoryReview(inMemoryOnly, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
     const firstError = scans

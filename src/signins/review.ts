@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { Severity } from '../checks/types.js';
 import { SEVERITIES, severityRank } from '../checks/types.js';
@@ -109,7 +109,9 @@ export interface ReviewResult {
 }
 
 /** Reads, enriches and reviews sign-in and audit logs. Alerts do not depend on the order of events in the input. */
-export async function reviewSignIns(files: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+export async function reviewSignIns(givenFiles: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  // A file named twice would count its sign-ins twice; it is read once.
+  const files = [...new Map(givenFiles.map((file) => [resolve(file), file])).values()];
   if (await suitsParallelReview(files, options)) return reviewNdjsonInParallel(files, options);
   const stats = options.stats ?? newReadStats();
   const enricher = options.enricher === false ? await createEnricher({ useDatabase: false }) : (options.enricher ?? (await createEnricher()));

@@ -151,6 +151,11 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
     { name: 'a whole Graph page on one line', content: () => [...lines(5), JSON.stringify({ value: [graphSignIn({ id: 'p1' }), graphSignIn({ id: 'p2' })] }), ...lines(5, 5)].join('\n') },
     { name: 'a line longer than the read buffer', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'huge', userAgent: `Mozilla/5.0 ${'x'.repeat(5 << 20)}` })), ...lines(5, 5)].join('\n') },
     { name: 'an object with a toString key in a list of names', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'ts', signInEventTypes: [{ toString: 1 }] })), ...lines(5, 5)].join('\n') },
+    {
+      name: 'a byte that is not UTF-8 in a value no detection reads',
+      content: () => Buffer.concat([Buffer.from(`${lines(3000).join('\n')}\n`), Buffer.from(JSON.stringify(graphSignIn({ id: 'bad', userDisplayName: 'Ada XX' })).replace('XX', '\u0000')).map((byte) => (byte === 0 ? 0xff : byte)), Buffer.from(`\n${lines(5, 12).join('\n')}\n`)]),
+      error: /not valid UTF-8/,
+    },
     { name: 'a syntax error', content: () => [...lines(12), '{"id": "x", "createdDateTime": ', ...lines(5, 12)].join('\n'), error: /record 12 is not valid JSON/ },
   ];
   for (const entry of cases) {
@@ -162,4 +167,15 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
       else assert.equal(typeof parallel, 'object', String(parallel));
     });
   }
+});
+
+describe('sign-in review of a file named twice', () => {
+  it('reads it once, both ways', async () => {
+    const file = writeInput(tempDir(), 'twice.ndjson', Array.from({ length: 20 }, (_, i) => JSON.stringify(graphSignIn({ id: `t-${i}` }))).join('\n'));
+    for (const parallelFromBytes of [Number.POSITIVE_INFINITY, 0]) {
+      const result = await reviewSignIns([file, file], { enricher: false, parallelFromBytes });
+      assert.equal(result.summary.eventCount, 20);
+      assert.equal(result.summary.files.length, 1);
+    }
+  });
 });
