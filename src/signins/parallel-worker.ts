@@ -10,7 +10,7 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
-import { readGraphSignInLine } from './fast/graph-line.js';
+import { lastLineWasAscii, readGraphSignInLine } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
@@ -128,6 +128,8 @@ interface ScanState {
   spillDir: string;
   worker: number;
   buffer: Buffer;
+  /** Set once a line that was not pure ASCII (or not read by the byte reader) is in the buffer. */
+  nonAscii: boolean;
 }
 
 let scanState: ScanState | null = null;
@@ -159,6 +161,7 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     spillDir: task.spillDir,
     worker: task.worker,
     buffer: Buffer.allocUnsafe(CHUNK),
+    nonAscii: false,
   };
   return scanState;
 }
@@ -205,19 +208,22 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           }
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-          if (!isBlank(buffer, lineStart, contentEnd)) {
+          if (isBlank(buffer, lineStart, contentEnd)) {
+            if (contentEnd > lineStart) state.nonAscii = true;
+          } else {
             const outcome = handleLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
             if (outcome === 'stop' || result.inMemoryOnly) return result;
             record++;
           }
           lineStart = lineEnd + 1;
         }
-        // The in-memory reader refuses a file that is not UTF-8; the lines read so far are checked
-        // at native speed, so an invalid byte in a value the reader skips is found too.
-        if (!isUtf8(buffer.subarray(0, Math.min(lineStart, filled)))) {
+        // The in-memory reader refuses a file that is not UTF-8. Unless every line read so far was
+        // ASCII, they are checked at native speed, so an invalid byte in a skipped value is found too.
+        if (state.nonAscii && !isUtf8(buffer.subarray(0, Math.min(lineStart, filled)))) {
           result.badEncoding = range.file;
           return result;
         }
+        state.nonAscii = false;
         if (lineStart < filled && !atEnd) {
           carry = filled - lineStart;
           if (carry >= buffer.length) {
@@ -272,6 +278,7 @@ function handleLine(
     // this phase reads (fast/scan-fields.ts). Any other line, and every bad one, goes through
     // JSON.parse and the normaliser, which give the error.
     const event = readGraphSignInLine(buffer, start, end);
+    if (!event || !lastLineWasAscii()) state.nonAscii = true;
     if (event) normalised = { kind: 'signIn', event };
     else {
       const parsed = parseLine(buffer, start, end);

@@ -189,7 +189,19 @@ const NON_ASCII = 2;
 export function readGraphSignInLine(bytes: Buffer, start: number, end: number): SignInEvent | null {
   // Spans are kept in Int32Arrays, so positions must stay below 2^31.
   if (end > MAX_POSITION || start < 0 || start > end) return null;
+  lineHigh = 0;
   return checkLine(bytes, start, end) ? buildEvent(bytes) : null;
+}
+
+/** OR of the words of every string of the last line read; bit 7 of a byte marks a non-ASCII byte. */
+let lineHigh = 0;
+
+/**
+ * True when the last line `readGraphSignInLine` accepted is pure ASCII, so it cannot hold a byte
+ * sequence that is not UTF-8. Outside strings, a byte of 0x80 or more fails the JSON check.
+ */
+export function lastLineWasAscii(): boolean {
+  return (lineHigh & 0x80808080) === 0;
 }
 
 const MAX_POSITION = 0x7fffffff;
@@ -265,6 +277,7 @@ function checkLine(bytes: Buffer, start: number, end: number): boolean {
         if (i < 0) return false;
       }
       i++;
+      lineHigh |= high;
 
       if (atKey) {
         // An escaped key may spell a wanted key, and comparing it would need decoding.
