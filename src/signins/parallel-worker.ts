@@ -439,6 +439,9 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
         });
       }
       wanted.sort((a, b) => a.range - b.range || a.line - b.line);
+      // One busy flagged user (a sync account on a legacy client) can concentrate far more events in a
+      // partition than a worker's heap holds; near the limit V8 collects without end, so stop first.
+      if (wanted.reduce((sum, position) => sum + position.length, 0) > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError();
 
       const collector = new ActivityCollector(options);
       for (const position of wanted) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
@@ -513,6 +516,19 @@ function readSpill(path: string): Buffer | null {
   }
 }
 
+/**
+ * Line bytes of flagged users one partition may read again: full events take about twice their
+ * line's size in the heap, so this keeps a partition to about half of a worker's 64 MB.
+ */
+const MAX_REVIEWED_BYTES = 16 << 20;
+
+/** A partition's flagged users have more events than a worker can hold. */
+export class PartitionTooLargeError extends Error {
+  constructor() {
+    super('one user has more sign-ins than a review worker holds');
+  }
+}
+
 /** The input changed between the scan and the detect phase; the caller reports it as a user error. */
 export class InputChangedError extends Error {
   constructor(readonly file: string) {
@@ -553,6 +569,13 @@ parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
       }
       parentPort!.postMessage({ ok: true, result });
     },
-    (error: Error) => parentPort!.postMessage({ ok: false, message: error.message, stack: error.stack, ...(error instanceof InputChangedError ? { changedFile: error.file } : {}) }),
+    (error: Error) =>
+      parentPort!.postMessage({
+        ok: false,
+        message: error.message,
+        stack: error.stack,
+        ...(error instanceof InputChangedError ? { changedFile: error.file } : {}),
+        ...(error instanceof PartitionTooLargeError ? { tooLarge: true } : {}),
+      }),
   );
 });

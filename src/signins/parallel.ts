@@ -92,6 +92,8 @@ interface WorkerReply<T> {
   message?: string;
   /** Set when a line read again differs from the scan's (the file changed during the review). */
   changedFile?: string;
+  /** Set when a partition's flagged users have more events than a worker holds. */
+  tooLarge?: boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
     worker.once('message', (reply: WorkerReply<T>) => {
       pending.delete(worker);
       if (reply.ok) resolve(reply.result as T);
+      else if (reply.tooLarge) reject(new WorkerOutOfMemory());
       else if (reply.changedFile) reject(new UserError(`${reply.changedFile} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)'));
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
     });

@@ -179,3 +179,14 @@ describe('sign-in review of a file named twice', () => {
     }
   });
 });
+
+describe('parallel review of one very busy flagged user', () => {
+  it('hands over to the in-memory review', async () => {
+    // 40,000 device-code sign-ins of one user: more line bytes than one worker reads again.
+    const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify(graphSignIn({ id: `b-${i}`, authenticationProtocol: 'deviceCode', createdDateTime: new Date(Date.UTC(2026, 4, 1) + i * 60_000).toISOString() })));
+    const file = writeInput(tempDir(), 'busy.ndjson', lines.join('\n'));
+    const [inMemory, parallel] = await bothOutcomes(file);
+    assert.deepEqual(parallel, inMemory);
+    assert.equal((parallel as Awaited<ReturnType<typeof reviewSignIns>>).summary.eventCount, 40_000);
+  });
+});

@@ -1,5 +1,5 @@
 import type { SignInEvent } from '../event.js';
-import { asnOf, country, groupBy, makeAlert, succeeded, timeMs } from './helpers.js';
+import { asnOf, country, makeAlert, succeeded, timeMs } from './helpers.js';
 import type { Alert, Detection } from './types.js';
 import { plural } from '../../report/text.js';
 
@@ -12,6 +12,23 @@ function difference(base: SignInEvent, other: SignInEvent): string | null {
   if (asnA !== null && asnB !== null && asnA !== asnB) parts.push(`AS${asnA} -> AS${asnB}`);
   if (parts.length === 0 && other.network?.hosting && !base.network?.hosting) parts.push(`hosting network AS${asnB}`);
   return parts.length > 0 ? parts.join(', ') : null;
+}
+
+/** What `difference` compares: two events with the same key cannot differ. */
+function networkKey(event: SignInEvent): string {
+  return `${country(event)?.toUpperCase() ?? ''}|${asnOf(event) ?? ''}|${event.network?.hosting ? 1 : 0}`;
+}
+
+/** Index of the first time after `time` in an ascending list. */
+function firstAfter(times: number[], time: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle]! > time) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /**
@@ -36,20 +53,38 @@ export const deviceCodeThenNewLocation: Detection = {
   detect(activity, context) {
     const windowMs = context.settings.deviceCodeNewLocationMinutes * 60_000;
     const events = activity.signIns.filter(succeeded);
-    const bySession = groupBy(events.filter((event) => event.sessionId), (event) => event.sessionId!);
+    const times = events.map(timeMs);
+    // Each session's events by network, in time order. Events on the device-code sign-in's own
+    // network cannot differ from it, so a long session on one network costs nothing per sign-in.
+    const bySession = new Map<string, Map<string, { indexes: number[]; times: number[] }>>();
+    events.forEach((event, index) => {
+      if (!event.sessionId) return;
+      const networks = bySession.get(event.sessionId) ?? new Map<string, { indexes: number[]; times: number[] }>();
+      bySession.set(event.sessionId, networks);
+      const group = networks.get(networkKey(event)) ?? { indexes: [], times: [] };
+      networks.set(networkKey(event), group);
+      group.indexes.push(index);
+      group.times.push(times[index]!);
+    });
     const alerts: Alert[] = [];
     events.forEach((base, index) => {
       if (base.authenticationProtocol !== 'deviceCode') return;
-      const time = timeMs(base);
+      const time = times[index]!;
       const related = new Map<string, { event: SignInEvent; why: string }>();
       const consider = (other: SignInEvent, how: string): void => {
         if (other === base || related.has(other.id)) return;
         const why = difference(base, other);
         if (why) related.set(other.id, { event: other, why: `${how}: ${why}` });
       };
-      for (let i = index - 1; i >= 0 && time - timeMs(events[i]!) <= windowMs; i--) consider(events[i]!, 'same user');
-      for (let i = index + 1; i < events.length && timeMs(events[i]!) - time <= windowMs; i++) consider(events[i]!, 'same user');
-      for (const other of bySession.get(base.sessionId ?? '') ?? []) if (timeMs(other) > time) consider(other, 'same session');
+      for (let i = index - 1; i >= 0 && time - times[i]! <= windowMs; i--) consider(events[i]!, 'same user');
+      for (let i = index + 1; i < events.length && times[i]! - time <= windowMs; i++) consider(events[i]!, 'same user');
+      // Later sign-ins of the session on other networks, in time order as the evidence lists them.
+      const baseNetwork = networkKey(base);
+      const later: number[] = [];
+      for (const [network, group] of bySession.get(base.sessionId ?? '') ?? []) {
+        if (network !== baseNetwork) later.push(...group.indexes.slice(firstAfter(group.times, time)));
+      }
+      for (const other of later.sort((a, b) => a - b)) consider(events[other]!, 'same session');
       if (related.size === 0) return;
       const found = [...related.values()];
       alerts.push(
