@@ -57,11 +57,11 @@ export interface ScanResult {
   /** Set when a bad record stops the review (no --skip-bad-records); `json` marks a syntax error. */
   error?: { range: number; line: number; record: number; problem: string; expected: string; json?: boolean };
   /**
-   * Set when a line holds what only the in-memory review reads, such as a whole Graph page on one
+   * Set when a line contains what only the in-memory review reads, such as a whole Graph page on one
    * line (several records). The caller then reviews the input in memory.
    */
   inMemoryOnly?: string;
-  /** Set to the file when it holds bytes that are not UTF-8. */
+  /** Set to the file when it contains bytes that are not UTF-8. */
   badEncoding?: string;
 }
 
@@ -94,7 +94,7 @@ export function partitionOf(key: string, partitions: number): number {
 /**
  * Audit events the detections read: device registrations, which the broker device-code detection
  * compares with sign-ins. An audit may name its user by object id, by UPN or both, while sign-ins are
- * partitioned by the review's user key (the id first), so these audits are not partitioned: each
+ * partitioned by the review's user key (the id first). So these audits are not partitioned: each
  * worker loads all of them once and gives each partition those of its reviewed users.
  */
 export function auditForDetections(audit: AuditEvent): boolean {

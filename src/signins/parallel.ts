@@ -192,7 +192,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
 /** Largest input the review takes over in memory when the workers cannot review it (about 1.5 GB of memory). */
 const IN_MEMORY_FALLBACK_BYTES = 512 << 20;
 
-/** The parallel review cannot give the in-memory result for this input; `fix` says what the user can do for a large one. */
+/** The parallel review cannot give the in-memory result for this input; `fix` tells the user what to do for a large one. */
 class NeedsInMemoryReview extends Error {
   constructor(
     message: string,
@@ -286,7 +286,7 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       .filter((error) => error !== undefined)
       .sort((a, b) => a.range - b.range || a.line - b.line)[0];
     if (firstError) {
-      // A line that is cut or rewritten mid-review reads as a bad record; say what really happened.
+      // A line that is cut or rewritten mid-review reads as a bad record; report the change instead.
       await assertUnchanged(files, stamps);
       const offset = offsets.get(firstError.range)!;
       const location = { file: offset.file, line: offset.lines + firstError.line, record: offset.records + firstError.record };

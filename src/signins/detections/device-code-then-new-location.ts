@@ -14,7 +14,7 @@ function difference(base: SignInEvent, other: SignInEvent): string | null {
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-/** What `difference` compares: two events with the same key cannot differ. */
+/** Returns what `difference` compares, as one key: two events with the same key cannot differ. */
 function networkKey(event: SignInEvent): string {
   return `${country(event)?.toUpperCase() ?? ''}|${asnOf(event) ?? ''}|${event.network?.hosting ? 1 : 0}`;
 }
