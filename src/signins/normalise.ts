@@ -435,8 +435,8 @@ export function isoTime(value: unknown, field: string): string {
     throw new BadRecordError(`${field} is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`} (${JSON.stringify(value)?.slice(0, 40)}), not a time`, `${field} as an ISO 8601 time in quotes`);
   }
   // Graph's own form, the common case, without the cost of Date#toISOString. Date.parse rolls an
-  // impossible day or hour 24 over to the next day or month (2026-02-30 becomes 2026-03-02), so
-  // only days up to 28 and hours up to 23 take this path; the rest goes through Date below.
+  // impossible day or hour 24 over to the next day or month (2026-02-30 becomes 2026-03-02). So
+  // only days up to 28 and hours up to 23 take this path, and the rest goes through Date below.
   const utc = UTC_TIME.exec(value);
   if (utc && Number(utc[2]) <= 28 && Number(utc[3]) <= 23 && Number.isFinite(Date.parse(value))) {
     return `${utc[1]}.${(utc[4] ?? '').padEnd(3, '0').slice(0, 3)}Z`;

@@ -432,19 +432,19 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
 
       // Users that need the full detections: their lines are read again, in input order. A second
       // pass over the records measured faster than keeping every event's position from the first.
-      const wanted: Position[] = [];
+      const toReview: Position[] = [];
       for (const bytes of spills) {
         readCompact(bytes, (event) => {
-          if (tallies.get(event.user)!.review) wanted.push({ range: event.range, line: event.line, record: event.record, offset: event.offset, length: event.length });
+          if (tallies.get(event.user)!.review) toReview.push({ range: event.range, line: event.line, record: event.record, offset: event.offset, length: event.length });
         });
       }
-      wanted.sort((a, b) => a.range - b.range || a.line - b.line);
-      // One busy flagged user (a sync account on a legacy client) can concentrate far more events in a
-      // partition than a worker's heap holds; near the limit V8 collects without end, so stop first.
-      if (wanted.reduce((sum, position) => sum + position.length, 0) > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError();
+      toReview.sort((a, b) => a.range - b.range || a.line - b.line);
+      // One busy flagged user (a sync account on a legacy client) can put far more events in a
+      // partition than a worker's heap can take. Near that limit V8 collects without end, so stop first.
+      if (toReview.reduce((sum, position) => sum + position.length, 0) > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError();
 
       const collector = new ActivityCollector(options);
-      for (const position of wanted) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
+      for (const position of toReview) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
       for (const tally of tallies.values()) {
         if (tally.review) continue;
         collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
@@ -454,7 +454,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       for (const key of collector.userKeys()) for (const audit of auditIndex(task).get(key) ?? []) audits.add(audit);
       for (const audit of audits) collector.add({ kind: 'audit', event: audit }, 'keep');
       // process.memoryUsage() reads /proc on every call, so it runs only when the line is logged.
-      if (log.isLevelEnabled('trace')) log.trace({ partition, users: tallies.size, reviewedEvents: wanted.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
+      if (log.isLevelEnabled('trace')) log.trace({ partition, users: tallies.size, reviewedEvents: toReview.length, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }, 'partition loaded');
       results.push(collector.finish(newReadStats(), options));
     }
   } finally {
@@ -486,7 +486,7 @@ function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEven
 
 let auditsByUser: Map<string, AuditEvent[]> | null = null;
 
-/** The audits the detections read, by user key, loaded on the worker's first detect task. */
+/** Returns the audits the detections read, by user key, loaded on the worker's first detect task. */
 function auditIndex(task: DetectTask): Map<string, AuditEvent[]> {
   if (auditsByUser) return auditsByUser;
   const index = new Map<string, AuditEvent[]>();

@@ -18,9 +18,9 @@ import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResul
 /**
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
  *
- * Phase 1 (scan): each worker reads byte ranges of the files, normalises and enriches each sign-in,
- * and appends a compact record of it to one of P partition files chosen by a hash of the user, in an
- * owner-only temporary folder. The record (fast/compact.ts) keeps the user, the time, the place,
+ * Phase 1 (scan): each worker reads byte ranges of the files and normalises and enriches each
+ * sign-in. It appends a compact record of it to one of P partition files, chosen by a hash of the
+ * user, in an owner-only temporary folder. The record (fast/compact.ts) keeps the user, the time, the place,
  * whether the event could alert alone and where the line is.
  * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users.
  * Users that no detection can alert on (detections/gate.ts) only add to the summary counts; the
@@ -192,7 +192,7 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
 /** Largest input the review takes over in memory when the workers cannot review it (about 1.5 GB of memory). */
 const IN_MEMORY_FALLBACK_BYTES = 512 << 20;
 
-/** The parallel review cannot give the in-memory result for this input; `fix` tells the user what to do for a large one. */
+/** The parallel review cannot give the in-memory result for this input; `fix` is the advice for a large one. */
 class NeedsInMemoryReview extends Error {
   constructor(
     message: string,
@@ -354,11 +354,11 @@ function inPeriod(time: string, options: ReviewOptions): boolean {
  * detections read to one file for the workers. Returns its name, or null when there are none.
  */
 function spillAudits(audits: AuditEvent[], spillDir: string, options: ReviewOptions): string | null {
-  const wanted = audits.filter((audit) => auditForDetections(audit) && inPeriod(audit.activityDateTime, options));
-  if (wanted.length === 0) return null;
+  const forDetections = audits.filter((audit) => auditForDetections(audit) && inPeriod(audit.activityDateTime, options));
+  if (forDetections.length === 0) return null;
   const writer = new CompactWriter(join(spillDir, 'audits.bin'), 64 << 10);
   try {
-    for (const audit of wanted) writer.writeAudit(audit);
+    for (const audit of forDetections) writer.writeAudit(audit);
   } finally {
     writer.close();
   }

@@ -109,11 +109,11 @@ describe('sign-in review gate', () => {
           status: { errorCode: pick([0, 0, 50126]) },
         }),
       );
-      assert.ok(!events.some((one) => mayAlertAlone(one, reviewed)));
+      assert.ok(!events.some((signIn) => mayAlertAlone(signIn, reviewed)));
       const tracker = new PlaceTracker();
-      const needs = events.some((one) => {
-        const place = placeOf(one);
-        return place !== null && tracker.add(place, sessionHash(one));
+      const needs = events.some((signIn) => {
+        const place = placeOf(signIn);
+        return place !== null && tracker.add(place, sessionHash(signIn));
       });
       const sorted = [...events].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime) || a.id.localeCompare(b.id));
       const alerts = DETECTIONS.flatMap((detection) => detection.detect(activityOf(sorted), context));

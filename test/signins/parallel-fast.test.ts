@@ -121,7 +121,7 @@ describe('parallel review of a file that changes', () => {
 });
 
 describe('compact record coverage bits', () => {
-  it('sets the bit of each beta-only field in BETA_ONLY_FIELDS order, for null values too', async () => {
+  it('coverage bits: order and nulls', async () => {
     const { coverageBits } = await import('../../src/signins/parallel-worker.js');
     const { COVERAGE_SHIFT } = await import('../../src/signins/fast/compact.js');
     const { BETA_ONLY_FIELDS } = await import('../../src/signins/event.js');

@@ -105,8 +105,8 @@ function keyHash(context: number, length: number, first: number, middle: number,
 /** Keys shorter than this are never wanted, and the comparison reads four bytes at a time. */
 const MIN_KEY_LENGTH = 4;
 
-// The wanted keys as a chained hash table in typed arrays: the slot contains a candidate's number,
-// and each candidate has its context, length, id, next candidate and its bytes as little-endian
+// The wanted keys as a chained hash table in typed arrays. A slot contains a candidate's number.
+// Each candidate has its context, length, id, next candidate and its bytes as little-endian
 // 32-bit words (the last word ending at the key's last byte, overlapping the one before).
 const keyCount = KEYS_BY_CONTEXT.reduce((count, keys) => count + keys.length, 0);
 const keySlots = new Int16Array(KEY_SLOTS).fill(-1);
