@@ -141,3 +141,32 @@ describe('Panther labelled events', { skip: corpusSkip }, () => {
     assert.equal(stats.files[0]!.ignored, 14);
   });
 });
+
+describe('real sign-in exports on worker threads', { skip: corpusSkip }, () => {
+  // Sentinel rows and diagnostic-settings records take the JSON.parse path of the workers; the result
+  // must still be the in-memory one, with a speed limit low enough for an impossible-travel alert.
+  const inputs: [string, () => string][] = [
+    ['msticpy SigninLogs rows', () => corpusPath('msticpy', 'aad_logons.SigninLogs.converted.ndjson')],
+    [
+      "Panther's diagnostic-settings records",
+      () => {
+        // Each test case wraps one record in `log`; the records themselves form the log.
+        const records = readFileSync(corpusPath('panther', 'azure_signin_rule_tests.extracted.ndjson'), 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => (JSON.parse(line) as PantherCase).log);
+        return writeInput(tempDir(), 'panther-records.ndjson', ndjson(records));
+      },
+    ],
+  ];
+  for (const [name, input] of inputs) {
+    it(`parallel equals in-memory: ${name}`, async () => {
+      const file = input();
+      const settings = { impossibleTravelKmh: 900 };
+      const inMemory = await reviewSignIns([file], { ...options, settings, parallelFromBytes: Number.POSITIVE_INFINITY });
+      const parallel = await reviewSignIns([file], { ...options, settings, parallelFromBytes: 0, workers: 2, partitionBytes: 4 << 10 } as Parameters<typeof reviewSignIns>[1]);
+      assert.deepEqual(parallel, inMemory);
+      assert.ok(inMemory.summary.eventCount > 0);
+    });
+  }
+});
