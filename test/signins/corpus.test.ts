@@ -143,7 +143,7 @@ describe('Panther labelled events', { skip: corpusSkip }, () => {
 });
 
 describe('real sign-in exports on worker threads', { skip: corpusSkip }, () => {
-  // Sentinel rows and diagnostic-settings records take the JSON.parse path of the workers; the result
+  // Sentinel rows and diagnostic-settings records take the JSON.parse path of the workers. The result
   // must still be the in-memory one, with a speed limit low enough for an impossible-travel alert.
   const inputs: [string, () => string][] = [
     ['msticpy SigninLogs rows', () => corpusPath('msticpy', 'aad_logons.SigninLogs.converted.ndjson')],
