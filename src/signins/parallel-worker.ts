@@ -433,7 +433,9 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       // Users that need the full detections: their lines are read again, in input order. A second
       // pass over the records measured faster than keeping every event's position from the first.
       const toReview: Position[] = [];
-      for (const bytes of spills) {
+      // Most partitions have no flagged user, and then need no second pass.
+      const anyFlagged = [...tallies.values()].some((tally) => tally.review);
+      for (const bytes of anyFlagged ? spills : []) {
         readCompact(bytes, (event) => {
           if (tallies.get(event.user)!.review) toReview.push({ range: event.range, line: event.line, record: event.record, offset: event.offset, length: event.length });
         });
