@@ -31,8 +31,8 @@ const APPS = [
 
 const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80';
 
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
+/** Returns deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
+export function random(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -144,7 +144,7 @@ export async function generateSignIns(
       ip: `${['192.0.2', '198.51.100', '203.0.113'][i % 3]}.${i % 250}`,
       asn: 64500 + (i % 40),
       // Every other day in another office of the same country, 220 km away, on another network. The
-      // review sees two places and gives the user the full detections. No alert fires: each day's
+      // review finds two places and gives the user the full detections. No alert fires: each day's
       // session keeps one network, and the distance is under impossible travel's minimum.
       ...(i >= 4 * attacksPerKind && i % 100 < roamingUsers ? { roaming: { ip: `198.18.${i % 250}.${(i >> 8) % 250}`, asn: 64600 + (i % 40) } } : {}),
     };

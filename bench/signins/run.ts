@@ -4,7 +4,8 @@
  *   node --import tsx bench/signins/run.ts [EVENTS] [--roaming SHARE]
  *
  * EVENTS defaults to 1,000,000 (about 2 KB each). SHARE (0 to 1, default 0) puts that share of the
- * background users on a second network every other day, so they get the full detections.
+ * background users in a second office (220 km away, another network) every other day, so they get
+ * the full detections.
  *
  * Each engine runs in its own child process so its peak RSS is its own. tokengap runs the whole
  * review (every detection, enrichment, summary); DuckDB runs the device-code and session-replay
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   spawnSync(process.execPath, [join(here, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', '..', 'tsconfig.build.json')], { stdio: 'inherit' });
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { roaming: { type: 'string', default: '0' } } });
   const events = Number(positionals[0] ?? 1_000_000);
-  // Share of background users on two networks; each such user gets the full detections.
+  // Share of background users in two offices. Each such user gets the full detections.
   const roamingShare = Number(values.roaming);
   if (!(roamingShare >= 0 && roamingShare <= 1)) throw new Error('--roaming takes a share between 0 and 1, such as 0.2');
   const dir = join(tmpdir(), 'tokengap-bench-signins');

@@ -174,8 +174,8 @@ export function asnSourceStamp(sources: string[]): string {
 }
 
 /**
- * The cache lives with the installed packages (`node_modules/.cache/tokengap`, the usual place for
- * derived files) or in TOKENGAP_CACHE_DIR. It contains public ASN data only, never tenant data.
+ * Returns the cache file: with the installed packages (`node_modules/.cache/tokengap`, the usual
+ * place for derived files) or in TOKENGAP_CACHE_DIR. It contains public ASN data only, never tenant data.
  */
 function asnCacheFile(): string {
   const dir = process.env.TOKENGAP_CACHE_DIR || fileURLToPath(new URL('../../node_modules/.cache/tokengap/', import.meta.url));

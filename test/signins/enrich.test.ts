@@ -37,7 +37,7 @@ describe('offline IP enrichment', async () => {
 });
 
 describe('ASN table cache', () => {
-  it('reads back the table parsed from the CSV files, and refuses a stale or cut cache', async () => {
+  it('cache: round trip, stale, cut', async () => {
     const { asnSourceFiles, asnSourceStamp, parseAsnFiles, readAsnCache, writeAsnCache } = await import('../../src/signins/enrich.js');
     const { mkdtempSync, readFileSync, writeFileSync, statSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

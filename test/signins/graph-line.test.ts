@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
-import { generateSignIns } from '../../bench/signins/generate.js';
+// The benchmark's seeded generator, so every run tries the same mutants.
+import { generateSignIns, random } from '../../bench/signins/generate.js';
 import { readGraphSignInLine } from '../../src/signins/fast/graph-line.js';
 import { projectScanFields } from '../../src/signins/fast/scan-fields.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';
@@ -360,17 +361,6 @@ describe('graph line reader on numbers and times', () => {
     }
   });
 });
-
-/** Mulberry32: a small seeded PRNG, so every run tries the same mutants. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes the byte mutations insert or write: structure, quotes, escapes, control bytes, digits, UTF-8. */
 const MUTATION_BYTES = [...Buffer.from('{}[]:,"\\ \t\r\n0123456789-+.eEtfnu/x\'', 'latin1'), 0x00, 0x01, 0x1f, 0x7f, 0x80, 0xc3, 0xa9, 0xe2, 0xff];

@@ -41,7 +41,7 @@ export const GATE_COVERAGE: Record<DetectionId, 'event' | 'location' | 'device c
  * Returns true when a detection might name this event, judged from the event alone. It may return
  * true for an event no detection names (the detections then decide), and never returns false for
  * one they would name.
- * `reviewed` holds lower-cased ids and UPNs of break-glass accounts and of users whose timeline was asked for.
+ * `reviewed` contains lower-cased ids and UPNs of break-glass accounts and of users whose timeline was asked for.
  */
 export function mayAlertAlone(event: SignInEvent, reviewed: ReadonlySet<string>): boolean {
   if (isDeviceCode(event)) return true;

@@ -3,9 +3,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { AuditEvent } from '../event.js';
 
 /**
- * Compact spill records of the parallel review's scan phase. Each sign-in keeps only what decides
- * whether its user needs the full detections, what the summary counts, and where the line is in the
- * input, so that those users' lines can be read again: 71 bytes instead of the 2 KB line.
+ * Compact spill records of the parallel review's scan phase, 71 bytes instead of the 2 KB line.
+ * Each sign-in keeps only what decides whether its user needs the full detections, what the summary
+ * counts, and where the line is in the input, so that those users' lines can be read again.
  *
  * Layout, little-endian: an event record is `E`, u16 flags, u32 user, u32 country, u32 session
  * hash, f64 ASN, f64 latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64

@@ -7,7 +7,7 @@ import type { SignInEvent } from '../event.js';
  * JSON.parse and the normaliser, for the few users whose events need the full detections.
  *
  * A reader that takes a shortcut past JSON.parse must give the same projection as JSON.parse and
- * `normaliseRecord` for every line it accepts; tests compare the two.
+ * `normaliseRecord` for every line it accepts. Tests compare the two.
  */
 export interface ScanFields {
   createdDateTime: string;
