@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the whole suite: type check, build (end-to-end tests call bin/tokengap.js),
+// Runs the whole suite: WebAssembly build, type check, build (end-to-end tests call bin/tokengap.js),
 // then every test/**/*.test.ts through node:test with tsx.
 // Arguments narrow the run to test files whose path starts with one of them.
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,8 @@ function findTests(dir) {
 }
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// The WebAssembly modules, embedded in generated sources that the type check reads.
+run(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')]);
 if (!process.env.TOKENGAP_SKIP_TYPECHECK) run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit']);
 run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 

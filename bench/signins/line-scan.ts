@@ -1,6 +1,7 @@
 /**
- * Per-line cost of the validating byte reader of Graph signIn lines against `JSON.parse` and
- * `fromGraphSignIn`, and the share of lines the reader accepts.
+ * Per-line cost of the validating byte reader of Graph signIn lines, with its JavaScript check and
+ * with its WebAssembly check, against `JSON.parse` and `fromGraphSignIn`, and the share of lines the
+ * reader accepts.
  *
  *   node --import tsx bench/signins/line-scan.ts FILE [LINES]     (default 20,000 lines)
  *
@@ -10,7 +11,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
-import { readGraphSignInLine } from '../../src/signins/fast/graph-line.js';
+import { lineBuffer, readGraphSignInLine, usesWasm } from '../../src/signins/fast/graph-line.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';
 
 function main(): void {
@@ -33,6 +34,9 @@ function main(): void {
   }
   const lines = starts.length;
   const bytes = ends[lines - 1]! - starts[0]!;
+  // The same bytes in the WebAssembly check's buffer, where the scan reads file chunks to.
+  const inWasm = lineBuffer(whole.length);
+  whole.copy(inWasm);
 
   // Both steps start from the bytes, as phase 1 of the parallel review does.
   const steps: [string, (index: number) => number][] = [
@@ -40,11 +44,17 @@ function main(): void {
       const event = fromGraphSignIn(JSON.parse(whole.toString('utf8', starts[index], ends[index])) as Record<string, unknown>);
       return event.createdDateTime.length;
     }],
-    ['readGraphSignInLine', (index) => {
+    ['readGraphSignInLine, JavaScript check', (index) => {
       const event = readGraphSignInLine(whole, starts[index]!, ends[index]!);
       return event === null ? 0 : event.createdDateTime.length;
     }],
   ];
+  if (usesWasm()) {
+    steps.push(['readGraphSignInLine, WebAssembly check', (index) => {
+      const event = readGraphSignInLine(inWasm, starts[index]!, ends[index]!);
+      return event === null ? 0 : event.createdDateTime.length;
+    }]);
+  }
 
   let accepted = 0;
   for (let index = 0; index < lines; index++) if (readGraphSignInLine(whole, starts[index]!, ends[index]!) !== null) accepted++;

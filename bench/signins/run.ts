@@ -37,6 +37,7 @@ async function child(mode: string, file: string): Promise<Measure> {
 
 async function main(): Promise<void> {
   // Build first, so the benchmark measures the compiled code the CLI ships.
+  spawnSync(process.execPath, [join(here, '..', '..', 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
   spawnSync(process.execPath, [join(here, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, '..', '..', 'tsconfig.build.json')], { stdio: 'inherit' });
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { roaming: { type: 'string', default: '0' } } });
   const events = Number(positionals[0] ?? 1_000_000);

@@ -10,7 +10,7 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
-import { lastLineWasAscii, readGraphSignInLine } from './fast/graph-line.js';
+import { lastLineWasAscii, lineBuffer, readGraphSignInLine } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
@@ -160,7 +160,8 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     audits: null,
     spillDir: task.spillDir,
     worker: task.worker,
-    buffer: Buffer.allocUnsafe(CHUNK),
+    // Lines read into this buffer take the WebAssembly JSON check where it is available.
+    buffer: lineBuffer(CHUNK),
     nonAscii: false,
   };
   return scanState;
@@ -226,14 +227,9 @@ async function scan(task: ScanTask): Promise<ScanResult> {
         state.nonAscii = false;
         if (lineStart < filled && !atEnd) {
           carry = filled - lineStart;
-          if (carry >= buffer.length) {
-            // A line longer than the buffer (a huge user agent): a larger buffer for the rest of the review.
-            const larger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(larger, 0, lineStart, filled);
-            buffer = state.buffer = larger;
-          } else {
-            buffer.copy(buffer, 0, lineStart, filled);
-          }
+          buffer.copy(buffer, 0, lineStart, filled);
+          // A line longer than the buffer (a huge user agent): a larger buffer for the rest of the review.
+          if (carry >= buffer.length) buffer = state.buffer = lineBuffer(buffer.length * 2, carry);
         } else {
           carry = 0;
         }

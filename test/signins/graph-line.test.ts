@@ -5,7 +5,8 @@ import { before, describe, it } from 'node:test';
 
 // The benchmark's seeded generator, so every run tries the same mutants.
 import { generateSignIns, random } from '../../bench/signins/generate.js';
-import { readGraphSignInLine } from '../../src/signins/fast/graph-line.js';
+import { lastLineWasAscii, lineBuffer, readGraphSignInLine, usesWasm } from '../../src/signins/fast/graph-line.js';
+import type { SignInEvent } from '../../src/signins/event.js';
 import { projectScanFields } from '../../src/signins/fast/scan-fields.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';
 import { corpusPath, corpusSkip } from '../helpers/shared.js';
@@ -14,8 +15,50 @@ import { graphSignIn, tempDir } from './fixtures.js';
 /**
  * Differential tests of the byte reader against JSON.parse and fromGraphSignIn: whenever the reader
  * returns an event, the slow path must succeed on the same line, read it as a Graph signIn and give
- * the same scan projection.
+ * the same scan projection. Every line goes through both of the reader's checks, the JavaScript one
+ * and the WebAssembly one, which must agree exactly.
  */
+
+let shift = 0;
+
+/**
+ * Reads bytes[start, end) with the JavaScript check, then copies the bytes into the WebAssembly
+ * check's buffer, at an alignment that changes from call to call, and reads them there. The two
+ * must accept the same lines and give the same events. Returns the event.
+ */
+function readLine(bytes: Buffer, start: number, end: number): SignInEvent | null {
+  const viaJavaScript = readGraphSignInLine(bytes, start, end);
+  const javaScriptAscii = lastLineWasAscii();
+  shift = (shift + 1) % 16;
+  const buffer = lineBuffer(bytes.length + shift);
+  bytes.copy(buffer, shift);
+  const viaWasm = readGraphSignInLine(buffer, start + shift, end + shift);
+  const text = bytes.toString('utf8', start, end).slice(0, 300);
+  assert.equal(viaWasm !== null, viaJavaScript !== null, `the checks disagree on: ${text}`);
+  if (viaWasm !== null) {
+    assert.deepStrictEqual(viaWasm, viaJavaScript, `the checks read different events from: ${text}`);
+    assert.equal(lastLineWasAscii(), javaScriptAscii, `the checks disagree on ASCII: ${text}`);
+  }
+  return viaJavaScript;
+}
+
+describe('graph line reader checks', () => {
+  it('uses the WebAssembly check', { skip: process.env.TOKENGAP_WASM === 'off' ? 'TOKENGAP_WASM=off' : false }, () => {
+    assert.equal(usesWasm(), true);
+    const line = Buffer.from('{"createdDateTime":"2026-05-01T09:00:00.000Z","userId":"u1"}');
+    const buffer = lineBuffer(line.length);
+    line.copy(buffer);
+    assert.equal(readGraphSignInLine(buffer, 0, line.length)?.userId, 'u1');
+  });
+
+  it('keeps the carried bytes when the WebAssembly buffer grows', () => {
+    const first = lineBuffer(1 << 10);
+    const length = first.write('{"createdDateTime":"2026-05-01T09:00:00.000Z","userId":"kept"}', 0, 'latin1');
+    const larger = lineBuffer(64 << 20, length);
+    assert.ok(larger.length >= 64 << 20);
+    assert.equal(readGraphSignInLine(larger, 0, length)?.userId, 'kept');
+  });
+});
 
 type SlowResult = { ok: true; event: ReturnType<typeof fromGraphSignIn>; record: Record<string, unknown> } | { ok: false; error: string };
 
@@ -52,7 +95,7 @@ const SURROUNDINGS: [string, string][] = [
 function checkLine(line: Buffer, surrounding: [string, string] = SURROUNDINGS[0]!): boolean {
   const before = Buffer.from(surrounding[0], 'latin1');
   const bytes = Buffer.concat([before, line, Buffer.from(surrounding[1], 'latin1')]);
-  const fast = readGraphSignInLine(bytes, before.length, before.length + line.length);
+  const fast = readLine(bytes, before.length, before.length + line.length);
   if (fast === null) return false;
   const text = line.toString('utf8');
   const slow = readSlowly(text);
@@ -251,7 +294,7 @@ describe('graph line reader on invalid lines', () => {
   for (const { name, line } of INVALID_CASES) {
     it(`rejects ${name}`, () => {
       assert.throws(() => JSON.parse(line), SyntaxError, 'the case must be invalid JSON');
-      assert.equal(readGraphSignInLine(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line)), null);
+      assert.equal(readLine(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line)), null);
     });
   }
 });
@@ -288,7 +331,7 @@ describe('graph line reader on corpus sign-ins', () => {
     const text = readFileSync(corpusPath('graph-docs', 'v1.0_signin-list_example1_INVALID-trailing-comma.json'), 'utf8');
     // The page's first sign-in object, cut out of the invalid page as text.
     const first = text.slice(text.indexOf('{', text.indexOf('"value"')), text.lastIndexOf('}', text.lastIndexOf(']')) + 1);
-    assert.equal(readGraphSignInLine(Buffer.from(first, 'utf8'), 0, Buffer.byteLength(first)), null);
+    assert.equal(readLine(Buffer.from(first, 'utf8'), 0, Buffer.byteLength(first)), null);
     assert.throws(() => JSON.parse(first), SyntaxError);
   });
 });
@@ -332,7 +375,7 @@ describe('graph line reader on numbers and times', () => {
     }
     for (const number of texts) {
       const line = `{"createdDateTime":"2026-05-01T09:00:00Z","location":{"geoCoordinates":{"latitude":${number},"longitude":null}}}`;
-      const event = readGraphSignInLine(Buffer.from(line, 'latin1'), 0, line.length);
+      const event = readLine(Buffer.from(line, 'latin1'), 0, line.length);
       assert.ok(event !== null, `rejected latitude ${number}`);
       assert.ok(Object.is(event.location?.geoCoordinates?.latitude, JSON.parse(number)), `latitude ${number}`);
     }
@@ -357,7 +400,7 @@ describe('graph line reader on numbers and times', () => {
       } catch {
         expected = null;
       }
-      assert.equal(readGraphSignInLine(Buffer.from(line, 'latin1'), 0, line.length)?.createdDateTime ?? null, expected, time);
+      assert.equal(readLine(Buffer.from(line, 'latin1'), 0, line.length)?.createdDateTime ?? null, expected, time);
     }
   });
 });

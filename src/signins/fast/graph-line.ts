@@ -1,5 +1,6 @@
 import type { SignInEvent } from '../event.js';
 import { asn, isoTime, itemText, num, resultCode, text } from '../normalise.js';
+import { WasmLineChecker } from './graph-line-wasm.js';
 
 /**
  * A validating reader for one NDJSON line that contains a Graph signIn. It checks the whole line
@@ -168,12 +169,16 @@ for (const byte of Buffer.from('0123456789abcdefABCDEF', 'latin1')) HEX_DIGIT[by
 const MAX_DEPTH = 64;
 
 // Per-call scratch state, reused so that a line allocates nothing before its values are decoded.
-const valueStarts = new Int32Array(VALUE_COUNT);
-const valueEnds = new Int32Array(VALUE_COUNT);
+// The spans point at the WebAssembly check's results after a line it checked.
+const jsValueStarts = new Int32Array(VALUE_COUNT);
+const jsValueEnds = new Int32Array(VALUE_COUNT);
+const jsValueFlags = new Int32Array(VALUE_COUNT);
+let valueStarts: Int32Array = jsValueStarts;
+let valueEnds: Int32Array = jsValueEnds;
+let valueFlags: Int32Array = jsValueFlags;
 const openBytes = new Uint8Array(MAX_DEPTH);
 const openContexts = new Uint8Array(MAX_DEPTH);
 const openValueIds = new Int8Array(MAX_DEPTH);
-const valueFlags = new Int32Array(VALUE_COUNT);
 /** Bits of `valueFlags`: the string value has a backslash escape, or a byte of 0x80 or more. */
 const HAS_ESCAPE = 1;
 const NON_ASCII = 2;
@@ -188,9 +193,73 @@ const NON_ASCII = 2;
  */
 export function readGraphSignInLine(bytes: Buffer, start: number, end: number): SignInEvent | null {
   // Spans are kept in Int32Arrays, so positions must stay below 2^31.
-  if (end > MAX_POSITION || start < 0 || start > end) return null;
+  if (end > MAX_POSITION || start < 0 || start > end || end > bytes.length) return null;
+  if (wasm !== null && bytes === wasm.buffer) {
+    const result = wasm.check(start, end);
+    if (result === 0) return null;
+    lineHigh = result === WASM_ACCEPTED_NON_ASCII ? 0x80 : 0;
+    valueStarts = wasm.starts;
+    valueEnds = wasm.ends;
+    valueFlags = wasm.flags;
+    return buildEvent(bytes);
+  }
   lineHigh = 0;
+  valueStarts = jsValueStarts;
+  valueEnds = jsValueEnds;
+  valueFlags = jsValueFlags;
   return checkLine(bytes, start, end) ? buildEvent(bytes) : null;
+}
+
+/** The result of the WebAssembly check for an accepted line with a non-ASCII string. */
+const WASM_ACCEPTED_NON_ASCII = 3;
+
+/**
+ * The WebAssembly version of `checkLine` (wasm/graph-line.ts), used for lines in its own buffer,
+ * or null where it cannot run or TOKENGAP_WASM=off turns it off. Both checks accept the same lines
+ * and record the same spans; the tests run every case through both.
+ */
+let wasm: WasmLineChecker | null = loadWasm();
+
+function loadWasm(): WasmLineChecker | null {
+  if (process.env.TOKENGAP_WASM === 'off') return null;
+  try {
+    return new WasmLineChecker({
+      slots: keySlots,
+      contexts: keyContexts,
+      lengths: keyLengths,
+      ids: keyIds,
+      next: keyNext,
+      wordStarts: keyWordStarts,
+      words: keyWordValues,
+      childContexts: Uint8Array.from({ length: VALUE_COUNT }, (_, id) => childContext(id)),
+      valueCount: VALUE_COUNT,
+    });
+  } catch {
+    // A runtime without WebAssembly SIMD: the JavaScript check gives the same result, more slowly.
+    return null;
+  }
+}
+
+/**
+ * Returns a buffer of at least `capacity` bytes for reading lines into. Lines read from it take the
+ * WebAssembly check when it is available; any other buffer takes the JavaScript one. The buffer stays
+ * valid until the next call, which may move it; `keep` bytes from its start are carried over.
+ */
+export function lineBuffer(capacity: number, keep: number = 0): Buffer {
+  if (wasm === null) {
+    const previous = plainBuffer;
+    plainBuffer = Buffer.allocUnsafe(capacity);
+    if (previous && keep > 0) previous.copy(plainBuffer, 0, 0, keep);
+    return plainBuffer;
+  }
+  return wasm.resize(capacity, keep);
+}
+
+let plainBuffer: Buffer | null = null;
+
+/** True when lines in `lineBuffer`'s buffer take the WebAssembly check. */
+export function usesWasm(): boolean {
+  return wasm !== null;
 }
 
 /** OR of the words of every string of the last line read; bit 7 of a byte marks a non-ASCII byte. */

@@ -1,0 +1,119 @@
+import { WASM_BASE64 } from './graph-line-wasm.generated.js';
+
+/** The key table of the byte reader, in the layout both checks read. */
+export interface KeyTable {
+  slots: Int16Array;
+  contexts: Int8Array;
+  lengths: Int16Array;
+  ids: Int8Array;
+  next: Int16Array;
+  wordStarts: Int16Array;
+  words: Int32Array;
+  /** The context of an object that is the value of each id. */
+  childContexts: Uint8Array;
+  valueCount: number;
+}
+
+// The few WebAssembly types used here: the project's TypeScript libraries (ES2023, Node) do not
+// declare the WebAssembly global, which Node provides.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  memory: WasmMemory;
+  check(start: number, end: number): number;
+  inputStart(): number;
+  limits(): number;
+  setValueCount(count: number): void;
+  keySlotsPointer(): number;
+  keyContextsPointer(): number;
+  keyLengthsPointer(): number;
+  keyIdsPointer(): number;
+  keyNextPointer(): number;
+  keyWordStartsPointer(): number;
+  keyWordsPointer(): number;
+  childContextsPointer(): number;
+  valueStartsPointer(): number;
+  valueEndsPointer(): number;
+  valueFlagsPointer(): number;
+}
+
+/** Bytes after the input that the check's 16-byte vector loads may read. */
+const PADDING = 64;
+const PAGE = 65536;
+
+let compiled: object | null = null;
+
+/**
+ * One instance of the WebAssembly JSON check (wasm/graph-line.ts) with its input buffer. The input
+ * buffer is a view of the instance's memory, so lines read into it from a file are checked where
+ * they lie.
+ */
+export class WasmLineChecker {
+  private readonly exports: Exports;
+  private readonly valueCount: number;
+  /** Lines in this buffer, a view of the instance's memory, take the check. */
+  buffer: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  flags: Int32Array;
+
+  /** Throws where the runtime lacks WebAssembly SIMD or the table does not fit. */
+  constructor(table: KeyTable) {
+    compiled ??= new WebAssemblyApi.Module(Buffer.from(WASM_BASE64, 'base64'));
+    this.exports = new WebAssemblyApi.Instance(compiled, {}).exports as unknown as Exports;
+    const limits = this.exports.limits();
+    if (table.valueCount > (limits & 0xff) || table.ids.length > ((limits >> 8) & 0xff) || table.words.length > limits >>> 16) {
+      throw new Error('the key table does not fit the WebAssembly check');
+    }
+    this.valueCount = table.valueCount;
+    this.exports.setValueCount(table.valueCount);
+    const memory = this.exports.memory.buffer;
+    const put = (pointer: number, values: ArrayBufferView): void => {
+      new Uint8Array(memory, pointer, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    };
+    put(this.exports.keySlotsPointer(), table.slots);
+    put(this.exports.keyContextsPointer(), table.contexts);
+    put(this.exports.keyLengthsPointer(), table.lengths);
+    put(this.exports.keyIdsPointer(), table.ids);
+    put(this.exports.keyNextPointer(), table.next);
+    put(this.exports.keyWordStartsPointer(), table.wordStarts);
+    put(this.exports.keyWordsPointer(), table.words);
+    put(this.exports.childContextsPointer(), table.childContexts);
+    this.buffer = Buffer.alloc(0);
+    this.starts = this.ends = this.flags = new Int32Array(0);
+    this.resize(0, 0);
+  }
+
+  /** Checks buffer[start, end). Returns the result of `check` in wasm/graph-line.ts. */
+  check(start: number, end: number): number {
+    return this.exports.check(start, end);
+  }
+
+  /**
+   * Makes the buffer at least `capacity` bytes long and returns it; the first `keep` bytes stay.
+   * Growing the memory detaches the old buffer and every view of it, so callers must take the new one.
+   */
+  resize(capacity: number, keep: number): Buffer {
+    const base = this.exports.inputStart();
+    const memory = this.exports.memory;
+    const needed = base + capacity + PADDING;
+    if (needed > memory.buffer.byteLength) {
+      // The memory's bytes survive growing; only JavaScript's views of them are detached.
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    }
+    const bytes = memory.buffer;
+    this.buffer = Buffer.from(bytes, base, Math.max(capacity, this.buffer.length, keep));
+    this.starts = new Int32Array(bytes, this.exports.valueStartsPointer(), this.valueCount);
+    this.ends = new Int32Array(bytes, this.exports.valueEndsPointer(), this.valueCount);
+    this.flags = new Int32Array(bytes, this.exports.valueFlagsPointer(), this.valueCount);
+    return this.buffer;
+  }
+}

@@ -1,0 +1,320 @@
+// AssemblyScript source of the JSON check behind the sign-in review's byte reader
+// (src/signins/fast/graph-line.ts). `scripts/build-wasm.mjs` compiles it to WebAssembly with SIMD.
+//
+// It does what `checkLine` in graph-line.ts does, with the same result for every line: it checks one
+// NDJSON line against the JSON grammar as V8's JSON.parse applies it, and records the spans of the
+// values the caller asked for. The JavaScript side writes the key table and reads the spans. The gain
+// is in strings, most of a sign-in's bytes: sixteen bytes are tested at once for a quote, a backslash
+// or a control byte, where JavaScript tests four.
+//
+// Positions passed in and written out are relative to the input area (`inputStart()`), which is where
+// the caller reads file chunks to, so that no line is copied.
+
+// Contexts: the object the parser is in. The JavaScript side numbers the nested contexts from 2.
+const OTHER: i32 = 0;
+const TOP: i32 = 1;
+
+/** A key that sends the whole line to the slow path. */
+const BAIL: i32 = -2;
+const MAX_VALUES: i32 = 32;
+const MAX_KEYS: i32 = 64;
+const MAX_KEY_WORDS: i32 = 256;
+const KEY_SLOTS: i32 = 256;
+/** Deeper lines go to the slow path, which reports what JSON.stringify makes of them. */
+const MAX_DEPTH: i32 = 64;
+/** Keys shorter than this are never wanted, and the comparison reads four bytes at a time. */
+const MIN_KEY_LENGTH: i32 = 4;
+
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const COMMA: u32 = 0x2c;
+const COLON: u32 = 0x3a;
+const OPEN_OBJECT: u32 = 0x7b;
+const CLOSE_OBJECT: u32 = 0x7d;
+const OPEN_ARRAY: u32 = 0x5b;
+const CLOSE_ARRAY: u32 = 0x5d;
+const MINUS: u32 = 0x2d;
+const PLUS: u32 = 0x2b;
+const DOT: u32 = 0x2e;
+const ZERO: u32 = 0x30;
+
+/** `true`, `null` and `fals` as little-endian 32-bit words. */
+const TRUE_WORD: u32 = 0x65757274;
+const NULL_WORD: u32 = 0x6c6c756e;
+const FALS_WORD: u32 = 0x736c6166;
+
+/** Results of `check` for an accepted line: all its strings are ASCII, or one is not. */
+const ACCEPTED: i32 = 1;
+const ACCEPTED_NON_ASCII: i32 = 3;
+
+/** Bits of a value's flags: the string has a backslash escape, or a byte of 0x80 or more. */
+const HAS_ESCAPE: i32 = 1;
+const NON_ASCII: i32 = 2;
+
+// The key table, written by the caller: the same chained hash table as graph-line.ts builds.
+const keySlots = memory.data(KEY_SLOTS * 2, 16);
+const keyContexts = memory.data(MAX_KEYS, 16);
+const keyLengths = memory.data(MAX_KEYS * 2, 16);
+const keyIds = memory.data(MAX_KEYS, 16);
+const keyNext = memory.data(MAX_KEYS * 2, 16);
+const keyWordStarts = memory.data((MAX_KEYS + 1) * 2, 16);
+const keyWords = memory.data(MAX_KEY_WORDS * 4, 16);
+/** The context of an object that is the value of each wanted key (OTHER for the rest). */
+const childContexts = memory.data(MAX_VALUES, 16);
+
+// The result of the last check, read by the caller.
+const valueStarts = memory.data(MAX_VALUES * 4, 16);
+const valueEnds = memory.data(MAX_VALUES * 4, 16);
+const valueFlags = memory.data(MAX_VALUES * 4, 16);
+
+// The stack of open objects and arrays.
+const openBytes = memory.data(MAX_DEPTH, 16);
+const openContexts = memory.data(MAX_DEPTH, 16);
+const openValueIds = memory.data(MAX_DEPTH, 16);
+
+let valueCount: i32 = 0;
+/** Non-zero once a string of the line being checked has a byte of 0x80 or more. */
+let lineHigh: i32 = 0;
+
+export function keySlotsPointer(): usize { return keySlots; }
+export function keyContextsPointer(): usize { return keyContexts; }
+export function keyLengthsPointer(): usize { return keyLengths; }
+export function keyIdsPointer(): usize { return keyIds; }
+export function keyNextPointer(): usize { return keyNext; }
+export function keyWordStartsPointer(): usize { return keyWordStarts; }
+export function keyWordsPointer(): usize { return keyWords; }
+export function childContextsPointer(): usize { return childContexts; }
+export function valueStartsPointer(): usize { return valueStarts; }
+export function valueEndsPointer(): usize { return valueEnds; }
+export function valueFlagsPointer(): usize { return valueFlags; }
+export function limits(): i32 { return MAX_VALUES | (MAX_KEYS << 8) | (MAX_KEY_WORDS << 16); }
+
+/** Start of the input area: the first 64-byte boundary after the static data. */
+export function inputStart(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/** Sets how many value ids the key table uses. */
+export function setValueCount(count: i32): void {
+  valueCount = count;
+}
+
+@inline function keyHash(context: i32, length: i32, first: i32, middle: i32, last: i32): i32 {
+  return (context * 37 + length * 7 + first + middle * 3 + last * 5) & (KEY_SLOTS - 1);
+}
+
+@inline function isSpace(byte: u32): bool {
+  return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
+}
+
+function skipWhitespace(i: usize, end: usize): usize {
+  while (i < end && isSpace(<u32>load<u8>(i))) i++;
+  return i;
+}
+
+@inline function isHex(byte: u32): bool {
+  return (byte - ZERO < 10) || ((byte | 0x20) - 0x61 < 6);
+}
+
+/** Checks the escape whose backslash is at i. Returns the address after it, or 0. */
+function skipEscape(i: usize, end: usize): usize {
+  if (i + 1 >= end) return 0;
+  const escaped = <u32>load<u8>(i + 1);
+  // \" \\ \/ \b \f \n \r \t
+  if (escaped == QUOTE || escaped == BACKSLASH || escaped == 0x2f || escaped == 0x62 || escaped == 0x66 || escaped == 0x6e || escaped == 0x72 || escaped == 0x74) return i + 2;
+  if (escaped != 0x75 || i + 6 > end) return 0;
+  return isHex(<u32>load<u8>(i + 2)) && isHex(<u32>load<u8>(i + 3)) && isHex(<u32>load<u8>(i + 4)) && isHex(<u32>load<u8>(i + 5)) ? i + 6 : 0;
+}
+
+@inline function isDigitAt(i: usize, end: usize): bool {
+  return i < end && <u32>load<u8>(i) - ZERO < 10;
+}
+
+/** Scans a number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, at i. Returns the address after it, or 0. */
+function scanNumber(i: usize, end: usize): usize {
+  if (<u32>load<u8>(i) == MINUS) i++;
+  if (!isDigitAt(i, end)) return 0;
+  if (<u32>load<u8>(i) == ZERO) i++;
+  else while (isDigitAt(i, end)) i++;
+  if (i < end && <u32>load<u8>(i) == DOT) {
+    i++;
+    if (!isDigitAt(i, end)) return 0;
+    while (isDigitAt(i, end)) i++;
+  }
+  if (i < end && (<u32>load<u8>(i) | 0x20) == 0x65) {
+    i++;
+    if (i < end && (<u32>load<u8>(i) == PLUS || <u32>load<u8>(i) == MINUS)) i++;
+    if (!isDigitAt(i, end)) return 0;
+    while (isDigitAt(i, end)) i++;
+  }
+  return i;
+}
+
+/** Looks up the key in [keyStart, keyEnd) in this context. Returns its id, or -1 when it is not wanted. */
+function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
+  const length = <i32>(keyEnd - keyStart);
+  let candidate = <i32>load<i16>(keySlots + (<usize>keyHash(context, length, load<u8>(keyStart), load<u8>(keyStart + (length >> 1)), load<u8>(keyEnd - 1)) << 1));
+  for (; candidate >= 0; candidate = <i32>load<i16>(keyNext + (<usize>candidate << 1))) {
+    if (<i32>load<i16>(keyLengths + (<usize>candidate << 1)) != length || <i32>load<i8>(keyContexts + <usize>candidate) != context) continue;
+    // Whole words from the start, then the last word, which may overlap the one before.
+    const last = <i32>load<i16>(keyWordStarts + (<usize>(candidate + 1) << 1)) - 1;
+    let w = <i32>load<i16>(keyWordStarts + (<usize>candidate << 1));
+    let position = keyStart;
+    while (w < last && load<u32>(position) == load<u32>(keyWords + (<usize>w << 2))) {
+      w++;
+      position += 4;
+    }
+    if (w == last && load<u32>(keyEnd - 4) == load<u32>(keyWords + (<usize>w << 2))) return <i32>load<i8>(keyIds + <usize>candidate);
+  }
+  return -1;
+}
+
+/**
+ * Checks that input[start, end) is one JSON object and records the spans of the wanted values
+ * (start -1 when absent). Returns ACCEPTED or ACCEPTED_NON_ASCII when the line is accepted, 0 when
+ * the slow path must read it:
+ * invalid JSON, an escaped or duplicate wanted key, a BAIL key or nesting deeper than MAX_DEPTH.
+ * The caller keeps at least 16 readable bytes after `end`, which vector loads may touch.
+ */
+export function check(start: i32, end: i32): i32 {
+  const base = inputStart();
+  for (let id = 0; id < valueCount; id++) store<i32>(valueStarts + (<usize>id << 2), -1);
+  lineHigh = 0;
+  const stop = base + <usize>end;
+  let i = skipWhitespace(base + <usize>start, stop);
+  if (i >= stop || <u32>load<u8>(i) != OPEN_OBJECT) return 0;
+  let depth: i32 = 0;
+  let context: i32 = TOP;
+  let valueId: i32 = -1;
+  let atKey = false;
+  const quotes = i8x16.splat(<i8>QUOTE);
+  const backslashes = i8x16.splat(<i8>BACKSLASH);
+  const controls = i8x16.splat(0x20);
+
+  for (;;) {
+    // A key or a value starts at i.
+    if (i >= stop) return 0;
+    const first = <u32>load<u8>(i);
+    if (first == QUOTE) {
+      const stringStart = i;
+      let escaped: i32 = 0;
+      let high: i32 = 0;
+      i++;
+      for (;;) {
+        const bytes = v128.load(i);
+        const special = i8x16.bitmask(v128.or(v128.or(i8x16.eq(bytes, quotes), i8x16.eq(bytes, backslashes)), i8x16.lt_u(bytes, controls)));
+        if (special == 0) {
+          // Sixteen plain bytes. Bit 7 of a byte marks non-ASCII text.
+          high |= i8x16.bitmask(bytes);
+          i += 16;
+          // The string has not ended before the line did.
+          if (i >= stop) return 0;
+          continue;
+        }
+        const offset = ctz(special);
+        high |= i8x16.bitmask(bytes) & ((1 << offset) - 1);
+        i += <usize>offset;
+        if (i >= stop) return 0;
+        const byte = <u32>load<u8>(i);
+        if (byte == QUOTE) break;
+        // A control byte may not stand in a string as itself.
+        if (byte != BACKSLASH) return 0;
+        escaped = HAS_ESCAPE;
+        i = skipEscape(i, stop);
+        if (i == 0) return 0;
+      }
+      i++;
+      lineHigh |= high;
+
+      if (atKey) {
+        // An escaped key may spell a wanted key, and comparing it would need decoding.
+        if (escaped != 0) return 0;
+        const keyStart = stringStart + 1;
+        const keyEnd = i - 1;
+        valueId = -1;
+        // Keys of the objects the reader skips need no lookup.
+        if (<i32>(keyEnd - keyStart) >= MIN_KEY_LENGTH && context != OTHER) valueId = lookUpKey(context, keyStart, keyEnd);
+        if (valueId == BAIL) return 0;
+        // A duplicate wanted key: JSON.parse keeps the last, which the slow path handles.
+        if (valueId >= 0 && load<i32>(valueStarts + (<usize>valueId << 2)) >= 0) return 0;
+        if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
+        if (i >= stop || <u32>load<u8>(i) != COLON) return 0;
+        i++;
+        if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
+        atKey = false;
+        continue;
+      }
+      if (valueId >= 0) {
+        store<i32>(valueStarts + (<usize>valueId << 2), <i32>(stringStart - base));
+        store<i32>(valueEnds + (<usize>valueId << 2), <i32>(i - base));
+        store<i32>(valueFlags + (<usize>valueId << 2), escaped | (high != 0 ? NON_ASCII : 0));
+      }
+    } else if (atKey) {
+      return 0;
+    } else if (first == OPEN_OBJECT || first == OPEN_ARRAY) {
+      if (valueId >= 0) store<i32>(valueStarts + (<usize>valueId << 2), <i32>(i - base));
+      const close = first == OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+      i++;
+      if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
+      if (i >= stop) return 0;
+      if (<u32>load<u8>(i) == close) {
+        i++;
+        if (valueId >= 0) store<i32>(valueEnds + (<usize>valueId << 2), <i32>(i - base));
+      } else {
+        if (depth == MAX_DEPTH) return 0;
+        if (first == OPEN_ARRAY) context = OTHER;
+        else if (depth == 0) context = TOP;
+        else context = valueId >= 0 ? <i32>load<u8>(childContexts + <usize>valueId) : OTHER;
+        store<u8>(openBytes + <usize>depth, <u8>first);
+        store<u8>(openContexts + <usize>depth, <u8>context);
+        store<i8>(openValueIds + <usize>depth, <i8>valueId);
+        depth++;
+        atKey = first == OPEN_OBJECT;
+        valueId = -1;
+        continue;
+      }
+    } else {
+      const valueStart = i;
+      // The literals compared as one 32-bit word.
+      const word = i + 4 <= stop ? load<u32>(i) : 0;
+      if (word == TRUE_WORD || word == NULL_WORD) i += 4;
+      else if (word == FALS_WORD && i + 5 <= stop && <u32>load<u8>(i + 4) == 0x65) i += 5;
+      else if (first == MINUS || first - ZERO < 10) i = scanNumber(i, stop);
+      else return 0;
+      if (i == 0) return 0;
+      if (valueId >= 0) {
+        store<i32>(valueStarts + (<usize>valueId << 2), <i32>(valueStart - base));
+        store<i32>(valueEnds + (<usize>valueId << 2), <i32>(i - base));
+      }
+    }
+
+    // After a value: commas and closing brackets, until the next key or value.
+    for (;;) {
+      if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
+      if (depth == 0) {
+        if (i != stop) return 0;
+        return lineHigh != 0 ? ACCEPTED_NON_ASCII : ACCEPTED;
+      }
+      if (i >= stop) return 0;
+      const byte = <u32>load<u8>(i);
+      const open = <u32>load<u8>(openBytes + <usize>(depth - 1));
+      if (byte == COMMA) {
+        i++;
+        if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
+        atKey = open == OPEN_OBJECT;
+        valueId = -1;
+        break;
+      }
+      if ((byte == CLOSE_OBJECT && open == OPEN_OBJECT) || (byte == CLOSE_ARRAY && open == OPEN_ARRAY)) {
+        i++;
+        depth--;
+        const closedId = <i32>load<i8>(openValueIds + <usize>depth);
+        if (closedId >= 0) store<i32>(valueEnds + (<usize>closedId << 2), <i32>(i - base));
+        if (depth > 0) context = <i32>load<u8>(openContexts + <usize>(depth - 1));
+        continue;
+      }
+      return 0;
+    }
+  }  // Not reached: every path out of the loop returns.
+  return 0;
+}
