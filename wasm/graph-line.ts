@@ -9,6 +9,11 @@
 //
 // Positions passed in and written out are relative to the input area (`inputStart()`), which is where
 // the caller reads file chunks to, so that no line is copied.
+//
+// For an accepted line it also computes what the scan needs per line and cannot keep per user: the
+// time in milliseconds and the hash of the session id. It gives the line a number for its signature:
+// the bytes of every other value the scan reads. Lines with the same signature get the same number,
+// so the caller works out the user, the network and the gate's result once per signature.
 
 // Contexts: the object the parser is in. The JavaScript side numbers the nested contexts from 2.
 const OTHER: i32 = 0;
@@ -43,9 +48,17 @@ const TRUE_WORD: u32 = 0x65757274;
 const NULL_WORD: u32 = 0x6c6c756e;
 const FALS_WORD: u32 = 0x736c6166;
 
-/** Results of `check` for an accepted line: all its strings are ASCII, or one is not. */
+/**
+ * Bits of the result of `check`. ACCEPTED: the line is valid. NON_ASCII_LINE: one of its strings has
+ * a byte of 0x80 or more. SIGNATURES_RESET: the signature table was emptied before this line's
+ * signature was added. FAST: the line has a time, a session hash and a signature number.
+ * HAS_SESSION: the line has a session id.
+ */
 const ACCEPTED: i32 = 1;
-const ACCEPTED_NON_ASCII: i32 = 3;
+const NON_ASCII_LINE: i32 = 2;
+const SIGNATURES_RESET: i32 = 4;
+const FAST: i32 = 8;
+const HAS_SESSION: i32 = 16;
 
 /** Bits of a value's flags: the string has a backslash escape, or a byte of 0x80 or more. */
 const HAS_ESCAPE: i32 = 1;
@@ -61,11 +74,22 @@ const keyWordStarts = memory.data((MAX_KEYS + 1) * 2, 16);
 const keyWords = memory.data(MAX_KEY_WORDS * 4, 16);
 /** The context of an object that is the value of each wanted key (OTHER for the rest). */
 const childContexts = memory.data(MAX_VALUES, 16);
+/** The way each value enters the signature: not at all, with its bytes, or with its first byte (its type). */
+const signatureModes = memory.data(MAX_VALUES, 16);
+const SIGNATURE_BYTES: u8 = 1;
+/** The ids of the time and of the session id, which the signature leaves out. */
+let timeId: i32 = 0;
+let sessionId: i32 = 0;
 
 // The result of the last check, read by the caller.
 const valueStarts = memory.data(MAX_VALUES * 4, 16);
 const valueEnds = memory.data(MAX_VALUES * 4, 16);
 const valueFlags = memory.data(MAX_VALUES * 4, 16);
+/** For a FAST line: the time in milliseconds (f64), the session hash and the signature number (i32). */
+const lineFacts = memory.data(16, 16);
+/** A line's signature, built here before it is looked up. */
+const MAX_SIGNATURE: i32 = 4096;
+const signature = memory.data(MAX_SIGNATURE + 64, 16);
 
 // The stack of open objects and arrays.
 const openBytes = memory.data(MAX_DEPTH, 16);
@@ -84,19 +108,200 @@ export function keyNextPointer(): usize { return keyNext; }
 export function keyWordStartsPointer(): usize { return keyWordStarts; }
 export function keyWordsPointer(): usize { return keyWords; }
 export function childContextsPointer(): usize { return childContexts; }
+export function signatureModesPointer(): usize { return signatureModes; }
+export function lineFactsPointer(): usize { return lineFacts; }
 export function valueStartsPointer(): usize { return valueStarts; }
 export function valueEndsPointer(): usize { return valueEnds; }
 export function valueFlagsPointer(): usize { return valueFlags; }
 export function limits(): i32 { return MAX_VALUES | (MAX_KEYS << 8) | (MAX_KEY_WORDS << 16); }
 
-/** Start of the input area: the first 64-byte boundary after the static data. */
-export function inputStart(): usize {
+// The signature table: hash slots, entries, then the bytes of the signatures. It lies after the
+// static data and before the input area.
+const SIGNATURE_SLOTS: i32 = 1 << 16;
+/** Entries before the table is emptied; at most half the slots, so that probe chains stay short. */
+const MAX_SIGNATURES: i32 = 1 << 15;
+const SIGNATURE_AREA_BYTES: i32 = 8 << 20;
+/** Bytes of an entry: where its signature starts in the byte area, its length and its hash. */
+const ENTRY_BYTES: i32 = 12;
+
+@inline function signatureSlots(): usize {
   return (__heap_base + 63) & ~(<usize>63);
 }
 
-/** Sets how many value ids the key table uses. */
-export function setValueCount(count: i32): void {
+@inline function signatureEntries(): usize {
+  return signatureSlots() + <usize>SIGNATURE_SLOTS * 4;
+}
+
+@inline function signatureArea(): usize {
+  return signatureEntries() + <usize>MAX_SIGNATURES * ENTRY_BYTES;
+}
+
+let signatureCount: i32 = 0;
+let signatureUsed: i32 = 0;
+
+/** Start of the input area: the first 64-byte boundary after the signature table. */
+export function inputStart(): usize {
+  return (signatureArea() + <usize>SIGNATURE_AREA_BYTES + 63) & ~(<usize>63);
+}
+
+/** Sets how many value ids the key table uses, and the ids of the time and of the session id. */
+export function setValues(count: i32, time: i32, session: i32): void {
   valueCount = count;
+  timeId = time;
+  sessionId = session;
+}
+
+/** Hashes length bytes at p, eight at a time. Reads up to seven bytes past them, which the caller keeps readable. */
+function hashBytes(p: usize, length: i32): i32 {
+  let hash: u64 = <u64>length * 0x9e3779b97f4a7c15;
+  let i: i32 = 0;
+  for (; i + 8 <= length; i += 8) hash = rotl<u64>((hash ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd, 29);
+  if (i < length) {
+    // The remaining bytes, with those past the value masked off.
+    const tail = load<u64>(p + <usize>i) & ((<u64>1 << (<u64>(length - i) << 3)) - 1);
+    hash = rotl<u64>((hash ^ tail) * 0xff51afd7ed558ccd, 29);
+  }
+  hash ^= hash >> 32;
+  return <i32>hash;
+}
+
+/** True when length bytes at a and at b are equal. */
+function sameBytes(a: usize, b: usize, length: i32): bool {
+  let i: i32 = 0;
+  for (; i + 8 <= length; i += 8) if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
+  for (; i < length; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
+  return true;
+}
+
+/** Returns the number of the signature of length bytes at p, adding it to the table when new. */
+function signatureNumber(p: usize, length: i32): i32 {
+  const hash = hashBytes(p, length);
+  const slots = signatureSlots();
+  const entries = signatureEntries();
+  let slot = hash & (SIGNATURE_SLOTS - 1);
+  for (;;) {
+    const stored = load<i32>(slots + (<usize>slot << 2));
+    if (stored == 0) break;
+    const entry = entries + <usize>(stored - 1) * ENTRY_BYTES;
+    if (load<i32>(entry + 8) == hash && load<i32>(entry + 4) == length && sameBytes(signatureArea() + <usize>load<i32>(entry), p, length)) return stored - 1;
+    slot = (slot + 1) & (SIGNATURE_SLOTS - 1);
+  }
+  const index = signatureCount++;
+  const entry = entries + <usize>index * ENTRY_BYTES;
+  memory.copy(signatureArea() + <usize>signatureUsed, p, <usize>length);
+  store<i32>(entry, signatureUsed);
+  store<i32>(entry + 4, length);
+  store<i32>(entry + 8, hash);
+  signatureUsed += length;
+  store<i32>(slots + (<usize>slot << 2), index + 1);
+  return index;
+}
+
+const DAYS_IN_MONTH: StaticArray<i32> = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Reads count decimal digits at p. Returns -1 when one of them is not a digit. */
+function digits(p: usize, count: i32): i32 {
+  let value: i32 = 0;
+  for (let k = 0; k < count; k++) {
+    const digit = <u32>load<u8>(p + <usize>k) - ZERO;
+    if (digit > 9) return -1;
+    value = value * 10 + <i32>digit;
+  }
+  return value;
+}
+
+/**
+ * Returns the milliseconds of a time `YYYY-MM-DDTHH:MM:SS.mmmZ` at p with every part in range, as
+ * the byte reader's isCanonicalTime accepts it and Date.UTC counts it. Returns NaN for any other text
+ * and for years below 100, which the caller reads itself.
+ */
+function canonicalTime(p: usize): f64 {
+  if (<u32>load<u8>(p + 4) != MINUS || <u32>load<u8>(p + 7) != MINUS || <u32>load<u8>(p + 10) != 0x54 || <u32>load<u8>(p + 13) != COLON) return NaN;
+  if (<u32>load<u8>(p + 16) != COLON || <u32>load<u8>(p + 19) != DOT || <u32>load<u8>(p + 23) != 0x5a) return NaN;
+  const year = digits(p, 4);
+  const month = digits(p + 5, 2);
+  const day = digits(p + 8, 2);
+  const hour = digits(p + 11, 2);
+  const minute = digits(p + 14, 2);
+  const second = digits(p + 17, 2);
+  const millisecond = digits(p + 20, 3);
+  if (year < 100 || millisecond < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  const leap = month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  if (day > unchecked(DAYS_IN_MONTH[month]) + (leap ? 1 : 0)) return NaN;
+  // Days since 1970-01-01 in the proleptic Gregorian calendar, as Date.UTC counts them.
+  const y = month <= 2 ? year - 1 : year;
+  const era = y / 400;
+  const yearOfEra = y - era * 400;
+  const dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+  const days = <i64>(era * 146097 + dayOfEra - 719468);
+  return <f64>((((days * 24 + <i64>hour) * 60 + <i64>minute) * 60 + <i64>second) * 1000 + <i64>millisecond);
+}
+
+/**
+ * Works out the time, the session hash and the signature number of an accepted line. Returns FAST
+ * with HAS_SESSION and SIGNATURES_RESET as they apply, or 0 when the caller must read the line
+ * itself: a time in another form, a session id that is not null or a plain ASCII string, or a
+ * signature longer than MAX_SIGNATURE.
+ */
+function lineSignature(base: usize): i32 {
+  const timeStart = load<i32>(valueStarts + (<usize>timeId << 2));
+  if (timeStart < 0 || load<i32>(valueEnds + (<usize>timeId << 2)) - timeStart != 26 || <u32>load<u8>(base + <usize>timeStart) != QUOTE) return 0;
+  const time = canonicalTime(base + <usize>timeStart + 1);
+  if (isNaN(time)) return 0;
+
+  // FNV-1a of the session id's bytes: for ASCII text, the hash the scan computes from its characters.
+  let result = FAST;
+  let hash: u32 = 0;
+  const sessionStart = load<i32>(valueStarts + (<usize>sessionId << 2));
+  if (sessionStart >= 0) {
+    const first = <u32>load<u8>(base + <usize>sessionStart);
+    if (first == QUOTE) {
+      if (load<i32>(valueFlags + (<usize>sessionId << 2)) != 0) return 0;
+      const sessionEnd = base + <usize>load<i32>(valueEnds + (<usize>sessionId << 2)) - 1;
+      if (sessionEnd > base + <usize>sessionStart + 1) {
+        hash = 0x811c9dc5;
+        for (let p = base + <usize>sessionStart + 1; p < sessionEnd; p++) hash = (hash ^ <u32>load<u8>(p)) * 0x01000193;
+        result |= HAS_SESSION;
+      }
+    } else if (first != 0x6e) {
+      return 0;
+    }
+  }
+
+  // Each value in order: its first byte (0 when absent), then for SIGNATURE_BYTES its length and bytes.
+  let w = signature;
+  const limit = signature + <usize>MAX_SIGNATURE;
+  for (let id = 0; id < valueCount; id++) {
+    const mode = load<u8>(signatureModes + <usize>id);
+    if (mode == 0) continue;
+    const start = load<i32>(valueStarts + (<usize>id << 2));
+    if (start < 0) {
+      store<u8>(w, 0);
+      w++;
+      continue;
+    }
+    store<u8>(w, load<u8>(base + <usize>start));
+    w++;
+    if (mode == SIGNATURE_BYTES) {
+      const length = load<i32>(valueEnds + (<usize>id << 2)) - start;
+      if (w + 4 + <usize>length > limit) return 0;
+      store<i32>(w, length);
+      memory.copy(w + 4, base + <usize>start, <usize>length);
+      w += 4 + <usize>length;
+    }
+  }
+  const length = <i32>(w - signature);
+  if (signatureCount == MAX_SIGNATURES || signatureUsed + length > SIGNATURE_AREA_BYTES) {
+    memory.fill(signatureSlots(), 0, <usize>SIGNATURE_SLOTS * 4);
+    signatureCount = 0;
+    signatureUsed = 0;
+    result |= SIGNATURES_RESET;
+  }
+  store<f64>(lineFacts, time);
+  store<u32>(lineFacts + 8, hash);
+  store<i32>(lineFacts + 12, signatureNumber(signature, length));
+  return result;
 }
 
 @inline function keyHash(context: i32, length: i32, first: i32, middle: i32, last: i32): i32 {
@@ -171,8 +376,8 @@ function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
 
 /**
  * Checks that input[start, end) is one JSON object and records the spans of the wanted values
- * (start -1 when absent). Returns ACCEPTED or ACCEPTED_NON_ASCII when the line is accepted, 0 when
- * the slow path must read it:
+ * (start -1 when absent), then works out the line's facts (`lineSignature`). Returns ACCEPTED with
+ * the other result bits when the line is accepted, 0 when the slow path must read it:
  * invalid JSON, an escaped or duplicate wanted key, a BAIL key or nesting deeper than MAX_DEPTH.
  * The caller keeps at least 16 readable bytes after `end`, which vector loads may touch.
  */
@@ -293,7 +498,7 @@ export function check(start: i32, end: i32): i32 {
       if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
       if (depth == 0) {
         if (i != stop) return 0;
-        return lineHigh != 0 ? ACCEPTED_NON_ASCII : ACCEPTED;
+        return ACCEPTED | (lineHigh != 0 ? NON_ASCII_LINE : 0) | lineSignature(base);
       }
       if (i >= stop) return 0;
       const byte = <u32>load<u8>(i);

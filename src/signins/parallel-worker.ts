@@ -10,7 +10,7 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
-import { lastLineWasAscii, lineBuffer, readGraphSignInLine } from './fast/graph-line.js';
+import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_SLOW, lineBuffer, scanGraphSignInLine, signatureEpoch } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
@@ -130,7 +130,35 @@ interface ScanState {
   buffer: Buffer;
   /** Set once a line that was not pure ASCII (or not read by the byte reader) is in the buffer. */
   nonAscii: boolean;
+  /** The facts the scan keeps per signature number that the byte reader gives a line. */
+  signatures: (UserFacts | undefined)[];
+  signatureEpoch: number;
+  /** The review's period in milliseconds. */
+  sinceMs: number;
+  untilMs: number;
 }
+
+/**
+ * The facts the scan writes for a sign-in besides its time and session. They are the same for every
+ * line with one signature, because they depend only on the values the signature contains.
+ */
+interface UserFacts {
+  /** False when --user leaves the sign-in out. */
+  included: boolean;
+  /** The gate's result, whether a place is kept, and the beta fields present. */
+  flags: number;
+  user: string;
+  partition: number;
+  country: string | null;
+  asn: number;
+  latitude: number;
+  longitude: number;
+}
+
+/** Facts of a sign-in that --user leaves out. */
+const LEFT_OUT: UserFacts = { included: false, flags: 0, user: '', partition: 0, country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN };
+/** Marks a signature whose lines the byte reader cannot build an event for: they take the slow path. */
+const SLOW_LINE: UserFacts = { ...LEFT_OUT };
 
 let scanState: ScanState | null = null;
 let enricherReady: Promise<Enricher> | null = null;
@@ -163,6 +191,11 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     // Lines read into this buffer take the WebAssembly JSON check where it is available.
     buffer: lineBuffer(CHUNK),
     nonAscii: false,
+    signatures: [],
+    signatureEpoch: signatureEpoch(),
+    // Graph's times and these are both ISO 8601 in UTC with milliseconds, so their order is the order of their milliseconds.
+    sinceMs: task.since ? Date.parse(task.since) : Number.NEGATIVE_INFINITY,
+    untilMs: task.until ? Date.parse(task.until) : Number.POSITIVE_INFINITY,
   };
   return scanState;
 }
@@ -268,15 +301,38 @@ function handleLine(
   result: ScanResult,
 ): 'signIn' | 'other' | 'stop' {
   const fileStats = result.files[range.file]!;
+  // Most lines of a Graph export take the validating byte reader. A line with a signature number
+  // needs no event once one line of its signature was read. Other lines it accepts give an event
+  // with the fields this phase reads (fast/scan-fields.ts).
+  const scanned = scanGraphSignInLine(buffer, start, end);
+  if (scanned === LINE_SLOW || !lastLineWasAscii()) state.nonAscii = true;
+  if (scanned >= 0) {
+    if (state.signatureEpoch !== signatureEpoch()) {
+      state.signatures = [];
+      state.signatureEpoch = signatureEpoch();
+    }
+    let facts = state.signatures[scanned];
+    if (facts === undefined) {
+      const event = lastLineEvent();
+      facts = event ? userFacts(event, task, state) : SLOW_LINE;
+      state.signatures[scanned] = facts;
+    }
+    if (facts !== SLOW_LINE) {
+      fileStats.signIns++;
+      const time = lastLineTime();
+      if (time < state.sinceMs || time > state.untilMs || !facts.included) return 'signIn';
+      writeSignIn(state, facts, time, lastLineSession(), range, line, record, bufferOffset + start, end - start);
+      return 'signIn';
+    }
+  }
+
   let normalised: NormalisedRecord;
   try {
-    // Most lines of a Graph export take the validating byte reader, which builds only the fields
-    // this phase reads (fast/scan-fields.ts). Any other line, and every bad one, goes through
-    // JSON.parse and the normaliser, which give the error.
-    const event = readGraphSignInLine(buffer, start, end);
-    if (!event || !lastLineWasAscii()) state.nonAscii = true;
+    // Any other line, and every bad one, goes through JSON.parse and the normaliser, which give the error.
+    const event = scanned === LINE_SLOW ? null : lastLineEvent();
     if (event) normalised = { kind: 'signIn', event };
     else {
+      state.nonAscii = true;
       const parsed = parseLine(buffer, start, end);
       if (parsed === 'page') {
         result.inMemoryOnly = `line ${line} holds a whole Graph page`;
@@ -317,35 +373,56 @@ function handleLine(
   const event = normalised.event;
   fileStats.signIns++;
   if ((task.since && event.createdDateTime < task.since) || (task.until && event.createdDateTime > task.until)) return 'signIn';
+  const facts = userFacts(event, task, state);
+  if (!facts.included) return 'signIn';
+  writeSignIn(state, facts, isoMs(event.createdDateTime), sessionHash(event), range, line, record, bufferOffset + start, end - start);
+  return 'signIn';
+}
+
+/**
+ * Works out what the scan writes for a sign-in besides its time and session: whether --user keeps
+ * it, its enrichment, the gate's result, its place and the user it is filed under.
+ */
+function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFacts {
   const users = state.users;
   if (users) {
     const upn = event.userPrincipalName?.toLowerCase();
     const id = event.userId?.toLowerCase();
-    if (!((upn && users.has(upn)) || (id && users.has(id)))) return 'signIn';
+    if (!((upn && users.has(upn)) || (id && users.has(id)))) return LEFT_OUT;
   }
   state.enricher.enrich(event);
   const place = placeOf(event);
-  const session = sessionHash(event);
-  let flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | (session !== null ? HAS_SESSION : 0);
-  flags |= coverageBits(event);
+  const flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | coverageBits(event);
   // Partitioned by the key the review groups a user's events by, so that all of them meet.
   const user = activityKey(event);
-  state.outputs[partitionOf(user, task.partitions)]!.write({
+  return {
+    included: true,
     flags,
     user,
-    session: session ?? 0,
+    partition: partitionOf(user, task.partitions),
     country: place?.country ?? null,
     asn: place?.asn ?? Number.NaN,
     latitude: place?.latitude ?? Number.NaN,
     longitude: place?.longitude ?? Number.NaN,
-    time: isoMs(event.createdDateTime),
+  };
+}
+
+function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: number | null, range: ByteRange, line: number, record: number, offset: number, length: number): void {
+  state.outputs[facts.partition]!.write({
+    flags: facts.flags | (session !== null ? HAS_SESSION : 0),
+    user: facts.user,
+    session: session ?? 0,
+    country: facts.country,
+    asn: facts.asn,
+    latitude: facts.latitude,
+    longitude: facts.longitude,
+    time,
     range: range.id,
     line,
     record,
-    offset: bufferOffset + start,
-    length: end - start,
+    offset,
+    length,
   });
-  return 'signIn';
 }
 
 /**

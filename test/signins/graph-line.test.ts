@@ -5,7 +5,9 @@ import { before, describe, it } from 'node:test';
 
 // The benchmark's seeded generator, so every run tries the same mutants.
 import { generateSignIns, random } from '../../bench/signins/generate.js';
-import { lastLineWasAscii, lineBuffer, readGraphSignInLine, usesWasm } from '../../src/signins/fast/graph-line.js';
+import { sessionHash } from '../../src/signins/detections/gate.js';
+import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_EVENT, LINE_SLOW, lineBuffer, readGraphSignInLine, scanGraphSignInLine, signatureEpoch, usesWasm } from '../../src/signins/fast/graph-line.js';
+import { isoMs } from '../../src/signins/parallel-worker.js';
 import type { SignInEvent } from '../../src/signins/event.js';
 import { projectScanFields } from '../../src/signins/fast/scan-fields.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';
@@ -32,14 +34,55 @@ function readLine(bytes: Buffer, start: number, end: number): SignInEvent | null
   shift = (shift + 1) % 16;
   const buffer = lineBuffer(bytes.length + shift);
   bytes.copy(buffer, shift);
-  const viaWasm = readGraphSignInLine(buffer, start + shift, end + shift);
+  const scanned = scanGraphSignInLine(buffer, start + shift, end + shift);
+  const viaWasm = scanned === LINE_SLOW ? null : lastLineEvent();
   const text = bytes.toString('utf8', start, end).slice(0, 300);
+  if (scanned >= 0 && viaWasm !== null) {
+    signed++;
+    checkSignature(scanned, viaWasm, text);
+  }
   assert.equal(viaWasm !== null, viaJavaScript !== null, `the checks disagree on: ${text}`);
   if (viaWasm !== null) {
     assert.deepStrictEqual(viaWasm, viaJavaScript, `the checks read different events from: ${text}`);
     assert.equal(lastLineWasAscii(), javaScriptAscii, `the checks disagree on ASCII: ${text}`);
   }
   return viaJavaScript;
+}
+
+/** Names the kind of a value: absent, null or its type. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'absent';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+/** Lines that got a signature number. */
+let signed = 0;
+
+/** The projections seen per signature number, in the current signature epoch. */
+const signatures = new Map<number, string>();
+let signaturesEpoch = -1;
+
+/**
+ * Checks the facts the WebAssembly check gave a line with a signature number. Its time and session
+ * hash are those of its event. Every line with that number has the same projection once the time and
+ * the session id's value are left out.
+ */
+function checkSignature(scanned: number, event: SignInEvent, text: string): void {
+  assert.equal(lastLineTime(), isoMs(event.createdDateTime), `time of: ${text}`);
+  assert.equal(lastLineSession(), sessionHash(event), `session hash of: ${text}`);
+  if (signatureEpoch() !== signaturesEpoch) {
+    signatures.clear();
+    signaturesEpoch = signatureEpoch();
+  }
+  const projection = projectScanFields(event) as unknown as Record<string, unknown>;
+  const { createdDateTime: _time, sessionId, uniqueTokenIdentifier, incomingTokenType, ...rest } = projection;
+  // The values of these three are not in the signature, only whether they are present and their type.
+  const kinds = [sessionId, uniqueTokenIdentifier, incomingTokenType].map(kindOf);
+  const key = JSON.stringify({ ...rest, kinds });
+  const seen = signatures.get(scanned);
+  if (seen === undefined) signatures.set(scanned, key);
+  else assert.equal(key, seen, `signature ${scanned} stands for two projections: ${text}`);
 }
 
 describe('graph line reader checks', () => {
@@ -129,8 +172,10 @@ describe('graph line reader on generated lines', () => {
   it('accepts and matches 99% of lines', () => {
     assert.ok(generatedLines.length >= 3_000, `expected 3,000 generated lines, got ${generatedLines.length}`);
     let accepted = 0;
+    const signedBefore = signed;
     for (const line of generatedLines) if (checkLine(line)) accepted++;
     assert.ok(accepted >= generatedLines.length * 0.99, `fast path took ${accepted} of ${generatedLines.length} lines`);
+    if (usesWasm()) assert.ok(signed - signedBefore >= accepted * 0.99, `${signed - signedBefore} of ${accepted} lines got a signature number`);
   });
 
   it('ignores bytes around the line', () => {

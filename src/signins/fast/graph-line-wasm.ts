@@ -12,6 +12,11 @@ export interface KeyTable {
   /** The context of an object that is the value of each id. */
   childContexts: Uint8Array;
   valueCount: number;
+  /** How each value enters a line's signature: 0 not at all, 1 with its bytes, 2 with its first byte. */
+  signatureModes: Uint8Array;
+  /** The ids of the time and of the session id. */
+  timeId: number;
+  sessionId: number;
 }
 
 // The few WebAssembly types used here: the project's TypeScript libraries (ES2023, Node) do not
@@ -31,7 +36,9 @@ interface Exports {
   check(start: number, end: number): number;
   inputStart(): number;
   limits(): number;
-  setValueCount(count: number): void;
+  setValues(count: number, time: number, session: number): void;
+  signatureModesPointer(): number;
+  lineFactsPointer(): number;
   keySlotsPointer(): number;
   keyContextsPointer(): number;
   keyLengthsPointer(): number;
@@ -64,6 +71,10 @@ export class WasmLineChecker {
   starts: Int32Array;
   ends: Int32Array;
   flags: Int32Array;
+  /** For the last FAST line: [2] its session hash, [3] its signature number. */
+  facts: Int32Array;
+  /** For the last FAST line: [0] its time in milliseconds. */
+  time: Float64Array;
 
   /** Throws where the runtime lacks WebAssembly SIMD or the table does not fit. */
   constructor(table: KeyTable) {
@@ -74,7 +85,7 @@ export class WasmLineChecker {
       throw new Error('the key table does not fit the WebAssembly check');
     }
     this.valueCount = table.valueCount;
-    this.exports.setValueCount(table.valueCount);
+    this.exports.setValues(table.valueCount, table.timeId, table.sessionId);
     const memory = this.exports.memory.buffer;
     const put = (pointer: number, values: ArrayBufferView): void => {
       new Uint8Array(memory, pointer, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
@@ -87,8 +98,10 @@ export class WasmLineChecker {
     put(this.exports.keyWordStartsPointer(), table.wordStarts);
     put(this.exports.keyWordsPointer(), table.words);
     put(this.exports.childContextsPointer(), table.childContexts);
+    put(this.exports.signatureModesPointer(), table.signatureModes);
     this.buffer = Buffer.alloc(0);
-    this.starts = this.ends = this.flags = new Int32Array(0);
+    this.starts = this.ends = this.flags = this.facts = new Int32Array(0);
+    this.time = new Float64Array(0);
     this.resize(0, 0);
   }
 
@@ -114,6 +127,8 @@ export class WasmLineChecker {
     this.starts = new Int32Array(bytes, this.exports.valueStartsPointer(), this.valueCount);
     this.ends = new Int32Array(bytes, this.exports.valueEndsPointer(), this.valueCount);
     this.flags = new Int32Array(bytes, this.exports.valueFlagsPointer(), this.valueCount);
+    this.facts = new Int32Array(bytes, this.exports.lineFactsPointer(), 4);
+    this.time = new Float64Array(bytes, this.exports.lineFactsPointer(), 1);
     return this.buffer;
   }
 }

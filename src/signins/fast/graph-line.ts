@@ -192,33 +192,100 @@ const NON_ASCII = 2;
  * nesting deeper than 64 levels.
  */
 export function readGraphSignInLine(bytes: Buffer, start: number, end: number): SignInEvent | null {
+  return scanGraphSignInLine(bytes, start, end) === LINE_SLOW ? null : buildEvent(bytes);
+}
+
+/** `scanGraphSignInLine` found a line that only JSON.parse and the normaliser can read (or report). */
+export const LINE_SLOW = -2;
+/** `scanGraphSignInLine` accepted a line, and `lastLineEvent` builds its event. */
+export const LINE_EVENT = -1;
+
+/**
+ * Checks the sign-in in bytes[start, end) as `readGraphSignInLine` does, without building its event.
+ * Returns LINE_SLOW, LINE_EVENT, or, for a line in the WebAssembly check's buffer with a time in
+ * Graph's form and a plain session id, the number of its signature (0 or more). Two lines with the
+ * same signature number give the same `ScanFields` but for the time and the session id, whose values
+ * `lastLineTime` and `lastLineSession` give. The numbers restart when `signatureEpoch` changes.
+ */
+export function scanGraphSignInLine(bytes: Buffer, start: number, end: number): number {
   // Spans are kept in Int32Arrays, so positions must stay below 2^31.
-  if (end > MAX_POSITION || start < 0 || start > end || end > bytes.length) return null;
+  if (end > MAX_POSITION || start < 0 || start > end || end > bytes.length) return LINE_SLOW;
+  lineBytes = bytes;
   if (wasm !== null && bytes === wasm.buffer) {
     const result = wasm.check(start, end);
-    if (result === 0) return null;
-    lineHigh = result === WASM_ACCEPTED_NON_ASCII ? 0x80 : 0;
+    if (result === 0) return LINE_SLOW;
+    lineHigh = (result & WASM_NON_ASCII_LINE) !== 0 ? 0x80 : 0;
     valueStarts = wasm.starts;
     valueEnds = wasm.ends;
     valueFlags = wasm.flags;
-    return buildEvent(bytes);
+    if ((result & WASM_FAST) === 0) return LINE_EVENT;
+    if ((result & WASM_SIGNATURES_RESET) !== 0) epoch++;
+    lineHasSession = (result & WASM_HAS_SESSION) !== 0;
+    return wasm.facts[3]!;
   }
   lineHigh = 0;
   valueStarts = jsValueStarts;
   valueEnds = jsValueEnds;
   valueFlags = jsValueFlags;
-  return checkLine(bytes, start, end) ? buildEvent(bytes) : null;
+  return checkLine(bytes, start, end) ? LINE_EVENT : LINE_SLOW;
 }
 
-/** The result of the WebAssembly check for an accepted line with a non-ASCII string. */
-const WASM_ACCEPTED_NON_ASCII = 3;
+/** Builds the event of the line `scanGraphSignInLine` accepted last, or returns null where the slow path must read it. */
+export function lastLineEvent(): SignInEvent | null {
+  return buildEvent(lineBytes);
+}
+
+/** Returns the milliseconds of the last line that got a signature number. */
+export function lastLineTime(): number {
+  return wasm!.time[0]!;
+}
+
+/** Returns the session hash of the last line that got a signature number, as `sessionHash` gives it for its event. */
+export function lastLineSession(): number | null {
+  return lineHasSession ? wasm!.facts[2]! >>> 0 : null;
+}
+
+/** Returns a number that changes whenever signature numbers restart, so that a cache kept by them must be emptied. */
+export function signatureEpoch(): number {
+  return epoch;
+}
+
+let lineBytes: Buffer = Buffer.alloc(0);
+let lineHasSession = false;
+let epoch = 0;
+
+// Bits of the WebAssembly check's result besides acceptance (see `check` in wasm/graph-line.ts).
+const WASM_NON_ASCII_LINE = 2;
+const WASM_SIGNATURES_RESET = 4;
+const WASM_FAST = 8;
+const WASM_HAS_SESSION = 16;
+
+/**
+ * The way each value enters a line's signature: with its bytes, or with its first byte only (its type:
+ * absent, null, a string, an object). The time and the session id are left out, because the check
+ * gives their values per line. The values of the other type-only fields are not in `ScanFields`,
+ * which counts only whether they are present. Every value must have a mode, or two lines that differ
+ * in it would share a number; the module checks that when it loads.
+ */
+const SIGNATURE_MODES = new Uint8Array(VALUE_COUNT);
+{
+  const WITH_BYTES = 1;
+  const TYPE_ONLY = 2;
+  for (const id of [USER_ID, USER_PRINCIPAL_NAME, IP_ADDRESS, ASN, AUTHENTICATION_PROTOCOL, ORIGINAL_TRANSFER_METHOD, USER_AGENT, CLIENT_APP_USED]) SIGNATURE_MODES[id] = WITH_BYTES;
+  for (const id of [RISK_LEVEL_DURING_SIGN_IN, RISK_STATE, RISK_EVENT_TYPES_V2, RISK_EVENT_TYPES, ERROR_CODE, COUNTRY_OR_REGION, LATITUDE, LONGITUDE]) SIGNATURE_MODES[id] = WITH_BYTES;
+  for (const id of [SESSION_ID, UNIQUE_TOKEN_IDENTIFIER, INCOMING_TOKEN_TYPE, STATUS, LOCATION, GEO_COORDINATES]) SIGNATURE_MODES[id] = TYPE_ONLY;
+  for (let id = 0; id < VALUE_COUNT; id++) {
+    if (id !== CREATED && SIGNATURE_MODES[id] === 0) throw new Error(`value ${id} of the byte reader has no signature mode`);
+  }
+}
 
 /**
  * The WebAssembly version of `checkLine` (wasm/graph-line.ts), used for lines in its own buffer,
  * or null where it cannot run or TOKENGAP_WASM=off turns it off. Both checks accept the same lines
  * and record the same spans; the tests run every case through both.
  */
-let wasm: WasmLineChecker | null = loadWasm();
+let wasm: WasmLineChecker | null = null;
+let wasmLoaded = false;
 
 function loadWasm(): WasmLineChecker | null {
   if (process.env.TOKENGAP_WASM === 'off') return null;
@@ -233,6 +300,9 @@ function loadWasm(): WasmLineChecker | null {
       words: keyWordValues,
       childContexts: Uint8Array.from({ length: VALUE_COUNT }, (_, id) => childContext(id)),
       valueCount: VALUE_COUNT,
+      signatureModes: SIGNATURE_MODES,
+      timeId: CREATED,
+      sessionId: SESSION_ID,
     });
   } catch {
     // A runtime without WebAssembly SIMD: the JavaScript check gives the same result, more slowly.
@@ -246,19 +316,22 @@ function loadWasm(): WasmLineChecker | null {
  * valid until the next call, which may move it; `keep` bytes from its start are carried over.
  */
 export function lineBuffer(capacity: number, keep: number = 0): Buffer {
-  if (wasm === null) {
-    const previous = plainBuffer;
-    plainBuffer = Buffer.allocUnsafe(capacity);
-    if (previous && keep > 0) previous.copy(plainBuffer, 0, 0, keep);
-    return plainBuffer;
-  }
-  return wasm.resize(capacity, keep);
+  if (usesWasm() && wasm !== null) return wasm.resize(capacity, keep);
+  const previous = plainBuffer;
+  plainBuffer = Buffer.allocUnsafe(capacity);
+  if (previous && keep > 0) previous.copy(plainBuffer, 0, 0, keep);
+  return plainBuffer;
 }
 
 let plainBuffer: Buffer | null = null;
 
 /** True when lines in `lineBuffer`'s buffer take the WebAssembly check. */
 export function usesWasm(): boolean {
+  // Loaded on first use: only threads that scan files need it.
+  if (!wasmLoaded) {
+    wasm = loadWasm();
+    wasmLoaded = true;
+  }
   return wasm !== null;
 }
 
