@@ -9,7 +9,7 @@ import { mayAlertAlone, placeOf, PlaceTracker, sessionHash } from './detections/
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent } from './fast/compact.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
 import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_SLOW, lineBuffer, scanGraphSignInLine, signatureEpoch } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -153,10 +153,12 @@ interface UserFacts {
   asn: number;
   latitude: number;
   longitude: number;
+  /** The user's and the country's numbers in the partition's dictionary. */
+  refs: DictionaryRefs;
 }
 
 /** Facts of a sign-in that --user leaves out. */
-const LEFT_OUT: UserFacts = { included: false, flags: 0, user: '', partition: 0, country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN };
+const LEFT_OUT: UserFacts = { included: false, flags: 0, user: '', partition: 0, country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN, refs: { epoch: -1, user: 0, country: 0 } };
 /** Marks a signature whose lines the byte reader cannot build an event for: they take the slow path. */
 const SLOW_LINE: UserFacts = { ...LEFT_OUT };
 
@@ -404,11 +406,12 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
     asn: place?.asn ?? Number.NaN,
     latitude: place?.latitude ?? Number.NaN,
     longitude: place?.longitude ?? Number.NaN,
+    refs: { epoch: -1, user: 0, country: 0 },
   };
 }
 
 function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: number | null, range: ByteRange, line: number, record: number, offset: number, length: number): void {
-  state.outputs[facts.partition]!.write({
+  state.outputs[facts.partition]!.writeWithRefs({
     flags: facts.flags | (session !== null ? HAS_SESSION : 0),
     user: facts.user,
     session: session ?? 0,
@@ -422,7 +425,7 @@ function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: 
     record,
     offset,
     length,
-  });
+  }, facts.refs);
 }
 
 /**

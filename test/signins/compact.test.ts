@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import type { AuditEvent } from '../../src/signins/event.js';
-import { CompactWriter, readCompact, type CompactEvent } from '../../src/signins/fast/compact.js';
+import { CompactWriter, readCompact, type CompactEvent, type DictionaryRefs } from '../../src/signins/fast/compact.js';
 import { tempDir } from './fixtures.js';
 
 function sample(index: number, user: string): CompactEvent {
@@ -37,6 +37,38 @@ describe('compact spill records', () => {
     readCompact(readFileSync(file), (event) => read.push({ ...event }));
     assert.equal(read.length, events.length);
     for (const [index, event] of events.entries()) assert.deepEqual(read[index], event, `record ${index}`);
+  });
+
+  it('keeps the user when the country fills the dictionary', () => {
+    // Every event but the first brings a new user and a new country. The first has no country, so
+    // the cap of 64 entries is reached by a country, after its user's number was taken.
+    const events = Array.from({ length: 1_000 }, (_, index) => ({ ...sample(index, `user${index}@contoso.example`), country: index === 0 ? null : `C${index}` }));
+    const file = join(tempDir(), 'c.bin');
+    const writer = new CompactWriter(file, 4096, 64);
+    for (const event of events) writer.write(event);
+    writer.close();
+    const read: CompactEvent[] = [];
+    readCompact(readFileSync(file), (event) => read.push({ ...event }));
+    assert.deepEqual(read, events);
+  });
+
+  it('reuses dictionary numbers kept by the caller', () => {
+    // Thirty users in turn, each with its own country and kept numbers, through several resets.
+    const users = Array.from({ length: 30 }, (_, user) => ({ name: `user${user}@contoso.example`, country: `C${user % 40}`, refs: { epoch: -1, user: 0, country: 0 } as DictionaryRefs }));
+    const events = Array.from({ length: 3_000 }, (_, index) => ({ ...sample(index, users[(index * 7) % 30]!.name), country: users[(index * 7) % 30]!.country }));
+    const file = join(tempDir(), 'c.bin');
+    const writer = new CompactWriter(file, 4096, 64);
+    for (const [index, event] of events.entries()) {
+      writer.writeWithRefs(event, users[(index * 7) % 30]!.refs);
+      // Other writes between them fill the dictionary and start it again.
+      if (index % 5 === 0) writer.write({ ...sample(index, `other${index}@contoso.example`), country: `X${index}` });
+    }
+    writer.close();
+    const read: CompactEvent[] = [];
+    readCompact(readFileSync(file), (event) => {
+      if (!event.user.startsWith('other')) read.push({ ...event });
+    });
+    assert.deepEqual(read, events);
   });
 
   it('round-trips audit events between sign-ins, also one longer than the buffer', () => {

@@ -55,12 +55,24 @@ export interface CompactEvent extends Place {
   length: number;
 }
 
+/**
+ * A user's and a country's numbers in one writer's dictionary, which a caller keeps across the
+ * sign-ins it writes. They hold while `epoch` equals the writer's; -1 before the first write.
+ */
+export interface DictionaryRefs {
+  epoch: number;
+  user: number;
+  country: number;
+}
+
 export class CompactWriter {
   private readonly bytes: Buffer;
   private readonly view: DataView;
   private used = 0;
   private fd: number | null = null;
   private readonly dictionary = new Map<string, number>();
+  /** Counts the times the dictionary started again, which invalidates every `DictionaryRefs`. */
+  private epoch = 0;
 
   constructor(
     private readonly file: string,
@@ -74,7 +86,28 @@ export class CompactWriter {
 
   write(event: CompactEvent): void {
     const user = this.ref(event.user);
+    const before = this.epoch;
     const country = event.country === null ? NO_COUNTRY : this.ref(event.country);
+    // The country's entry may have started the dictionary again, and the user's number with it.
+    this.event(event, this.epoch === before ? user : this.ref(event.user), country);
+  }
+
+  /**
+   * Writes a sign-in as `write` does, taking the user's and the country's dictionary numbers from
+   * `refs` while they hold, and storing them there otherwise.
+   */
+  writeWithRefs(event: CompactEvent, refs: DictionaryRefs): void {
+    if (refs.epoch !== this.epoch) {
+      refs.user = this.ref(event.user);
+      const before = this.epoch;
+      refs.country = event.country === null ? NO_COUNTRY : this.ref(event.country);
+      if (this.epoch !== before) refs.user = this.ref(event.user);
+      refs.epoch = this.epoch;
+    }
+    this.event(event, refs.user, refs.country);
+  }
+
+  private event(event: CompactEvent, user: number, country: number): void {
     this.room(EVENT_BYTES);
     const view = this.view;
     const at = this.used;
@@ -123,6 +156,7 @@ export class CompactWriter {
       this.room(1);
       this.bytes[this.used++] = RESET;
       this.dictionary.clear();
+      this.epoch++;
     }
     const length = Buffer.byteLength(value);
     if (5 + length <= this.bytes.length) {
