@@ -9,7 +9,7 @@ import { mayAlertAlone, placeOf, PlaceTracker, sessionHash } from './detections/
 import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readCompact, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
 import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_SLOW, lineBuffer, scanGraphSignInLine, signatureEpoch } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -45,6 +45,16 @@ export interface ScanEndTask {
   phase: 'scan-end';
 }
 
+/** The blocks of each partition in the worker's spill file (see `SpillFile`), as offset and length pairs. */
+export interface ScanEndResult {
+  blocks: number[][];
+}
+
+/** The name of a worker's spill file in the spill folder. */
+export function spillFileName(worker: number): string {
+  return `w${worker}-spill.bin`;
+}
+
 export interface ScanResult {
   /** Lines and records per range, to turn range-relative positions into file positions. */
   ranges: { id: number; lines: number; records: number }[];
@@ -76,6 +86,8 @@ export interface DetectTask {
   useDatabase: boolean;
   /** File of each byte range, to read the lines of users that need the full detections again. */
   rangeFiles: Record<number, string>;
+  /** For each partition of the task, the blocks each worker's spill file holds of it. */
+  blocks: Record<number, number[][]>;
   /** Audit files to load: one per worker that wrote one, and the caller's. */
   auditFiles: string[];
 }
@@ -123,6 +135,7 @@ interface ScanState {
   users: Set<string> | null;
   reviewUsers: Set<string>;
   outputs: CompactWriter[];
+  spill: SpillFile;
   /** The audits the detections read, in one file per worker, opened on the first. */
   audits: CompactWriter | null;
   spillDir: string;
@@ -181,12 +194,14 @@ async function startScan(task: ScanTask): Promise<ScanState> {
   auditsByUser = null;
   const enricher = await workerEnricher(task.useDatabase, task.asnTable);
   const flushAt = Math.min(64 << 10, Math.max(4 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
+  const spill = new SpillFile(join(task.spillDir, spillFileName(task.worker)), task.partitions);
   scanState = {
     enricher,
     users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
     reviewUsers: new Set(task.reviewUsers),
     // About 256,000 dictionary entries per worker in all, however many partitions share them.
-    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter(join(task.spillDir, `w${task.worker}-c${p}.bin`), flushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
+    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter({ spill, partition: p }, flushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
+    spill,
     audits: null,
     spillDir: task.spillDir,
     worker: task.worker,
@@ -202,14 +217,17 @@ async function startScan(task: ScanTask): Promise<ScanState> {
   return scanState;
 }
 
-/** Flushes and closes the spill files once the worker has read all its ranges. */
-function endScan(): null {
+/** Flushes and closes the spill files once the worker has read all its ranges, and returns where each partition's blocks are. */
+function endScan(): ScanEndResult {
+  let blocks: number[][] = [];
   if (scanState) {
     for (const output of scanState.outputs) output.close();
+    scanState.spill.close();
     scanState.audits?.close();
+    blocks = scanState.spill.blocks;
   }
   scanState = null;
-  return null;
+  return { blocks };
 }
 
 async function scan(task: ScanTask): Promise<ScanResult> {
@@ -501,7 +519,14 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   const results: ReviewResult[] = [];
   try {
     for (const partition of task.partitions) {
-      const spills = Array.from({ length: task.workers }, (_, worker) => readSpill(join(task.spillDir, `w${worker}-c${partition}.bin`))).filter((bytes) => bytes !== null);
+      const spills: Buffer[] = [];
+      (task.blocks[partition] ?? []).forEach((blocks, worker) => {
+        if (blocks.length === 0) return;
+        const file = join(task.spillDir, spillFileName(worker));
+        let fd = descriptors.get(file);
+        if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
+        spills.push(readBlocks(fd, blocks));
+      });
       // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
       const tallies = new Map<string, UserTally>();
       for (const bytes of spills) readCompact(bytes, (event) => tallyEvent(tallies, event));

@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
 import { CompactWriter } from './fast/compact.js';
-import { auditForDetections, type ByteRange, type DetectTask, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
+import { auditForDetections, type ByteRange, type DetectTask, type ScanEndResult, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResult } from './review.js';
 
@@ -268,7 +268,7 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       },
       ready,
     );
-    await Promise.all(workers.map((worker) => runOnWorker<null>(worker, { phase: 'scan-end' })));
+    const spills = await Promise.all(workers.map((worker) => runOnWorker<ScanEndResult>(worker, { phase: 'scan-end' })));
 
     // Line and record numbers of each range are relative to its start until the previous ranges of the file are counted.
     const offsets = new Map<number, { file: string; lines: number; records: number }>();
@@ -321,6 +321,8 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       useDatabase: options.enricher !== false,
       rangeFiles,
       auditFiles,
+      // Each partition's blocks in every worker's spill file.
+      blocks: Object.fromEntries(group.map((partition) => [partition, spills.map((spill) => spill.blocks[partition] ?? [])])),
     }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');

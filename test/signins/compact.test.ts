@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import type { AuditEvent } from '../../src/signins/event.js';
-import { CompactWriter, readCompact, type CompactEvent, type DictionaryRefs } from '../../src/signins/fast/compact.js';
+import { CompactWriter, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from '../../src/signins/fast/compact.js';
 import { tempDir } from './fixtures.js';
 
 function sample(index: number, user: string): CompactEvent {
@@ -69,6 +69,34 @@ describe('compact spill records', () => {
       if (!event.user.startsWith('other')) read.push({ ...event });
     });
     assert.deepEqual(read, events);
+  });
+
+  it('shares one spill file between partitions', () => {
+    // Five partitions write in turn through small buffers, so their blocks interleave in the file;
+    // one user name is longer than a buffer and goes to the file on its own.
+    const file = join(tempDir(), 'spill.bin');
+    const spill = new SpillFile(file, 5);
+    const writers = Array.from({ length: 5 }, (_, partition) => new CompactWriter({ spill, partition }, 4096, 64));
+    const expected: CompactEvent[][] = writers.map(() => []);
+    for (let index = 0; index < 5_000; index++) {
+      const partition = (index * 3) % 5;
+      const event = sample(index, index === 777 ? `long-${'x'.repeat(6_000)}` : `user${index % 300}@contoso.example`);
+      writers[partition]!.write(event);
+      expected[partition]!.push(event);
+    }
+    for (const writer of writers) writer.close();
+    spill.close();
+    assert.ok(spill.blocks.every((blocks) => blocks.length > 4), 'every partition wrote several blocks');
+    const fd = openSync(file, 'r');
+    try {
+      spill.blocks.forEach((blocks, partition) => {
+        const read: CompactEvent[] = [];
+        readCompact(readBlocks(fd, blocks), (event) => read.push({ ...event }));
+        assert.deepEqual(read, expected[partition], `partition ${partition}`);
+      });
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('round-trips audit events between sign-ins, also one longer than the buffer', () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 import type { AuditEvent } from '../event.js';
 
@@ -65,6 +65,59 @@ export interface DictionaryRefs {
   country: number;
 }
 
+/**
+ * One file that the writers of many partitions append their blocks to, so that a worker creates one
+ * file rather than one per partition: creating hundreds of files took a tenth of a second per worker.
+ * `blocks` lists each partition's blocks in the order they were written, as offset and length pairs.
+ */
+export class SpillFile {
+  readonly blocks: number[][];
+  private fd: number | null = null;
+  private size = 0;
+
+  constructor(
+    private readonly file: string,
+    partitions: number,
+  ) {
+    this.blocks = Array.from({ length: partitions }, () => []);
+  }
+
+  append(partition: number, bytes: Buffer, length: number): void {
+    this.fd ??= openSync(this.file, 'w', 0o600);
+    let written = 0;
+    while (written < length) written += writeSync(this.fd, bytes, written, length - written, this.size + written);
+    this.blocks[partition]!.push(this.size, length);
+    this.size += length;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Reads the blocks one partition wrote to a spill file, open as fd, into one buffer. */
+export function readBlocks(fd: number, blocks: readonly number[]): Buffer {
+  let total = 0;
+  for (let k = 1; k < blocks.length; k += 2) total += blocks[k]!;
+  const bytes = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let k = 0; k < blocks.length; k += 2) {
+    const length = blocks[k + 1]!;
+    let read = 0;
+    while (read < length) {
+      const got = readSync(fd, bytes, at + read, length - read, blocks[k]! + read);
+      if (got === 0) throw new Error('spill file damaged: a block ends past the end of the file');
+      read += got;
+    }
+    at += length;
+  }
+  return bytes;
+}
+
+/** Where a writer's bytes go: a file of its own, or a partition's blocks in a shared spill file. */
+export type CompactTarget = string | { spill: SpillFile; partition: number };
+
 export class CompactWriter {
   private readonly bytes: Buffer;
   private readonly view: DataView;
@@ -75,7 +128,7 @@ export class CompactWriter {
   private epoch = 0;
 
   constructor(
-    private readonly file: string,
+    private readonly target: CompactTarget,
     bufferBytes: number,
     private readonly dictionaryEntries = DEFAULT_DICTIONARY_ENTRIES,
   ) {
@@ -141,7 +194,7 @@ export class CompactWriter {
   private raw(bytes: Buffer): void {
     if (bytes.length > this.bytes.length) {
       this.flush();
-      writeSync(this.fd!, bytes);
+      this.out(bytes, bytes.length);
       return;
     }
     this.room(bytes.length);
@@ -183,12 +236,20 @@ export class CompactWriter {
   }
 
   private flush(): void {
-    this.fd ??= openSync(this.file, 'w', 0o600);
-    if (this.used > 0) writeSync(this.fd, this.bytes, 0, this.used);
+    if (this.used > 0) this.out(this.bytes, this.used);
     this.used = 0;
   }
 
-  /** Writes what is buffered; a writer that never received an event leaves no file. */
+  private out(bytes: Buffer, length: number): void {
+    if (typeof this.target === 'string') {
+      this.fd ??= openSync(this.target, 'w', 0o600);
+      writeSync(this.fd, bytes, 0, length);
+    } else {
+      this.target.spill.append(this.target.partition, bytes, length);
+    }
+  }
+
+  /** Writes what is buffered; a writer of its own file that never received an event leaves none. */
   close(): void {
     if (this.used > 0) this.flush();
     if (this.fd !== null) closeSync(this.fd);
