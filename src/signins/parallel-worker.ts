@@ -50,7 +50,7 @@ export interface ScanEndResult {
   blocks: number[][];
 }
 
-/** The name of a worker's spill file in the spill folder. */
+/** Returns the name of a worker's spill file in the spill folder. */
 export function spillFileName(worker: number): string {
   return `w${worker}-spill.bin`;
 }

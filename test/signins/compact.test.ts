@@ -72,8 +72,8 @@ describe('compact spill records', () => {
   });
 
   it('shares one spill file between partitions', () => {
-    // Five partitions write in turn through small buffers, so their blocks interleave in the file;
-    // one user name is longer than a buffer and goes to the file on its own.
+    // Five partitions write in turn through small buffers, so their blocks interleave in the file.
+    // One user name is longer than a buffer and goes to the file on its own.
     const file = join(tempDir(), 'spill.bin');
     const spill = new SpillFile(file, 5);
     const writers = Array.from({ length: 5 }, (_, partition) => new CompactWriter({ spill, partition }, 4096, 64));

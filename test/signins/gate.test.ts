@@ -127,6 +127,21 @@ describe('sign-in review gate', () => {
     assert.ok(alerting > 200, `${alerting} flagged users that alert`);
   });
 
+  it('PlaceTracker: a session back on another network', () => {
+    const home = { country: 'FR', asn: 3215, latitude: 48.85, longitude: 2.35 };
+    const hosted = { ...home, asn: 400940 };
+    // Session 1, then session 2, then session 1 again from another network: the last one alerts.
+    const tracker = new PlaceTracker();
+    assert.equal(tracker.add(home, 1), false);
+    assert.equal(tracker.add(home, 1), false);
+    assert.equal(tracker.add(hosted, 2), false);
+    assert.equal(tracker.add(home, 2), true);
+    const returning = new PlaceTracker();
+    assert.equal(returning.add(home, 1), false);
+    assert.equal(returning.add(hosted, 2), false);
+    assert.equal(returning.add(hosted, 1), true);
+  });
+
   it('session hash: stable, null without id', () => {
     assert.equal(sessionHash(event({ sessionId: 'abc' })), sessionHash(event({ sessionId: 'abc' })));
     assert.notEqual(sessionHash(event({ sessionId: 'abc' })), sessionHash(event({ sessionId: 'abd' })));

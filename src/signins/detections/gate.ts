@@ -110,6 +110,9 @@ export function sessionHash(event: SignInEvent): number | null {
 export class PlaceTracker {
   private first: Place | null = null;
   private sessions: Map<number, Place> | null = null;
+  /** The last session added and its first place: a user's sign-ins mostly come a session at a time. */
+  private lastSession = -1;
+  private lastPlace: Place | null = null;
 
   /**
    * Adds a successful sign-in's place and session hash; true once the user needs the detections.
@@ -119,12 +122,15 @@ export class PlaceTracker {
     if (this.first === null) this.first = copyPlace(place);
     else if (!sameTravelPlace(this.first, place)) return true;
     if (session === null) return false;
+    if (session === this.lastSession) return !sameNetwork(this.lastPlace!, place);
     this.sessions ??= new Map();
-    const first = this.sessions.get(session);
+    let first = this.sessions.get(session);
     if (first === undefined) {
-      this.sessions.set(session, copyPlace(place));
-      return false;
+      first = copyPlace(place);
+      this.sessions.set(session, first);
     }
+    this.lastSession = session;
+    this.lastPlace = first;
     return !sameNetwork(first, place);
   }
 }

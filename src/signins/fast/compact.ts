@@ -115,7 +115,7 @@ export function readBlocks(fd: number, blocks: readonly number[]): Buffer {
   return bytes;
 }
 
-/** Where a writer's bytes go: a file of its own, or a partition's blocks in a shared spill file. */
+/** The destination of a writer's bytes: a file of its own, or a partition's blocks in a shared spill file. */
 export type CompactTarget = string | { spill: SpillFile; partition: number };
 
 export class CompactWriter {
