@@ -40,8 +40,49 @@ export interface AsnTable {
   starts: Float64Array;
   ends: Float64Array;
   asns: Uint32Array;
-  /** One name per ASN: about 80,000 names for half a million ranges. */
-  names: Map<number, string>;
+  /** One name per ASN: about 90,000 names for half a million ranges. */
+  names: AsnNames;
+}
+
+/**
+ * ASN names in a form that costs little to post to a worker thread and needs no map. `asns` lists
+ * the ASNs in ascending order and `text` their names, each followed by a newline. `starts` gives
+ * where each name starts, with one more entry for the end of the last.
+ */
+export interface AsnNames {
+  asns: Uint32Array;
+  starts: Uint32Array;
+  text: string;
+}
+
+/** Returns the name of an ASN, or undefined when the table has none. */
+export function asnName(names: AsnNames, asn: number): string | undefined {
+  let low = 0;
+  let high = names.asns.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const found = names.asns[mid]!;
+    if (found === asn) return names.text.slice(names.starts[mid]!, names.starts[mid + 1]! - 1);
+    if (found < asn) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+/** Sorts names by ASN into `AsnNames`. */
+function namesFromMap(map: Map<number, string>): AsnNames {
+  const asns = Uint32Array.from(map.keys()).sort();
+  const starts = new Uint32Array(asns.length + 1);
+  const parts: string[] = [];
+  let length = 0;
+  asns.forEach((asn, index) => {
+    starts[index] = length;
+    const name = `${map.get(asn)!.replace(/\n/g, ' ')}\n`;
+    parts.push(name);
+    length += name.length;
+  });
+  starts[asns.length] = length;
+  return { asns, starts, text: parts.join('') };
 }
 
 export interface Enricher {
@@ -58,19 +99,12 @@ export interface EnricherOptions {
   asnTable?: SharedAsnTable;
 }
 
-/** The ASN table in a form one thread can post to others: the ranges in shared memory, the names as two arrays. */
-export interface SharedAsnTable {
-  starts: Float64Array;
-  ends: Float64Array;
-  asns: Uint32Array;
-  nameAsns: number[];
-  names: string[];
-}
+/** The ASN table in a form one thread can post to others: the ranges in shared memory, the names as one text. */
+export type SharedAsnTable = AsnTable;
 
 /** Loads the ASN table in this thread, for posting to worker threads. */
 export function sharedAsnTable(): SharedAsnTable {
-  const table = loadAsnTable();
-  return { starts: table.starts, ends: table.ends, asns: table.asns, nameAsns: [...table.names.keys()], names: [...table.names.values()] };
+  return loadAsnTable();
 }
 
 /** Builds an enricher; the databases are opened lazily, on the first IP the log does not describe. */
@@ -80,12 +114,7 @@ export async function createEnricher(options: EnricherOptions = {}): Promise<Enr
   const countryReader = useDatabase ? openCountryDatabase() : null;
   const cache = new Map<string, { country: string | null; asn: number | null; asnName: string | null }>();
   const shared = options.asnTable;
-  const fromCaller: AsnTable | undefined = shared && {
-    starts: shared.starts,
-    ends: shared.ends,
-    asns: shared.asns,
-    names: new Map(shared.nameAsns.map((asn, index) => [asn, shared.names[index]!])),
-  };
+  const fromCaller: AsnTable | undefined = shared;
 
   // The name pattern is a long alternation; ASN names repeat, so each is tested once.
   const hostingNames = new Map<string, boolean>();
@@ -179,7 +208,7 @@ export function asnSourceStamp(sources: string[]): string {
  */
 function asnCacheFile(): string {
   const dir = process.env.TOKENGAP_CACHE_DIR || fileURLToPath(new URL('../../node_modules/.cache/tokengap/', import.meta.url));
-  return join(dir, 'asn-table-v1.bin');
+  return join(dir, 'asn-table-v2.bin');
 }
 
 export function parseAsnFiles(sources: string[]): AsnTable {
@@ -188,7 +217,7 @@ export function parseAsnFiles(sources: string[]): AsnTable {
   const names = new Map<number, string>();
   const parts = sources.map((file, fileIndex) => parseAsnRanges(readFileSync(file, 'latin1'), fileIndex === 1, names));
   const total = parts.reduce((sum, part) => sum + part.rows, 0);
-  const table = sharedTable(total, names);
+  const table = sharedTable(total, namesFromMap(names));
   let offset = 0;
   for (const part of parts) {
     table.starts.set(part.starts.subarray(0, part.rows), offset);
@@ -200,7 +229,7 @@ export function parseAsnFiles(sources: string[]): AsnTable {
 }
 
 /** Arrays in shared memory, so that worker threads can use this thread's table without a copy. */
-function sharedTable(rows: number, names: Map<number, string>): AsnTable {
+function sharedTable(rows: number, names: AsnNames): AsnTable {
   return {
     starts: new Float64Array(new SharedArrayBuffer(rows * 8)),
     ends: new Float64Array(new SharedArrayBuffer(rows * 8)),
@@ -212,7 +241,8 @@ function sharedTable(rows: number, names: Map<number, string>): AsnTable {
 /*
  * Cache layout. A header: u32 length of the stamp, the stamp (JSON naming the CSV files' sizes and
  * times), u32 rows, u32 names, padding to 8 bytes. Then starts (f64 x rows), ends (f64 x rows), ASNs
- * (u32 x rows), the ASNs that have names (u32 x names) and the names, one per line, in UTF-8.
+ * (u32 x rows), the ASNs that have names in ascending order (u32 x names) and their names, one per
+ * line, in UTF-8.
  */
 
 export function readAsnCache(file: string, stamp: string): AsnTable | null {
@@ -230,8 +260,20 @@ export function readAsnCache(file: string, stamp: string): AsnTable | null {
     const nameCount = bytes.readUInt32LE(at + 4);
     at = align8(at + 8);
     if (bytes.length < at + rows * 20 + nameCount * 4) return null;
-    const names = new Map<number, string>();
-    const table = sharedTable(rows, names);
+    const asns = new Uint32Array(nameCount);
+    new Uint8Array(asns.buffer).set(bytes.subarray(at + rows * 20, at + rows * 20 + nameCount * 4));
+    for (let index = 1; index < nameCount; index++) if (asns[index - 1]! >= asns[index]!) return null;
+    const text = bytes.toString('utf8', at + rows * 20 + nameCount * 4);
+    const starts = new Uint32Array(nameCount + 1);
+    let start = 0;
+    for (let index = 0; index < nameCount; index++) {
+      starts[index] = start;
+      const end = text.indexOf('\n', start);
+      if (end === -1) return null;
+      start = end + 1;
+    }
+    starts[nameCount] = start;
+    const table = sharedTable(rows, { asns, starts, text: text.slice(0, start) });
     const copy = (target: Float64Array | Uint32Array, byteLength: number) => {
       new Uint8Array(target.buffer).set(bytes.subarray(at, at + byteLength));
       at += byteLength;
@@ -239,17 +281,6 @@ export function readAsnCache(file: string, stamp: string): AsnTable | null {
     copy(table.starts, rows * 8);
     copy(table.ends, rows * 8);
     copy(table.asns, rows * 4);
-    const nameAsns = new Uint32Array(nameCount);
-    new Uint8Array(nameAsns.buffer).set(bytes.subarray(at, at + nameCount * 4));
-    at += nameCount * 4;
-    const text = bytes.toString('utf8', at);
-    let start = 0;
-    for (let index = 0; index < nameCount; index++) {
-      const end = text.indexOf('\n', start);
-      if (end === -1) return null;
-      names.set(nameAsns[index]!, text.slice(start, end));
-      start = end + 1;
-    }
     return table;
   } catch {
     // A cut or damaged cache is parsed again from the CSV files and rewritten.
@@ -265,15 +296,14 @@ export function writeAsnCache(file: string, stamp: string, table: AsnTable): voi
     head.writeUInt32LE(stampBytes.length, 0);
     stampBytes.copy(head, 4);
     head.writeUInt32LE(rows, 4 + stampBytes.length);
-    head.writeUInt32LE(table.names.size, 8 + stampBytes.length);
-    const nameAsns = Uint32Array.from(table.names.keys());
+    head.writeUInt32LE(table.names.asns.length, 8 + stampBytes.length);
     const parts = [
       head,
       Buffer.from(table.starts.buffer, 0, rows * 8),
       Buffer.from(table.ends.buffer, 0, rows * 8),
       Buffer.from(table.asns.buffer, 0, rows * 4),
-      Buffer.from(nameAsns.buffer),
-      Buffer.from([...table.names.values()].map((name) => `${name.replace(/\n/g, ' ')}\n`).join(''), 'utf8'),
+      Buffer.from(table.names.asns.buffer, table.names.asns.byteOffset, table.names.asns.byteLength),
+      Buffer.from(table.names.text, 'utf8'),
     ];
     mkdirSync(dirname(file), { recursive: true });
     // Written whole under a temporary name, then renamed, so a reader never sees half a cache.
@@ -358,5 +388,5 @@ function findAsn(table: AsnTable, ip: string): { asn: number; name: string } | n
   }
   if (high < 0 || table.ends[high]! < key) return null;
   const asn = table.asns[high]!;
-  return { asn, name: table.names.get(asn) ?? '' };
+  return { asn, name: asnName(table.names, asn) ?? '' };
 }

@@ -36,6 +36,27 @@ describe('offline IP enrichment', async () => {
   });
 });
 
+describe('ASN names', () => {
+  it('finds names by ASN', async () => {
+    const { asnName } = await import('../../src/signins/enrich.js');
+    const names = { asns: Uint32Array.from([3, 13335, 400940]), starts: Uint32Array.from([0, 6, 23, 31]), text: 'First\nCloudflare, Inc.\nRailway\n' };
+    assert.equal(asnName(names, 3), 'First');
+    assert.equal(asnName(names, 13335), 'Cloudflare, Inc.');
+    assert.equal(asnName(names, 400940), 'Railway');
+    assert.equal(asnName(names, 4), undefined);
+    assert.equal(asnName(names, 0), undefined);
+    assert.equal(asnName(names, 500000), undefined);
+  });
+
+  it('names ASNs from the installed table', async () => {
+    const { asnName, sharedAsnTable } = await import('../../src/signins/enrich.js');
+    const table = sharedAsnTable();
+    assert.equal(asnName(table.names, 13335), 'Cloudflare, Inc.');
+    assert.equal(asnName(table.names, 38803), 'Gtelecom Pty Ltd');
+    assert.ok(table.names.asns.length > 50_000);
+  });
+});
+
 describe('ASN table cache', () => {
   it('cache: round trip, stale, cut', async () => {
     const { asnSourceFiles, asnSourceStamp, parseAsnFiles, readAsnCache, writeAsnCache } = await import('../../src/signins/enrich.js');
