@@ -115,25 +115,22 @@ export function valueEndsPointer(): usize { return valueEnds; }
 export function valueFlagsPointer(): usize { return valueFlags; }
 export function limits(): i32 { return MAX_VALUES | (MAX_KEYS << 8) | (MAX_KEY_WORDS << 16); }
 
-// The signature table: hash slots, entries, then the bytes of the signatures. It lies after the
-// static data and before the input area.
+// The signature table: hash slots, then the bytes of the signatures. It lies after the static data
+// and before the input area. A slot contains everything a probe compares (the hash, the number plus
+// one, where the signature's bytes start and their length), so that a lookup reads one slot and the
+// bytes it compares: each is a likely cache miss, as lines of different users alternate.
 const SIGNATURE_SLOTS: i32 = 1 << 16;
-/** Entries before the table is emptied; at most half the slots, so that probe chains stay short. */
+const SLOT_BYTES: i32 = 16;
+/** Signatures before the table is emptied; at most half the slots, so that probe chains stay short. */
 const MAX_SIGNATURES: i32 = 1 << 15;
 const SIGNATURE_AREA_BYTES: i32 = 8 << 20;
-/** Bytes of an entry: where its signature starts in the byte area, its length and its hash. */
-const ENTRY_BYTES: i32 = 12;
 
 @inline function signatureSlots(): usize {
   return (__heap_base + 63) & ~(<usize>63);
 }
 
-@inline function signatureEntries(): usize {
-  return signatureSlots() + <usize>SIGNATURE_SLOTS * 4;
-}
-
 @inline function signatureArea(): usize {
-  return signatureEntries() + <usize>MAX_SIGNATURES * ENTRY_BYTES;
+  return signatureSlots() + <usize>SIGNATURE_SLOTS * SLOT_BYTES;
 }
 
 let signatureCount: i32 = 0;
@@ -176,24 +173,22 @@ function sameBytes(a: usize, b: usize, length: i32): bool {
 /** Returns the number of the signature of length bytes at p, adding it to the table when new. */
 function signatureNumber(p: usize, length: i32): i32 {
   const hash = hashBytes(p, length);
-  const slots = signatureSlots();
-  const entries = signatureEntries();
   let slot = hash & (SIGNATURE_SLOTS - 1);
+  let at = signatureSlots() + <usize>slot * SLOT_BYTES;
   for (;;) {
-    const stored = load<i32>(slots + (<usize>slot << 2));
+    const stored = load<i32>(at, 4);
     if (stored == 0) break;
-    const entry = entries + <usize>(stored - 1) * ENTRY_BYTES;
-    if (load<i32>(entry + 8) == hash && load<i32>(entry + 4) == length && sameBytes(signatureArea() + <usize>load<i32>(entry), p, length)) return stored - 1;
+    if (load<i32>(at) == hash && load<i32>(at, 12) == length && sameBytes(signatureArea() + <usize>load<i32>(at, 8), p, length)) return stored - 1;
     slot = (slot + 1) & (SIGNATURE_SLOTS - 1);
+    at = signatureSlots() + <usize>slot * SLOT_BYTES;
   }
   const index = signatureCount++;
-  const entry = entries + <usize>index * ENTRY_BYTES;
   memory.copy(signatureArea() + <usize>signatureUsed, p, <usize>length);
-  store<i32>(entry, signatureUsed);
-  store<i32>(entry + 4, length);
-  store<i32>(entry + 8, hash);
+  store<i32>(at, hash);
+  store<i32>(at, index + 1, 4);
+  store<i32>(at, signatureUsed, 8);
+  store<i32>(at, length, 12);
   signatureUsed += length;
-  store<i32>(slots + (<usize>slot << 2), index + 1);
   return index;
 }
 
@@ -295,7 +290,7 @@ function lineSignature(base: usize): i32 {
   }
   const length = <i32>(w - signature);
   if (signatureCount == MAX_SIGNATURES || signatureUsed + length > SIGNATURE_AREA_BYTES) {
-    memory.fill(signatureSlots(), 0, <usize>SIGNATURE_SLOTS * 4);
+    memory.fill(signatureSlots(), 0, <usize>SIGNATURE_SLOTS * SLOT_BYTES);
     signatureCount = 0;
     signatureUsed = 0;
     result |= SIGNATURES_RESET;

@@ -94,6 +94,46 @@ describe('graph line reader checks', () => {
     assert.equal(readGraphSignInLine(buffer, 0, line.length)?.userId, 'u1');
   });
 
+  it('numbers signatures again after the table fills', { skip: process.env.TOKENGAP_WASM === 'off' ? 'TOKENGAP_WASM=off' : false }, () => {
+    // Users that recur, then more distinct users than the table holds; then users with long agents
+    // that fill its bytes.
+    const cases = [
+      { count: 70_000, line: (n: number) => `{"createdDateTime":"2026-05-01T09:00:00.000Z","userId":"${n < 40_000 ? `u${n % 20_000}` : `v${n}`}","sessionId":"s${n % 7}"}` },
+      { count: 4_000, line: (n: number) => `{"createdDateTime":"2026-05-01T09:00:00.000Z","userId":"u${n % 10}","userAgent":"${String(n).padStart(3_000, 'a')}"}` },
+    ];
+    for (const { count, line } of cases) {
+      const startEpoch = signatureEpoch();
+      let epoch = startEpoch;
+      const users = new Map<number, string>();
+      const numbers = new Map<string, number>();
+      let hits = 0;
+      for (let n = 0; n < count; n++) {
+        const bytes = Buffer.from(line(n), 'latin1');
+        const buffer = lineBuffer(bytes.length);
+        bytes.copy(buffer);
+        const number = scanGraphSignInLine(buffer, 0, bytes.length);
+        assert.ok(number >= 0, `line ${n} got no signature number`);
+        if (signatureEpoch() !== epoch) {
+          users.clear();
+          numbers.clear();
+          epoch = signatureEpoch();
+        }
+        const key = bytes.toString('latin1').replace(/"sessionId":"s\d"/, '');
+        const seen = users.get(number);
+        if (seen === undefined) users.set(number, key);
+        else assert.equal(key, seen, `signature ${number} stands for two lines`);
+        const earlier = numbers.get(key);
+        if (earlier === undefined) numbers.set(key, number);
+        else {
+          assert.equal(number, earlier, `line ${n} got a new number for a known signature`);
+          hits++;
+        }
+      }
+      assert.ok(signatureEpoch() > startEpoch, 'the table was never emptied');
+      if (count === 70_000) assert.ok(hits >= 20_000, `${hits} lines found their signature`);
+    }
+  });
+
   it('keeps the carried bytes when the WebAssembly buffer grows', () => {
     const first = lineBuffer(1 << 10);
     const length = first.write('{"createdDateTime":"2026-05-01T09:00:00.000Z","userId":"kept"}', 0, 'latin1');
