@@ -116,9 +116,9 @@ export function valueFlagsPointer(): usize { return valueFlags; }
 export function limits(): i32 { return MAX_VALUES | (MAX_KEYS << 8) | (MAX_KEY_WORDS << 16); }
 
 // The signature table: hash slots, then the bytes of the signatures. It lies after the static data
-// and before the input area. A slot contains everything a probe compares (the hash, the number plus
-// one, where the signature's bytes start and their length), so that a lookup reads one slot and the
-// bytes it compares: each is a likely cache miss, as lines of different users alternate.
+// and before the input area. A slot contains the hash, the number plus one, and the offset and length
+// of the signature's bytes. So a lookup reads one slot and the bytes it compares, because each read
+// is a likely cache miss: the lines of different users alternate.
 const SIGNATURE_SLOTS: i32 = 1 << 16;
 const SLOT_BYTES: i32 = 16;
 /** Signatures before the table is emptied; at most half the slots, so that probe chains stay short. */
@@ -373,12 +373,12 @@ function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
 
 /**
  * Checks that input[start, end) is one JSON object and records the spans of the wanted values
- * (start -1 when absent), then works out the line's facts (`lineSignature`). Returns ACCEPTED with
+ * (start -1 when absent), then, when sign is not 0, works out the line's facts (`lineSignature`). Returns ACCEPTED with
  * the other result bits when the line is accepted, 0 when the slow path must read it:
  * invalid JSON, an escaped or duplicate wanted key, a BAIL key or nesting deeper than MAX_DEPTH.
  * The caller keeps at least 16 readable bytes after `end`, which vector loads may touch.
  */
-export function check(start: i32, end: i32): i32 {
+export function check(start: i32, end: i32, sign: i32): i32 {
   const base = inputStart();
   for (let id = 0; id < valueCount; id++) store<i32>(valueStarts + (<usize>id << 2), -1);
   lineHigh = 0;
@@ -495,7 +495,7 @@ export function check(start: i32, end: i32): i32 {
       if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
       if (depth == 0) {
         if (i != stop) return 0;
-        return ACCEPTED | (lineHigh != 0 ? NON_ASCII_LINE : 0) | lineSignature(base);
+        return ACCEPTED | (lineHigh != 0 ? NON_ASCII_LINE : 0) | (sign != 0 ? lineSignature(base) : 0);
       }
       if (i >= stop) return 0;
       const byte = <u32>load<u8>(i);
@@ -519,4 +519,62 @@ export function check(start: i32, end: i32): i32 {
     }
   }  // Not reached: every path out of the loop returns.
   return 0;
+}
+
+// Records of the lines `scanLines` found, six i32 and one f64 a line. The i32 are the result bits of
+// `check` (0 for a line it did not accept), the line's start, the end of its content (before a
+// carriage return) and its end (the newline, or the end of the input). For a FAST line they go on
+// with its signature number and session hash, and the f64 is its time.
+const MAX_RECORDS: i32 = 1024;
+const RECORD_INTS: i32 = 6;
+const recordInts = memory.data(MAX_RECORDS * RECORD_INTS * 4, 16);
+const recordTimes = memory.data(MAX_RECORDS * 8, 16);
+
+export function recordIntsPointer(): usize { return recordInts; }
+export function recordTimesPointer(): usize { return recordTimes; }
+export function maxRecords(): i32 { return MAX_RECORDS; }
+
+/** Returns the address of the first newline in [i, stop), or stop. Reads up to 15 bytes past stop. */
+function findNewline(i: usize, stop: usize): usize {
+  const newlines = i8x16.splat(0x0a);
+  while (i < stop) {
+    const found = i8x16.bitmask(i8x16.eq(v128.load(i), newlines));
+    if (found != 0) {
+      const at = i + <usize>ctz(found);
+      return at < stop ? at : stop;
+    }
+    i += 16;
+  }
+  return stop;
+}
+
+/**
+ * Splits input[start, filled) into lines and checks each one, recording up to MAX_RECORDS of them.
+ * A line without its newline is left for the next call unless atEnd is set. Returns the number of
+ * lines recorded. The caller reads the lines the check did not give a signature number itself.
+ */
+export function scanLines(start: i32, filled: i32, atEnd: i32): i32 {
+  const base = inputStart();
+  const stop = base + <usize>filled;
+  let i = base + <usize>start;
+  let count: i32 = 0;
+  while (count < MAX_RECORDS && i < stop) {
+    let lineEnd = findNewline(i, stop);
+    if (lineEnd == stop && atEnd == 0) break;
+    const contentEnd = lineEnd > i && <u32>load<u8>(lineEnd - 1) == 0x0d ? lineEnd - 1 : lineEnd;
+    const record = recordInts + <usize>(count * RECORD_INTS) * 4;
+    const bits = check(<i32>(i - base), <i32>(contentEnd - base), 1);
+    store<i32>(record, bits);
+    store<i32>(record, <i32>(i - base), 4);
+    store<i32>(record, <i32>(contentEnd - base), 8);
+    store<i32>(record, <i32>(lineEnd - base), 12);
+    if ((bits & FAST) != 0) {
+      store<i32>(record, load<i32>(lineFacts, 12), 16);
+      store<u32>(record, load<u32>(lineFacts, 8), 20);
+      store<f64>(recordTimes + <usize>count * 8, load<f64>(lineFacts));
+    }
+    count++;
+    i = lineEnd + 1;
+  }
+  return count;
 }

@@ -10,7 +10,7 @@ import type { DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
-import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_SLOW, lineBuffer, scanGraphSignInLine, signatureEpoch } from './fast/graph-line.js';
+import { eventOfLine, lastLineWasAscii, LINE_FAST, LINE_HAS_SESSION, LINE_NON_ASCII, LINE_SIGNATURES_RESET, lineBuffer, lineRecords, lineTimes, scanLines } from './fast/graph-line.js';
 import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
@@ -145,7 +145,6 @@ interface ScanState {
   nonAscii: boolean;
   /** The facts the scan keeps per signature number that the byte reader gives a line. */
   signatures: (UserFacts | undefined)[];
-  signatureEpoch: number;
   /** The review's period in milliseconds. */
   sinceMs: number;
   untilMs: number;
@@ -209,7 +208,6 @@ async function startScan(task: ScanTask): Promise<ScanState> {
     buffer: lineBuffer(CHUNK),
     nonAscii: false,
     signatures: [],
-    signatureEpoch: signatureEpoch(),
     // Graph's times and these are both ISO 8601 in UTC with milliseconds, so their order is the order of their milliseconds.
     sinceMs: task.since ? Date.parse(task.since) : Number.NEGATIVE_INFINITY,
     untilMs: task.until ? Date.parse(task.until) : Number.POSITIVE_INFINITY,
@@ -253,6 +251,33 @@ async function scan(task: ScanTask): Promise<ScanResult> {
         const filled = carry + read;
         const atEnd = position >= range.end;
         let lineStart = 0;
+        // Where the WebAssembly check runs, it splits and checks the lines in batches, and only the
+        // lines it gave no signature number come back to this loop one at a time.
+        for (let count = scanLines(buffer, 0, filled, atEnd); count > 0; count = scanLines(buffer, lineStart, filled, atEnd)) {
+          const records = lineRecords();
+          const times = lineTimes();
+          for (let k = 0; k < count; k++) {
+            const bits = records[k * 6]!;
+            const start = records[k * 6 + 1]!;
+            const contentEnd = records[k * 6 + 2]!;
+            line++;
+            if ((bits & LINE_FAST) !== 0) {
+              if ((bits & LINE_SIGNATURES_RESET) !== 0) state.signatures = [];
+              if ((bits & LINE_NON_ASCII) !== 0) state.nonAscii = true;
+              const session = (bits & LINE_HAS_SESSION) !== 0 ? records[k * 6 + 5]! >>> 0 : null;
+              if (fastLine(buffer, start, contentEnd, bufferOffset, range, line, record, records[k * 6 + 4]!, times[k]!, session, task, state, result)) {
+                record++;
+                lineStart = records[k * 6 + 3]! + 1;
+                continue;
+              }
+            }
+            const added = readLine(buffer, start, contentEnd, bufferOffset, range, line, record, task, state, result);
+            if (added < 0) return result;
+            record += added;
+            lineStart = records[k * 6 + 3]! + 1;
+          }
+        }
+        // Without the WebAssembly check, line by line.
         for (;;) {
           let lineEnd = buffer.indexOf(0x0a, lineStart);
           if (lineEnd === -1 || lineEnd >= filled) {
@@ -262,13 +287,9 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           }
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
-          if (isBlank(buffer, lineStart, contentEnd)) {
-            if (contentEnd > lineStart) state.nonAscii = true;
-          } else {
-            const outcome = handleLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
-            if (outcome === 'stop' || result.inMemoryOnly) return result;
-            record++;
-          }
+          const added = readLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
+          if (added < 0) return result;
+          record += added;
           lineStart = lineEnd + 1;
         }
         // The in-memory reader refuses a file that is not UTF-8. Unless every line read so far was
@@ -296,6 +317,19 @@ async function scan(task: ScanTask): Promise<ScanResult> {
   return result;
 }
 
+/**
+ * Reads one line without a signature number: a blank line, or any record through `handleLine`.
+ * Returns the records it adds (0 or 1), or -1 when the scan must stop.
+ */
+function readLine(buffer: Buffer, start: number, end: number, bufferOffset: number, range: ByteRange, line: number, record: number, task: ScanTask, state: ScanState, result: ScanResult): number {
+  if (isBlank(buffer, start, end)) {
+    if (end > start) state.nonAscii = true;
+    return 0;
+  }
+  const outcome = handleLine(buffer, start, end, bufferOffset, range, line, record, task, state, result);
+  return outcome === 'stop' || result.inMemoryOnly ? -1 : 1;
+}
+
 /** True for a line the in-memory reader skips: one that String#trim empties. */
 function isBlank(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -321,38 +355,15 @@ function handleLine(
   result: ScanResult,
 ): 'signIn' | 'other' | 'stop' {
   const fileStats = result.files[range.file]!;
-  // Most lines of a Graph export take the validating byte reader. A line with a signature number
-  // needs no event once one line of its signature was read. Other lines it accepts give an event
-  // with the fields this phase reads (fast/scan-fields.ts).
-  const scanned = scanGraphSignInLine(buffer, start, end);
-  if (scanned === LINE_SLOW || !lastLineWasAscii()) state.nonAscii = true;
-  if (scanned >= 0) {
-    if (state.signatureEpoch !== signatureEpoch()) {
-      state.signatures = [];
-      state.signatureEpoch = signatureEpoch();
-    }
-    let facts = state.signatures[scanned];
-    if (facts === undefined) {
-      const event = lastLineEvent();
-      facts = event ? userFacts(event, task, state) : SLOW_LINE;
-      state.signatures[scanned] = facts;
-    }
-    if (facts !== SLOW_LINE) {
-      fileStats.signIns++;
-      const time = lastLineTime();
-      if (time < state.sinceMs || time > state.untilMs || !facts.included) return 'signIn';
-      writeSignIn(state, facts, time, lastLineSession(), range, line, record, bufferOffset + start, end - start);
-      return 'signIn';
-    }
-  }
-
   let normalised: NormalisedRecord;
   try {
-    // Any other line, and every bad one, goes through JSON.parse and the normaliser, which give the error.
-    const event = scanned === LINE_SLOW ? null : lastLineEvent();
+    // Most lines of a Graph export take the validating byte reader, which builds only the fields
+    // this phase reads (fast/scan-fields.ts). Any other line, and every bad one, goes through
+    // JSON.parse and the normaliser, which give the error.
+    const event = eventOfLine(buffer, start, end);
+    if (!event || !lastLineWasAscii()) state.nonAscii = true;
     if (event) normalised = { kind: 'signIn', event };
     else {
-      state.nonAscii = true;
       const parsed = parseLine(buffer, start, end);
       if (parsed === 'page') {
         result.inMemoryOnly = `line ${line} holds a whole Graph page`;
@@ -397,6 +408,25 @@ function handleLine(
   if (!facts.included) return 'signIn';
   writeSignIn(state, facts, isoMs(event.createdDateTime), sessionHash(event), range, line, record, bufferOffset + start, end - start);
   return 'signIn';
+}
+
+/**
+ * Writes a sign-in that `scanLines` gave a signature number, from the facts kept for that number.
+ * Returns false when the byte reader cannot build the event of such a line, which the caller then
+ * reads line by line.
+ */
+function fastLine(buffer: Buffer, start: number, end: number, bufferOffset: number, range: ByteRange, line: number, record: number, signature: number, time: number, session: number | null, task: ScanTask, state: ScanState, result: ScanResult): boolean {
+  let facts = state.signatures[signature];
+  if (facts === undefined) {
+    const event = eventOfLine(buffer, start, end);
+    facts = event ? userFacts(event, task, state) : SLOW_LINE;
+    state.signatures[signature] = facts;
+  }
+  if (facts === SLOW_LINE) return false;
+  result.files[range.file]!.signIns++;
+  if (time < state.sinceMs || time > state.untilMs || !facts.included) return true;
+  writeSignIn(state, facts, time, session, range, line, record, bufferOffset + start, end - start);
+  return true;
 }
 
 /**

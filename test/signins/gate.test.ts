@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -130,7 +130,7 @@ describe('sign-in review gate', () => {
   it('PlaceTracker: a session back on another network', () => {
     const home = { country: 'FR', asn: 3215, latitude: 48.85, longitude: 2.35 };
     const hosted = { ...home, asn: 400940 };
-    // Session 1, then session 2, then session 1 again from another network: the last one alerts.
+    // A session that moves to another network flags the user, also when another session came between.
     const tracker = new PlaceTracker();
     assert.equal(tracker.add(home, 1), false);
     assert.equal(tracker.add(home, 1), false);
@@ -171,20 +171,29 @@ describe('parallel review with the gate', () => {
       // Regression: a user whose lines disagree on the UPN was split across partitions, and missed impossible travel.
       graphSignIn({ ...quiet, id: 's1', userId: 'aaaaaaaa-0000-0000-0000-000000000005', userPrincipalName: 'split@contoso.example', createdDateTime: '2026-05-03T08:00:00Z' }),
       graphSignIn({ ...quiet, id: 's2', userId: 'aaaaaaaa-0000-0000-0000-000000000005', userPrincipalName: null, createdDateTime: '2026-05-03T08:05:00Z', sessionId: 'other', ipAddress: '203.0.113.5', location: { countryOrRegion: 'US', geoCoordinates: { latitude: 41.88, longitude: -87.63 } } }),
+      // One session on two networks in one place: only the session comparison flags this user.
+      graphSignIn({ ...quiet, id: 'r1', userId: 'aaaaaaaa-0000-0000-0000-000000000007', userPrincipalName: 'replayed@contoso.example', createdDateTime: '2026-05-03T08:00:00Z', sessionId: 'same', autonomousSystemNumber: 64501, location: { countryOrRegion: 'FR', geoCoordinates: { latitude: 48.85, longitude: 2.35 } } }),
+      graphSignIn({ ...quiet, id: 'r2', userId: 'aaaaaaaa-0000-0000-0000-000000000007', userPrincipalName: 'replayed@contoso.example', createdDateTime: '2026-05-03T09:00:00Z', sessionId: 'same', ipAddress: '198.51.100.77', autonomousSystemNumber: 64502, location: { countryOrRegion: 'FR', geoCoordinates: { latitude: 48.85, longitude: 2.35 } } }),
       // Regression: a device registration naming its user by object id only missed the broker detection.
       graphSignIn({ id: 'k2', userId: 'aaaaaaaa-0000-0000-0000-000000000006', userPrincipalName: 'broker2@contoso.example', createdDateTime: '2026-05-03T08:00:00Z', authenticationProtocol: 'deviceCode', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e', appDisplayName: 'Microsoft Authentication Broker' }),
       { id: 'audit-k2', activityDateTime: '2026-05-03T08:10:00Z', activityDisplayName: 'Register device', initiatedBy: { app: { displayName: 'Device Registration Service' } }, targetResources: [{ id: 'device-2', type: 'Device' }, { id: 'aaaaaaaa-0000-0000-0000-000000000006', type: 'User' }] },
     ];
+    // The same lines with times in Graph's own form (milliseconds) take the scan's signature path,
+    // and the others the line-by-line one. Both files must give the in-memory result.
+    const withMilliseconds = JSON.parse(JSON.stringify(extra).replace(/(T\d\d:\d\d:\d\d)Z"/g, '$1.000Z"')) as typeof extra;
+    const fileWithMilliseconds = join(dir, 'generated-ms.ndjson');
+    copyFileSync(file, fileWithMilliseconds);
+    appendFileSync(fileWithMilliseconds, ndjson(withMilliseconds));
     appendFileSync(file, ndjson(extra));
     const engagement = { breakGlassAccounts: [BREAK_GLASS] } as unknown as Engagement;
     // An audit the caller loaded itself, as a snapshot's directoryAudits are.
     const loaded = normaliseRecord({ id: 'audit-t', activityDateTime: '2026-05-03T08:30:00Z', activityDisplayName: 'Consent to application', initiatedBy: { user: { userPrincipalName: 'traveller@contoso.example' } }, targetResources: [] });
     assert.equal(loaded.kind, 'audit');
-    for (const timelineUsers of [undefined, ['stays@contoso.example']]) {
-      const options = { engagement, audits: [loaded.event as AuditEvent], ...(timelineUsers ? { timelineUsers } : {}) };
-      const inMemory = await reviewSignIns([file], { ...options, parallelFromBytes: Infinity });
+    for (const [input, timelineUsers] of [[file, undefined], [file, ['stays@contoso.example']], [fileWithMilliseconds, undefined]] as const) {
+      const options = { engagement, audits: [loaded.event as AuditEvent], ...(timelineUsers ? { timelineUsers: [...timelineUsers] } : {}) };
+      const inMemory = await reviewSignIns([input], { ...options, parallelFromBytes: Infinity });
       // Small partitions spread the users over about 200 of them, as a large log would.
-      const parallel = await reviewSignIns([file], { ...options, parallelFromBytes: 0, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1]);
+      const parallel = await reviewSignIns([input], { ...options, parallelFromBytes: 0, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1]);
       assert.deepEqual(parallel.alerts, inMemory.alerts);
       assert.deepEqual(parallel.summary, inMemory.summary);
       assert.deepEqual(parallel.timelines, inMemory.timelines);
@@ -195,6 +204,7 @@ describe('parallel review with the gate', () => {
         'device-code-broker-device-registration broker@contoso.example',
         'impossible-travel split@contoso.example',
         'device-code-broker-device-registration broker2@contoso.example',
+        'session-replay replayed@contoso.example',
       ]) {
         assert.ok(detections.has(expected), `${expected} expected`);
       }

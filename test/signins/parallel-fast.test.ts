@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+
+import { generateSignIns } from '../../bench/signins/generate.js';
 
 import { reviewSignIns } from '../../src/signins/review.js';
 import { graphSignIn, tempDir, utf16le, writeInput } from './fixtures.js';
@@ -188,5 +193,30 @@ describe('parallel review of one very busy flagged user', () => {
     const [inMemory, parallel] = await bothOutcomes(file);
     assert.deepEqual(parallel, inMemory);
     assert.equal((parallel as Awaited<ReturnType<typeof reviewSignIns>>).summary.eventCount, 40_000);
+  });
+});
+
+describe('parallel review without WebAssembly', () => {
+  it('gives what the WebAssembly scan gives', async () => {
+    // Generated sign-ins with attacks, then the tricky lines, in Graph's time form and the short one.
+    const dir = tempDir();
+    const file = join(dir, 'generated.ndjson');
+    await generateSignIns(file, 4_000, 2);
+    appendFileSync(file, TRICKY_LINES.map((entry) => `${entry.line}\r\n`).join(''));
+    const options = { enricher: false, parallelFromBytes: 0, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1];
+    const withWasm = await reviewSignIns([file], options);
+    // The JavaScript check and line-by-line scan, in a process where the WebAssembly check is off.
+    const script = `import { reviewSignIns } from ${JSON.stringify(new URL('../../src/signins/review.ts', import.meta.url).href)};
+      import { usesWasm } from ${JSON.stringify(new URL('../../src/signins/fast/graph-line.ts', import.meta.url).href)};
+      const result = await reviewSignIns([${JSON.stringify(file)}], ${JSON.stringify(options)});
+      process.stdout.write(JSON.stringify({ ...result, wasm: usesWasm() }));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TOKENGAP_WASM: 'off' }, maxBuffer: 64 << 20 });
+    assert.equal(child.status, 0, child.stderr);
+    const withoutWasm = JSON.parse(child.stdout) as typeof withWasm & { wasm: boolean };
+    assert.equal(withoutWasm.wasm, false);
+    assert.deepEqual(withoutWasm.alerts, JSON.parse(JSON.stringify(withWasm.alerts)));
+    assert.deepEqual(withoutWasm.summary, JSON.parse(JSON.stringify(withWasm.summary)));
+    assert.deepEqual(withoutWasm.timelines, JSON.parse(JSON.stringify(withWasm.timelines)));
+    assert.ok(withWasm.alerts.length > 10, `${withWasm.alerts.length} alerts`);
   });
 });

@@ -12,7 +12,7 @@ export interface KeyTable {
   /** The context of an object that is the value of each id. */
   childContexts: Uint8Array;
   valueCount: number;
-  /** How each value enters a line's signature: 0 not at all, 1 with its bytes, 2 with its first byte. */
+  /** The way each value enters a line's signature: 0 not at all, 1 with its bytes, 2 with its first byte. */
   signatureModes: Uint8Array;
   /** The ids of the time and of the session id. */
   timeId: number;
@@ -33,7 +33,11 @@ const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAs
 
 interface Exports {
   memory: WasmMemory;
-  check(start: number, end: number): number;
+  check(start: number, end: number, sign: number): number;
+  scanLines(start: number, filled: number, atEnd: number): number;
+  recordIntsPointer(): number;
+  recordTimesPointer(): number;
+  maxRecords(): number;
   inputStart(): number;
   limits(): number;
   setValues(count: number, time: number, session: number): void;
@@ -75,6 +79,10 @@ export class WasmLineChecker {
   facts: Int32Array;
   /** For the last FAST line: [0] its time in milliseconds. */
   time: Float64Array;
+  /** Six numbers per line `scanLines` recorded: result bits, start, content end, line end, signature number, session hash. */
+  records: Int32Array;
+  /** The time of each FAST line `scanLines` recorded. */
+  times: Float64Array;
 
   /** Throws where the runtime lacks WebAssembly SIMD or the table does not fit. */
   constructor(table: KeyTable) {
@@ -101,13 +109,19 @@ export class WasmLineChecker {
     put(this.exports.signatureModesPointer(), table.signatureModes);
     this.buffer = Buffer.alloc(0);
     this.starts = this.ends = this.flags = this.facts = new Int32Array(0);
-    this.time = new Float64Array(0);
+    this.time = this.times = new Float64Array(0);
+    this.records = new Int32Array(0);
     this.resize(0, 0);
   }
 
-  /** Checks buffer[start, end). Returns the result of `check` in wasm/graph-line.ts. */
-  check(start: number, end: number): number {
-    return this.exports.check(start, end);
+  /** Checks buffer[start, end), with its signature when `sign` is set. Returns the result of `check` in wasm/graph-line.ts. */
+  check(start: number, end: number, sign: boolean): number {
+    return this.exports.check(start, end, sign ? 1 : 0);
+  }
+
+  /** Checks the lines of buffer[start, filled); see `scanLines` in wasm/graph-line.ts. Returns how many `records` and `times` describe. */
+  scanLines(start: number, filled: number, atEnd: boolean): number {
+    return this.exports.scanLines(start, filled, atEnd ? 1 : 0);
   }
 
   /**
@@ -129,6 +143,8 @@ export class WasmLineChecker {
     this.flags = new Int32Array(bytes, this.exports.valueFlagsPointer(), this.valueCount);
     this.facts = new Int32Array(bytes, this.exports.lineFactsPointer(), 4);
     this.time = new Float64Array(bytes, this.exports.lineFactsPointer(), 1);
+    this.records = new Int32Array(bytes, this.exports.recordIntsPointer(), this.exports.maxRecords() * 6);
+    this.times = new Float64Array(bytes, this.exports.recordTimesPointer(), this.exports.maxRecords());
     return this.buffer;
   }
 }

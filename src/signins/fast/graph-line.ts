@@ -212,15 +212,11 @@ export function scanGraphSignInLine(bytes: Buffer, start: number, end: number): 
   if (end > MAX_POSITION || start < 0 || start > end || end > bytes.length) return LINE_SLOW;
   lineBytes = bytes;
   if (wasm !== null && bytes === wasm.buffer) {
-    const result = wasm.check(start, end);
+    const result = wasmCheck(wasm, start, end, true);
     if (result === 0) return LINE_SLOW;
-    lineHigh = (result & WASM_NON_ASCII_LINE) !== 0 ? 0x80 : 0;
-    valueStarts = wasm.starts;
-    valueEnds = wasm.ends;
-    valueFlags = wasm.flags;
-    if ((result & WASM_FAST) === 0) return LINE_EVENT;
-    if ((result & WASM_SIGNATURES_RESET) !== 0) epoch++;
-    lineHasSession = (result & WASM_HAS_SESSION) !== 0;
+    if ((result & LINE_FAST) === 0) return LINE_EVENT;
+    if ((result & LINE_SIGNATURES_RESET) !== 0) epoch++;
+    lineHasSession = (result & LINE_HAS_SESSION) !== 0;
     return wasm.facts[3]!;
   }
   lineHigh = 0;
@@ -228,6 +224,58 @@ export function scanGraphSignInLine(bytes: Buffer, start: number, end: number): 
   valueEnds = jsValueEnds;
   valueFlags = jsValueFlags;
   return checkLine(bytes, start, end) ? LINE_EVENT : LINE_SLOW;
+}
+
+/**
+ * Checks the lines of bytes[start, filled), the WebAssembly check's buffer, for the scan: `atEnd`
+ * when no more bytes follow. Returns the number of lines recorded in `lineRecords` and `lineTimes`,
+ * 0 when the check is not in use or no whole line is left.
+ */
+export function scanLines(bytes: Buffer, start: number, filled: number, atEnd: boolean): number {
+  if (wasm === null || bytes !== wasm.buffer || filled > bytes.length || start >= filled) return 0;
+  return wasm.scanLines(start, filled, atEnd);
+}
+
+/**
+ * Returns six numbers per line of the last `scanLines`. They are the check's result bits (0 for a
+ * line it did not accept), the line's start, content end and end (its newline). For a LINE_FAST line
+ * they go on with its signature number and session hash.
+ */
+export function lineRecords(): Int32Array {
+  return wasm!.records;
+}
+
+/** Returns the time in milliseconds of each LINE_FAST line of the last `scanLines`. */
+export function lineTimes(): Float64Array {
+  return wasm!.times;
+}
+
+/** Bits of the WebAssembly check's result besides acceptance (see `check` in wasm/graph-line.ts). */
+export const LINE_NON_ASCII = 2;
+export const LINE_SIGNATURES_RESET = 4;
+export const LINE_FAST = 8;
+export const LINE_HAS_SESSION = 16;
+
+/**
+ * Reads the event of a line as `readGraphSignInLine` does, but without adding to the signature
+ * table, so that the numbers `scanLines` gave stay as they were.
+ */
+export function eventOfLine(bytes: Buffer, start: number, end: number): SignInEvent | null {
+  if (wasm === null || bytes !== wasm.buffer) return readGraphSignInLine(bytes, start, end);
+  if (end > MAX_POSITION || start < 0 || start > end || end > bytes.length) return null;
+  return wasmCheck(wasm, start, end, false) === 0 ? null : buildEvent(bytes);
+}
+
+/** Runs the WebAssembly check on a line of its buffer and points the spans at its results. Returns its result bits. */
+function wasmCheck(checker: WasmLineChecker, start: number, end: number, sign: boolean): number {
+  const result = checker.check(start, end, sign);
+  if (result !== 0) {
+    lineHigh = (result & LINE_NON_ASCII) !== 0 ? 0x80 : 0;
+    valueStarts = checker.starts;
+    valueEnds = checker.ends;
+    valueFlags = checker.flags;
+  }
+  return result;
 }
 
 /** Builds the event of the line `scanGraphSignInLine` accepted last, or returns null where the slow path must read it. */
@@ -254,11 +302,6 @@ let lineBytes: Buffer = Buffer.alloc(0);
 let lineHasSession = false;
 let epoch = 0;
 
-// Bits of the WebAssembly check's result besides acceptance (see `check` in wasm/graph-line.ts).
-const WASM_NON_ASCII_LINE = 2;
-const WASM_SIGNATURES_RESET = 4;
-const WASM_FAST = 8;
-const WASM_HAS_SESSION = 16;
 
 /**
  * The way each value enters a line's signature: with its bytes, or with its first byte only (its type:
