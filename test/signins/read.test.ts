@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 
 import { InputError } from '../../src/errors.js';
 import type { SignInEvent } from '../../src/signins/event.js';
+import { fromGraphSignIn, GRAPH_STRING_FIELDS } from '../../src/signins/normalise.js';
 import { detectFormat, newReadStats, readLogRecords, readSignIns } from '../../src/signins/read.js';
 import { graphSignIn, ndjson, tempDir, utf16le, writeInput } from './fixtures.js';
 
@@ -78,6 +79,22 @@ describe('sign-in readers', () => {
       assert.equal(events[0]!.source?.record, 0);
     });
   }
+
+  it('copies every Graph string field', () => {
+    // Each field gets its own value, and a number where text is expected.
+    const row: Record<string, unknown> = { createdDateTime: '2026-05-01T09:00:00Z' };
+    GRAPH_STRING_FIELDS.forEach((field, index) => (row[field] = index % 5 === 0 ? index : `Value-${field}`));
+    const event = fromGraphSignIn(row) as unknown as Record<string, unknown>;
+    GRAPH_STRING_FIELDS.forEach((field, index) => {
+      let expected = index % 5 === 0 ? String(index) : `Value-${field}`;
+      if (field === 'userPrincipalName') expected = expected.toLowerCase();
+      assert.equal(event[field], expected, field);
+    });
+    // A field the record lacks stays absent; one it has as null becomes null.
+    const sparse = fromGraphSignIn({ createdDateTime: '2026-05-01T09:00:00Z', sessionId: null }) as unknown as Record<string, unknown>;
+    assert.equal('userAgent' in sparse, false);
+    assert.equal(sparse.sessionId, null);
+  });
 
   it('maps Sentinel columns to Graph names', async () => {
     const path = writeInput(dir, 'sentinel.ndjson', ndjson([sentinelRow]));
