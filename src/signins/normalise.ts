@@ -486,3 +486,19 @@ export function isoTime(value: unknown, field: string): string {
   // One format (millisecond precision) so that times compare as text in every source.
   return new Date(ms).toISOString();
 }
+
+/**
+ * Milliseconds of a normalised time (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as isoTime writes it), read from
+ * its digits: a third of the cost of Date.parse, which ran on every event. Other forms, and years
+ * below 100 (which Date.UTC reads as 19xx), go to Date.parse.
+ */
+export function isoMs(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(10) !== 0x54 || iso.charCodeAt(23) !== 0x5a) return Date.parse(iso);
+  const year = twoDigits(iso, 0) * 100 + twoDigits(iso, 2);
+  if (year < 100) return Date.parse(iso);
+  return Date.UTC(year, twoDigits(iso, 5) - 1, twoDigits(iso, 8), twoDigits(iso, 11), twoDigits(iso, 14), twoDigits(iso, 17), twoDigits(iso, 20) * 10 + iso.charCodeAt(22) - 0x30);
+}
+
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 0x30) * 10 + text.charCodeAt(at + 1) - 0x30;
+}

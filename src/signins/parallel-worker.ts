@@ -11,7 +11,7 @@ import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js'
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
 import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
 import { eventOfLine, lastLineWasAscii, LINE_FAST, LINE_HAS_SESSION, LINE_NON_ASCII, LINE_SIGNATURES_RESET, lineBuffer, lineRecords, lineTimes, scanLines } from './fast/graph-line.js';
-import { BadRecordError, normaliseRecord, type NormalisedRecord } from './normalise.js';
+import { BadRecordError, isoMs, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
 
@@ -476,21 +476,6 @@ function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: 
   }, facts.refs);
 }
 
-/**
- * Milliseconds of a normalised time (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as isoTime writes it), read from
- * its digits: a third of the cost of Date.parse, which ran on every event. Other forms, and years
- * below 100 (which Date.UTC reads as 19xx), go to Date.parse.
- */
-export function isoMs(iso: string): number {
-  if (iso.length !== 24 || iso.charCodeAt(10) !== 0x54 || iso.charCodeAt(23) !== 0x5a) return Date.parse(iso);
-  const year = twoDigits(iso, 0) * 100 + twoDigits(iso, 2);
-  if (year < 100) return Date.parse(iso);
-  return Date.UTC(year, twoDigits(iso, 5) - 1, twoDigits(iso, 8), twoDigits(iso, 11), twoDigits(iso, 14), twoDigits(iso, 17), twoDigits(iso, 20) * 10 + iso.charCodeAt(22) - 0x30);
-}
-
-function twoDigits(text: string, at: number): number {
-  return (text.charCodeAt(at) - 0x30) * 10 + text.charCodeAt(at + 1) - 0x30;
-}
 
 /**
  * Returns one bit per beta-only field the event carries, in BETA_ONLY_FIELDS order, shifted into

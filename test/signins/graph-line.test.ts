@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { generateSignIns, random } from '../../bench/signins/generate.js';
 import { sessionHash } from '../../src/signins/detections/gate.js';
 import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_EVENT, LINE_SLOW, lineBuffer, readGraphSignInLine, scanGraphSignInLine, signatureEpoch, usesWasm } from '../../src/signins/fast/graph-line.js';
-import { isoMs } from '../../src/signins/parallel-worker.js';
+import { isoMs } from '../../src/signins/normalise.js';
 import type { SignInEvent } from '../../src/signins/event.js';
 import { projectScanFields } from '../../src/signins/fast/scan-fields.js';
 import { fromGraphSignIn } from '../../src/signins/normalise.js';

@@ -53,7 +53,7 @@ describe('isoTime on Graph UTC times', () => {
 
 describe('isoMs on normalised times', () => {
   it('isoMs equals Date.parse, years 0 to 10000', async () => {
-    const { isoMs } = await import('../../src/signins/parallel-worker.js');
+    const { isoMs } = await import('../../src/signins/normalise.js');
     const samples = [-62_198_755_200_000, -1, 0, 1, 951_782_400_000, 1_709_164_800_123, 253_402_300_799_999, 253_402_300_800_000];
     for (let ms = -62_167_219_200_000; ms < 253_402_300_800_000; ms += 86_399_937_731) samples.push(ms);
     for (const ms of samples) {

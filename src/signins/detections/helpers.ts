@@ -1,5 +1,6 @@
 import type { Severity } from '../../checks/types.js';
 import type { SignInEvent } from '../event.js';
+import { isoMs } from '../normalise.js';
 import type { Alert, DetectionId, EvidenceEvent, UserActivity } from './types.js';
 import { MAX_EVIDENCE } from './types.js';
 
@@ -29,7 +30,7 @@ export function isDeviceCode(event: SignInEvent): boolean {
 }
 
 export function timeMs(event: { createdDateTime: string }): number {
-  return Date.parse(event.createdDateTime);
+  return isoMs(event.createdDateTime);
 }
 
 export function country(event: SignInEvent): string | null {
