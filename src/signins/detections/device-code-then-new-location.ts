@@ -53,6 +53,8 @@ export const deviceCodeThenNewLocation: Detection = {
   detect(activity, context) {
     const windowMs = context.settings.deviceCodeNewLocationMinutes * 60_000;
     const events = activity.signIns.filter(succeeded);
+    // Most users never sign in with a device code, and need no index of their sessions.
+    if (!events.some((event) => event.authenticationProtocol === 'deviceCode')) return [];
     const times = events.map(timeMs);
     // Each session's events by network, in time order. Events on the device-code sign-in's own
     // network cannot differ from it, so a long session on one network costs nothing per sign-in.
