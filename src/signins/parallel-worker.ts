@@ -55,6 +55,9 @@ export function spillFileName(worker: number): string {
   return `w${worker}-spill.bin`;
 }
 
+/** Records of one file that the scan read: sign-ins, audits, ignored and skipped ones. */
+type FileStats = ScanResult['files'][string];
+
 export interface ScanResult {
   /** Lines and records per range, to turn range-relative positions into file positions. */
   ranges: { id: number; lines: number; records: number }[];
@@ -238,7 +241,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
     let carry = 0;
     let line = 0;
     let record = 0;
-    result.files[range.file] ??= { signIns: 0, audits: 0, ignored: 0, skipped: 0 };
+    const fileStats = (result.files[range.file] ??= { signIns: 0, audits: 0, ignored: 0, skipped: 0 });
     try {
       while (position < range.end || carry > 0) {
         const toRead = Math.min(buffer.length - carry, range.end - position);
@@ -265,7 +268,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
               if ((bits & LINE_SIGNATURES_RESET) !== 0) state.signatures = [];
               if ((bits & LINE_NON_ASCII) !== 0) state.nonAscii = true;
               const session = (bits & LINE_HAS_SESSION) !== 0 ? records[k * 6 + 5]! >>> 0 : null;
-              if (fastLine(buffer, start, contentEnd, bufferOffset, range, line, record, records[k * 6 + 4]!, times[k]!, session, task, state, result)) {
+              if (fastLine(buffer, start, contentEnd, bufferOffset, range, line, record, records[k * 6 + 4]!, times[k]!, session, task, state, fileStats)) {
                 record++;
                 lineStart = records[k * 6 + 3]! + 1;
                 continue;
@@ -415,7 +418,7 @@ function handleLine(
  * Returns false when the byte reader cannot build the event of such a line, which the caller then
  * reads line by line.
  */
-function fastLine(buffer: Buffer, start: number, end: number, bufferOffset: number, range: ByteRange, line: number, record: number, signature: number, time: number, session: number | null, task: ScanTask, state: ScanState, result: ScanResult): boolean {
+function fastLine(buffer: Buffer, start: number, end: number, bufferOffset: number, range: ByteRange, line: number, record: number, signature: number, time: number, session: number | null, task: ScanTask, state: ScanState, fileStats: FileStats): boolean {
   let facts = state.signatures[signature];
   if (facts === undefined) {
     const event = eventOfLine(buffer, start, end);
@@ -423,7 +426,7 @@ function fastLine(buffer: Buffer, start: number, end: number, bufferOffset: numb
     state.signatures[signature] = facts;
   }
   if (facts === SLOW_LINE) return false;
-  result.files[range.file]!.signIns++;
+  fileStats.signIns++;
   if (time < state.sinceMs || time > state.untilMs || !facts.included) return true;
   writeSignIn(state, facts, time, session, range, line, record, bufferOffset + start, end - start);
   return true;
