@@ -43,13 +43,15 @@ export function folderGivenAsFile(file: string): InputError {
   );
 }
 
-/** True when the file starts with the gzip magic bytes, whatever its name. */
-/** True for a file that starts with a UTF-16 byte-order mark (Windows PowerShell's Out-File writes one). */
+/**
+ * True for a file the text reader decodes as UTF-16: one with a UTF-16 byte-order mark (Windows
+ * PowerShell's Out-File writes one), or whose first 4 KB have NUL bytes on one side of most pairs.
+ */
 export async function isUtf16(file: string): Promise<boolean> {
-  const head = await readHead(file, 2);
-  return head.length === 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  return detectEncoding(await readHead(file, 4096)).encoding !== 'utf-8';
 }
 
+/** True when the file starts with the gzip magic bytes, whatever its name. */
 export async function isGzip(file: string): Promise<boolean> {
   const head = await readHead(file, 2);
   return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;

@@ -152,6 +152,8 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
   const cases: { name: string; content: () => string | Buffer; error?: RegExp }[] = [
     { name: 'a UTF-8 byte-order mark', content: () => `\ufeff${lines(20).join('\n')}\n` },
     { name: 'UTF-16 with a byte-order mark', content: () => utf16le(`${lines(20).join('\r\n')}\r\n`) },
+    { name: 'UTF-16 without a byte-order mark', content: () => Buffer.from(`${lines(20).join('\r\n')}\r\n`, 'utf16le') },
+    { name: 'big-endian UTF-16 without a byte-order mark', content: () => Buffer.from(`${lines(20).join('\n')}\n`, 'utf16le').swap16() },
     { name: 'lines of form feeds, vertical tabs and no-break spaces', content: () => [...lines(10), '\f', '\v \t', '\u00a0\u3000', ...lines(10, 10)].join('\n') },
     { name: 'a whole Graph page on one line', content: () => [...lines(5), JSON.stringify({ value: [graphSignIn({ id: 'p1' }), graphSignIn({ id: 'p2' })] }), ...lines(5, 5)].join('\n') },
     { name: 'a line longer than the read buffer', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'huge', userAgent: `Mozilla/5.0 ${'x'.repeat(5 << 20)}` })), ...lines(5, 5)].join('\n') },
