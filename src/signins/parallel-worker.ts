@@ -556,7 +556,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       const anyFlagged = [...tallies.values()].some((tally) => tally.review);
       for (const bytes of anyFlagged ? spills : []) {
         readCompact(bytes, (event) => {
-          if (tallies.get(event.user)!.review) toReview.push({ range: event.range, line: event.line, record: event.record, offset: event.offset, length: event.length });
+          if (tallies.get(event.user)!.review) toReview.push({ ...event });
         });
       }
       toReview.sort((a, b) => a.range - b.range || a.line - b.line);
@@ -585,7 +585,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
 }
 
 /** The position of a sign-in's line in the input. */
-type Position = Pick<CompactEvent, 'range' | 'line' | 'record' | 'offset' | 'length'>;
+type Position = CompactEvent;
 
 /** Adds an event to its user's tally and returns the tally. */
 function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEvent>): UserTally {
@@ -657,7 +657,11 @@ export class InputChangedError extends Error {
   }
 }
 
-/** Reads one sign-in line again and normalises and enriches it as the scan did. */
+/**
+ * Reads one sign-in line again and normalises and enriches it as the scan did. Throws
+ * InputChangedError when the line no longer reads as the sign-in its compact record describes: a
+ * file edited in place keeps its size, and its time may not show the edit.
+ */
 export function readAgain(position: Position, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher): SignInEvent {
   const file = rangeFiles[position.range]!;
   let fd = descriptors.get(file);
@@ -674,7 +678,19 @@ export function readAgain(position: Position, rangeFiles: Record<number, string>
   if (normalised?.kind !== 'signIn') throw new InputChangedError(file);
   const event = normalised.event;
   event.source = { file: `\u0002${position.range}`, line: position.line, record: position.record };
-  return enricher.enrich(event);
+  enricher.enrich(event);
+  if (!matchesRecord(event, position)) throw new InputChangedError(file);
+  return event;
+}
+
+/** True when an event read again gives what its compact record holds: user, time, session and place. */
+function matchesRecord(event: SignInEvent, record: CompactEvent): boolean {
+  if (activityKey(event) !== record.user || isoMs(event.createdDateTime) !== record.time) return false;
+  const session = sessionHash(event);
+  if ((session !== null) !== ((record.flags & HAS_SESSION) !== 0) || (session !== null && session !== record.session)) return false;
+  const place = placeOf(event);
+  if ((place !== null) !== ((record.flags & HAS_PLACE) !== 0)) return false;
+  return place === null || (place.country === record.country && Object.is(place.asn, record.asn) && Object.is(place.latitude, record.latitude) && Object.is(place.longitude, record.longitude));
 }
 
 parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {

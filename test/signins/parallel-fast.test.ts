@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 
 import { generateSignIns } from '../../bench/signins/generate.js';
 
+import { HAS_PLACE, HAS_SESSION } from '../../src/signins/fast/compact.js';
 import { reviewSignIns } from '../../src/signins/review.js';
 import { graphSignIn, tempDir, utf16le, writeInput } from './fixtures.js';
 
@@ -112,14 +113,24 @@ describe('parallel review of a file that changes', () => {
     const { readAgain, InputChangedError } = await import('../../src/signins/parallel-worker.js');
     const { createEnricher } = await import('../../src/signins/enrich.js');
     const { writeFileSync } = await import('node:fs');
+    const { placeOf, sessionHash } = await import('../../src/signins/detections/gate.js');
+    const { activityKey } = await import('../../src/signins/review.js');
+    const { isoMs, fromGraphSignIn } = await import('../../src/signins/normalise.js');
     const enricher = await createEnricher({ useDatabase: false });
-    const line = JSON.stringify(graphSignIn({ id: 'x1' }));
+    const line = JSON.stringify(graphSignIn({ id: 'x1', sessionId: 'session-1', ipAddress: '198.51.100.10' }));
     const file = writeInput(tempDir(), 'changing.ndjson', `${line}\n`);
-    const position = { flags: 0, user: 'u', country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN, time: 0, range: 0, line: 1, record: 0, offset: 0, length: Buffer.byteLength(line) };
+    // The compact record the scan wrote for the line.
+    const event = enricher.enrich(fromGraphSignIn(JSON.parse(line) as Record<string, unknown>));
+    const place = placeOf(event)!;
+    const position = { flags: HAS_PLACE | HAS_SESSION, user: activityKey(event), session: sessionHash(event)!, ...place, time: isoMs(event.createdDateTime), range: 0, line: 1, record: 0, offset: 0, length: Buffer.byteLength(line) };
     const descriptors = new Map<string, number>();
     assert.equal(readAgain(position, { 0: file }, descriptors, enricher).id, 'x1');
-    writeFileSync(file, '{"not":"the same line"}\n');
-    assert.throws(() => readAgain(position, { 0: file }, new Map(), enricher), InputChangedError);
+    // Another record, then edits in place that keep the line's length.
+    for (const changed of ['{"not":"the same line"}', line.replace('session-1', 'session-2'), line.replace('"2026-05-01T09', '"2026-05-01T08'), line.replace('"countryOrRegion":"FR"', '"countryOrRegion":"DE"')]) {
+      assert.notEqual(changed, line);
+      writeFileSync(file, `${changed}\n`);
+      assert.throws(() => readAgain(position, { 0: file }, new Map(), enricher), InputChangedError, changed);
+    }
     const { closeSync } = await import('node:fs');
     for (const fd of descriptors.values()) closeSync(fd);
   });
