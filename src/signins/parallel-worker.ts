@@ -5,11 +5,11 @@ import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
-import { mayAlertAlone, placeOf, PlaceTracker, sessionHash } from './detections/gate.js';
-import type { DetectionSettings } from './detections/types.js';
+import { mayAlertAlone, mayAlertByPlace, placeOf, PlaceTracker, sessionHash } from './detections/gate.js';
+import { DEFAULT_SETTINGS, type DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
+import { COVERAGE_SHIFT, CompactWriter, HAS_IP, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
 import { eventOfLine, lastLineWasAscii, LINE_FAST, LINE_HAS_SESSION, LINE_NON_ASCII, LINE_SIGNATURES_RESET, lineBuffer, lineRecords, lineTimes, scanLines } from './fast/graph-line.js';
 import { BadRecordError, isoMs, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
@@ -445,7 +445,7 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
   }
   state.enricher.enrich(event);
   const place = placeOf(event);
-  const flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | coverageBits(event);
+  const flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | (event.ipAddress ? HAS_IP : 0) | coverageBits(event);
   // Partitioned by the key the review groups a user's events by, so that all of them meet.
   const user = activityKey(event);
   return {
@@ -527,12 +527,17 @@ interface UserTally {
   to: number;
   /** Set when the user needs the full detections. */
   review: boolean;
+  /** Set when one of the user's events could alert alone. */
+  mayAlert: boolean;
   places: PlaceTracker;
+  /** For a user flagged by places alone: the records, which `mayAlertByPlace` judges before any line is read again. */
+  records: CompactEvent[] | null;
 }
 
 async function detect(task: DetectTask): Promise<ReviewResult[]> {
   const enricher = await workerEnricher(task.useDatabase);
   const options = { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) };
+  const settings: DetectionSettings = { ...DEFAULT_SETTINGS, ...task.settings };
   const descriptors = new Map<string, number>();
   const results: ReviewResult[] = [];
   try {
@@ -556,8 +561,17 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       const anyFlagged = [...tallies.values()].some((tally) => tally.review);
       for (const bytes of anyFlagged ? spills : []) {
         readCompact(bytes, (event) => {
-          if (tallies.get(event.user)!.review) toReview.push({ ...event });
+          const tally = tallies.get(event.user)!;
+          if (tally.mayAlert) toReview.push({ ...event });
+          else if (tally.review) (tally.records ??= []).push({ ...event });
         });
+      }
+      // Users flagged by places alone whose records show no move that could alert stay quiet.
+      for (const tally of tallies.values()) {
+        if (tally.records === null) continue;
+        if (mayAlertByPlace(tally.records, settings)) toReview.push(...tally.records);
+        else tally.review = false;
+        tally.records = null;
       }
       toReview.sort((a, b) => a.range - b.range || a.line - b.line);
       // One busy flagged user (a sync account on a legacy client) can put far more events in a
@@ -591,14 +605,14 @@ type Position = CompactEvent;
 function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEvent>): UserTally {
   let tally = tallies.get(event.user);
   if (!tally) {
-    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, places: new PlaceTracker() };
+    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, mayAlert: false, places: new PlaceTracker(), records: null };
     tallies.set(event.user, tally);
   }
   tally.events++;
   for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (event.flags & (1 << (COVERAGE_SHIFT + field))) tally.coverage[field]!++;
   if (event.time < tally.from) tally.from = event.time;
   if (event.time > tally.to) tally.to = event.time;
-  if (event.flags & MAY_ALERT) tally.review = true;
+  if (event.flags & MAY_ALERT) tally.review = tally.mayAlert = true;
   if (event.flags & HAS_PLACE && !tally.review) {
     if (tally.places.add(event, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
   }

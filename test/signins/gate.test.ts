@@ -7,7 +7,8 @@ import { generateSignIns } from '../../bench/signins/generate.js';
 import type { Engagement } from '../../src/engagement/schema.js';
 import { createEnricher } from '../../src/signins/enrich.js';
 import type { AuditEvent, SignInEvent } from '../../src/signins/event.js';
-import { GATE_COVERAGE, mayAlertAlone, placeOf, PlaceTracker, sessionHash } from '../../src/signins/detections/gate.js';
+import { GATE_COVERAGE, mayAlertAlone, mayAlertByPlace, placeOf, PlaceTracker, sessionHash } from '../../src/signins/detections/gate.js';
+import { HAS_IP, HAS_PLACE, HAS_SESSION } from '../../src/signins/fast/compact.js';
 import { DETECTIONS } from '../../src/signins/detections/index.js';
 import { DEFAULT_SETTINGS, DETECTION_IDS, type DetectionContext, type UserActivity } from '../../src/signins/detections/types.js';
 import { fromGraphSignIn, normaliseRecord } from '../../src/signins/normalise.js';
@@ -79,7 +80,7 @@ describe('sign-in review gate', () => {
     assert.ok(flagged < events.length - 100, `${flagged} of ${events.length} flagged`);
   });
 
-  it('PlaceTracker: no quiet user alerts', () => {
+  it('place tracker and screen: no quiet user alerts', () => {
     // A seeded search over small users: quiet events (no single-event trigger) from a few places,
     // networks, sessions and times. Whenever the place tracker calls a user quiet, no detection may alert.
     let seed = 20_261_204;
@@ -96,6 +97,7 @@ describe('sign-in review gate', () => {
       { countryOrRegion: 'US', geoCoordinates: { latitude: 34.05, longitude: -118.24 } },
     ];
     let quiet = 0;
+    let screened = 0;
     let alerting = 0;
     for (let trial = 0; trial < 3_000; trial++) {
       const events = Array.from({ length: 2 + Math.floor(next() * 4) }, (_, index) =>
@@ -117,13 +119,24 @@ describe('sign-in review gate', () => {
       });
       const sorted = [...events].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime) || a.id.localeCompare(b.id));
       const alerts = DETECTIONS.flatMap((detection) => detection.detect(activityOf(sorted), context));
+      // The records the scan writes, which the second screen of a flagged user reads.
+      const records = events.map((signIn, index) => {
+        const place = placeOf(signIn);
+        const session = sessionHash(signIn);
+        const flags = (place ? HAS_PLACE : 0) | (session !== null ? HAS_SESSION : 0) | (signIn.ipAddress ? HAS_IP : 0);
+        return { flags, user: 'u', session: session ?? 0, country: place?.country ?? null, asn: place?.asn ?? Number.NaN, latitude: place?.latitude ?? Number.NaN, longitude: place?.longitude ?? Number.NaN, time: Date.parse(signIn.createdDateTime), range: 0, line: index, record: index, offset: 0, length: 0 };
+      });
       if (!needs) {
         quiet++;
         assert.deepEqual(alerts.map((alert) => alert.detection), [], `trial ${trial} was let through: ${JSON.stringify(sorted.map(placeOf))}`);
+      } else if (!mayAlertByPlace(records, context.settings)) {
+        screened++;
+        assert.deepEqual(alerts.map((alert) => alert.detection), [], `trial ${trial} was screened out: ${JSON.stringify(sorted.map(placeOf))}`);
       } else if (alerts.length > 0) alerting++;
     }
-    // Both verdicts must occur, and some flagged users must alert, or the search proves nothing.
+    // Every verdict must occur, and some flagged users must alert, or the search proves nothing.
     assert.ok(quiet > 200, `${quiet} quiet users`);
+    assert.ok(screened > 200, `${screened} flagged users screened out`);
     assert.ok(alerting > 200, `${alerting} flagged users that alert`);
   });
 

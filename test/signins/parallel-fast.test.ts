@@ -233,3 +233,19 @@ describe('parallel review without WebAssembly', () => {
     assert.ok(withWasm.alerts.length > 10, `${withWasm.alerts.length} alerts`);
   });
 });
+
+describe('parallel review of users in two offices', () => {
+  it('gives the in-memory result when their moves cannot alert', async () => {
+    // Half the background users work from a second office in the same country every other day.
+    // The place tracker flags them; their records then show that no move could alert.
+    const file = join(tempDir(), 'roaming.ndjson');
+    await generateSignIns(file, 6_000, 2, { roamingShare: 0.5 });
+    const options = { enricher: false, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1];
+    const inMemory = await reviewSignIns([file], { ...options, parallelFromBytes: Infinity });
+    const parallel = await reviewSignIns([file], { ...options, parallelFromBytes: 0 });
+    assert.deepEqual(parallel.alerts, inMemory.alerts);
+    assert.deepEqual(parallel.summary, inMemory.summary);
+    assert.deepEqual(parallel.timelines, inMemory.timelines);
+    assert.ok(parallel.alerts.length > 10, `${parallel.alerts.length} alerts`);
+  });
+});

@@ -1,9 +1,10 @@
 import type { SignInEvent } from '../event.js';
-import type { Place } from '../fast/compact.js';
+import { HAS_IP, HAS_PLACE, HAS_SESSION, type CompactEvent, type Place } from '../fast/compact.js';
 import { asnOf, country, isDeviceCode, succeeded } from './helpers.js';
 import { LEGACY_CLIENT_APPS } from './legacy-authentication.js';
 import { TOKEN_THEFT_RISK_TYPES } from './risky-sign-in.js';
-import type { DetectionId } from './types.js';
+import { impossibleTravel } from './impossible-travel.js';
+import type { DetectionId, DetectionSettings } from './types.js';
 import { matchUserAgent } from './user-agent-markers.js';
 
 /**
@@ -137,4 +138,43 @@ export class PlaceTracker {
 
 function copyPlace(place: Readonly<Place>): Place {
   return { country: place.country, asn: place.asn, latitude: place.latitude, longitude: place.longitude };
+}
+
+/**
+ * Returns true when session replay or impossible travel might alert on a user whose sign-ins could
+ * not alert alone, judged from their compact records. It may return true when neither alerts, and
+ * never returns false when one would; the caller then reads the user's lines again and runs them.
+ * So users who move between offices, whom the place tracker flags, cost no second read unless
+ * their moves could alert.
+ */
+export function mayAlertByPlace(records: readonly CompactEvent[], settings: DetectionSettings): boolean {
+  const successes = records.filter((record) => (record.flags & HAS_PLACE) !== 0).sort((a, b) => a.time - b.time);
+
+  // Session replay alerts only on two sign-ins of one session within its window from two networks.
+  // If two such sign-ins exist, so do two consecutive ones, no further apart. Sessions whose hashes
+  // collide only add pairs.
+  const windowMs = settings.sessionWindowHours * 3_600_000;
+  const lastOfSession = new Map<number, CompactEvent>();
+  for (const record of successes) {
+    if ((record.flags & HAS_SESSION) === 0) continue;
+    const last = lastOfSession.get(record.session);
+    if (last && record.time - last.time <= windowMs && !(last.country === record.country && Object.is(last.asn, record.asn))) return true;
+    lastOfSession.set(record.session, record);
+  }
+
+  // Impossible travel compares consecutive successful sign-ins with an address, in time order, so
+  // it runs on events rebuilt from the records. Two at the same millisecond might be taken in another
+  // order, and every address is taken as distinct, which can only add alerts.
+  const travelled = successes.filter((record) => (record.flags & HAS_IP) !== 0);
+  for (let index = 1; index < travelled.length; index++) if (travelled[index]!.time === travelled[index - 1]!.time) return true;
+  const signIns: SignInEvent[] = travelled.map((record, index) => ({
+    id: String(index),
+    createdDateTime: new Date(record.time).toISOString(),
+    ipAddress: `address-${index}`,
+    status: { errorCode: 0 },
+    location: { countryOrRegion: record.country, geoCoordinates: Number.isNaN(record.latitude) || Number.isNaN(record.longitude) ? null : { latitude: record.latitude, longitude: record.longitude } },
+    network: { country: record.country, asn: Number.isNaN(record.asn) ? null : record.asn, hosting: false },
+  }));
+  const activity = { key: '', user: '', userId: null, signIns, audits: [] };
+  return impossibleTravel.detect(activity, { settings, breakGlass: new Set() }).length > 0;
 }

@@ -26,6 +26,8 @@ export const MAY_ALERT = 1;
 export const HAS_PLACE = 2;
 export const HAS_SESSION = 4;
 export const COVERAGE_SHIFT = 3;
+/** Flag bit after the six coverage bits: the sign-in has an IP address. */
+export const HAS_IP = 1 << 9;
 
 /**
  * Dictionary entries per file before the dictionary starts again. A user belongs to one partition,
