@@ -129,8 +129,23 @@ function watchWorker(worker: Worker): Worker {
   return worker;
 }
 
-/** Splits a file into about `parts` ranges that start at line starts. */
-function splitFile(file: string, size: number, parts: number, firstId: number): ByteRange[] {
+/**
+ * Returns where to cut a file of `size` bytes into ranges: RANGE_BYTES each, then a tail of a
+ * quarter of that size, so that the workers, which take ranges from a queue, finish close together.
+ */
+export function cutPoints(size: number, workers: number): number[] {
+  const tail = Math.min(size, workers * RANGE_BYTES);
+  const head = size - tail;
+  const cuts: number[] = [];
+  const headParts = Math.ceil(head / RANGE_BYTES);
+  for (let part = 1; part <= headParts; part++) cuts.push(Math.floor((head * part) / headParts));
+  const tailParts = Math.max(workers, Math.ceil(tail / (RANGE_BYTES / 4)));
+  for (let part = 1; part <= tailParts; part++) cuts.push(head + Math.floor((tail * part) / tailParts));
+  return cuts;
+}
+
+/** Splits a file into ranges that end at the first line end at or after each cut point. */
+function splitFile(file: string, size: number, cuts: number[], firstId: number): ByteRange[] {
   const ranges: ByteRange[] = [];
   const fd = openSync(file, 'r');
   const probe = Buffer.allocUnsafe(1 << 16);
@@ -138,8 +153,8 @@ function splitFile(file: string, size: number, parts: number, firstId: number): 
     // A UTF-8 byte-order mark (Windows PowerShell writes one) is not part of the first line.
     const head = probe.subarray(0, readSync(fd, probe, 0, 3, 0));
     let start = head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-    for (let part = 1; part <= parts && start < size; part++) {
-      let end = part === parts ? size : Math.floor((size * part) / parts);
+    for (let part = 0; part < cuts.length && start < size; part++) {
+      let end = Math.max(cuts[part]!, start);
       if (end < size) {
         // Move the cut to just after the next newline.
         for (;;) {
@@ -223,7 +238,7 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
   const partitions = workerCount * Math.max(1, Math.ceil(totalBytes / (options.partitionBytes ?? PARTITION_BYTES) / workerCount));
 
   const ranges: ByteRange[] = [];
-  files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, Math.max(workerCount, Math.ceil(sizes[index]! / RANGE_BYTES)), ranges.length)));
+  files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, cutPoints(sizes[index]!, workerCount), ranges.length)));
   const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
   // Ctrl-C or a kill skips the finally below; the spill files (user ids) must not stay behind.
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -249,3 +249,19 @@ describe('parallel review of users in two offices', () => {
     assert.ok(parallel.alerts.length > 10, `${parallel.alerts.length} alerts`);
   });
 });
+
+describe('byte ranges of a file', () => {
+  it('cut points: large head, small tail', async () => {
+    const { cutPoints } = await import('../../src/signins/parallel.js');
+    const size = 2_306_000_000;
+    const cuts = cutPoints(size, 2);
+    assert.equal(cuts.at(-1), size);
+    for (let k = 1; k < cuts.length; k++) assert.ok(cuts[k]! > cuts[k - 1]!, `cut ${k} does not advance`);
+    const lengths = cuts.map((cut, k) => cut - (k === 0 ? 0 : cuts[k - 1]!));
+    // The first ranges are about 32 MiB; the last 64 MiB come in ranges of about 8 MiB.
+    assert.ok(Math.abs(lengths[0]! - (32 << 20)) < 1 << 20, `first range ${lengths[0]}`);
+    assert.ok(lengths.slice(-8).every((length) => Math.abs(length - (8 << 20)) < 1 << 20), `tail ${lengths.slice(-8).join(', ')}`);
+    assert.deepEqual(cutPoints(0, 2), [0, 0]);
+    assert.equal(cutPoints(1_000, 4).length, 4);
+  });
+});
