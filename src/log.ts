@@ -9,7 +9,7 @@ import type { Level, Logger } from 'pino';
  *
  * pino is loaded on the first log call, not at import: loading it took about 20 ms, which every
  * command and every sign-in review worker paid, and most of them never log. `isLevelEnabled` and
- * `level` are answered without loading it.
+ * `level` work without loading it.
  */
 const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Number.POSITIVE_INFINITY };
 const LEVEL = levelFromEnvironment();
