@@ -108,10 +108,24 @@ export interface ReviewResult {
   timelines: { user: string; userId: string | null; entries: TimelineEntry[] }[];
 }
 
+/**
+ * Returns the files without repeats. A file named twice, by the same path or through a symbolic or
+ * hard link, would count its sign-ins twice; it is read once. Names that cannot be opened are kept
+ * for the reader to report.
+ */
+async function distinctFiles(givenFiles: string[]): Promise<string[]> {
+  const byIdentity = new Map<string, string>();
+  for (const file of givenFiles) {
+    const info = await stat(file).catch(() => null);
+    const identity = info?.isFile() ? `${info.dev}:${info.ino}` : `path:${resolve(file)}`;
+    if (!byIdentity.has(identity)) byIdentity.set(identity, file);
+  }
+  return [...byIdentity.values()];
+}
+
 /** Reads, enriches and reviews sign-in and audit logs. Alerts do not depend on the order of events in the input. */
 export async function reviewSignIns(givenFiles: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
-  // A file named twice would count its sign-ins twice; it is read once.
-  const files = [...new Map(givenFiles.map((file) => [resolve(file), file])).values()];
+  const files = await distinctFiles(givenFiles);
   if (await suitsParallelReview(files, options)) return reviewNdjsonInParallel(files, options);
   const stats = options.stats ?? newReadStats();
   const enricher = options.enricher === false ? await createEnricher({ useDatabase: false }) : (options.enricher ?? (await createEnricher()));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { repoRoot } from '../helpers/shared.js';
 import { tenantA } from './fixtures.js';
+import { tempFolder } from '../helpers/temp.js';
 
 // The built CLI, as users run it; `npm test` builds dist/ before the tests.
 const bin = join(repoRoot, 'bin', 'tokengap.js');
@@ -15,7 +16,7 @@ function runCli(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
 }
 
-const workDir = mkdtempSync(join(tmpdir(), 'tokengap-deliverables-cli-'));
+const workDir = tempFolder('tokengap-deliverables-cli-');
 const reportPath = join(workDir, 'report.json');
 writeFileSync(reportPath, JSON.stringify(tenantA()));
 
@@ -79,7 +80,7 @@ test('out folder without write permission exits 2', () => {
   // Regression: EACCES on --out was an internal error (exit 3). As root, permission bits do
   // not apply, so the CLI runs as the unprivileged account `nobody` (uid 65534) on a folder root owns.
   const root = process.getuid?.() === 0;
-  const locked = mkdtempSync(join(tmpdir(), 'tokengap-locked-'));
+  const locked = tempFolder('tokengap-locked-');
   chmodSync(locked, root ? 0o755 : 0o500);
   // The report must be readable by that user too.
   const report = join(locked, 'report.json');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -12,6 +11,7 @@ import { writeDeliverables } from '../../src/deliverables/index.js';
 import { CSV_COLUMNS, csvCell } from '../../src/deliverables/render-csv.js';
 import { repoRoot } from '../helpers/shared.js';
 import { tenantA } from './fixtures.js';
+import { tempFolder } from '../helpers/temp.js';
 
 const thinPath = join(repoRoot, 'examples', 'engagements', 'thin.yaml');
 
@@ -26,7 +26,7 @@ function hostileTenant() {
 }
 
 async function writeAll(report = tenantA()) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'tokengap-deliverables-')), 'out');
+  const dir = join(tempFolder('tokengap-deliverables-'), 'out');
   const written = await writeDeliverables(report, await loadEngagement(thinPath), dir);
   return { dir, written };
 }
@@ -122,7 +122,7 @@ test('PDF opens and its pages render', { skip: popplerSkip }, async () => {
 });
 
 test('output path that is a file rejected', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokengap-deliverables-'));
+  const dir = tempFolder('tokengap-deliverables-');
   const file = join(dir, 'taken');
   writeFileSync(file, 'x');
   await assert.rejects(writeDeliverables(tenantA(), await loadEngagement(thinPath), file), /is a file, not a folder/);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { InputError } from '../../src/errors.js';
 import { loadEngagement } from '../../src/engagement/load.js';
 import { repoRoot } from '../helpers/shared.js';
+import { tempFolder } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tokengap-engagement-'));
+const dir = tempFolder('tokengap-engagement-');
 
 function writeFile(name: string, content: string | Buffer): string {
   const path = join(dir, name);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { createEnricher, loadHostingList } from '../../src/signins/enrich.js';
 import type { SignInEvent } from '../../src/signins/event.js';
+import { tempFolder } from '../helpers/temp.js';
 
 const event = (ipAddress: string, extra: Partial<SignInEvent> = {}): SignInEvent => ({ id: ipAddress, createdDateTime: '2026-05-01T09:00:00.000Z', ipAddress, ...extra });
 
@@ -60,13 +61,12 @@ describe('ASN names', () => {
 describe('ASN table cache', () => {
   it('cache: round trip, stale, cut', async () => {
     const { asnSourceFiles, asnSourceStamp, parseAsnFiles, readAsnCache, writeAsnCache } = await import('../../src/signins/enrich.js');
-    const { mkdtempSync, readFileSync, writeFileSync, statSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { readFileSync, writeFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const sources = asnSourceFiles();
     const stamp = asnSourceStamp(sources);
     const parsed = parseAsnFiles(sources);
-    const file = join(mkdtempSync(join(tmpdir(), 'tokengap-asn-')), 'cache', 'asn.bin');
+    const file = join(tempFolder('tokengap-asn-'), 'cache', 'asn.bin');
     writeAsnCache(file, stamp, parsed);
     assert.ok(statSync(file).size > parsed.starts.length * 20, 'cache written');
     const cached = readAsnCache(file, stamp);

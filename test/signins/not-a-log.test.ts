@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -73,7 +72,7 @@ describe('input that is not a sign-in log stops the read', () => {
 
 describe('manifest sign-in count', () => {
   it('warns when the files hold fewer records than manifest.json says', async () => {
-    const snapshot = mkdtempSync(join(tmpdir(), 'tokengap-manifest-count-'));
+    const snapshot = tempDir();
     mkdirSync(join(snapshot, 'signIns'));
     const file = writeInput(join(snapshot, 'signIns'), 'interactive.json', '{"value":[]}\n');
     const warnings: { file: string; message: string }[] = [];
@@ -99,12 +98,12 @@ describe('manifest sign-in count', () => {
 
 describe('listing a signIns/ folder with symbolic links', () => {
   function snapshotWithLinks(): { root: string; signIns: string; outside: string } {
-    const root = mkdtempSync(join(tmpdir(), 'tokengap-links-'));
+    const root = tempDir();
     const signIns = join(root, 'signIns');
     mkdirSync(signIns);
     writeFileSync(join(root, 'users.json'), '{"value":[]}');
     writeFileSync(join(signIns, 'interactive.ndjson'), ndjson([graphSignIn()]));
-    const outside = mkdtempSync(join(tmpdir(), 'tokengap-archive-'));
+    const outside = tempDir();
     writeFileSync(join(outside, 'old.ndjson'), ndjson([graphSignIn({ id: 'old' })]));
     return { root, signIns, outside };
   }
@@ -142,7 +141,7 @@ describe('listing a signIns/ folder with symbolic links', () => {
   });
 
   it('the snapshot loader lists signIns/ the same way, so assess neither hangs on a loop nor reads the root', async () => {
-    const snapshot = mkdtempSync(join(tmpdir(), 'tokengap-loader-links-'));
+    const snapshot = tempDir();
     cpSync(join(repoRoot, 'examples', 'demo-tenant'), snapshot, { recursive: true });
     symlinkSync('..', join(snapshot, 'signIns', 'up'));
     symlinkSync('../signIns', join(snapshot, 'signIns', 'self'));

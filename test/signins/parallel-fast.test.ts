@@ -189,11 +189,18 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
 
 describe('sign-in review of a file named twice', () => {
   it('reads it once, both ways', async () => {
-    const file = writeInput(tempDir(), 'twice.ndjson', Array.from({ length: 20 }, (_, i) => JSON.stringify(graphSignIn({ id: `t-${i}` }))).join('\n'));
-    for (const parallelFromBytes of [Number.POSITIVE_INFINITY, 0]) {
-      const result = await reviewSignIns([file, file], { enricher: false, parallelFromBytes });
-      assert.equal(result.summary.eventCount, 20);
-      assert.equal(result.summary.files.length, 1);
+    const dir = tempDir();
+    const file = writeInput(dir, 'twice.ndjson', Array.from({ length: 20 }, (_, i) => JSON.stringify(graphSignIn({ id: `t-${i}` }))).join('\n'));
+    // The same file through a symbolic and a hard link, and by a path with a detour.
+    const { linkSync, symlinkSync } = await import('node:fs');
+    symlinkSync(file, join(dir, 'symbolic.ndjson'));
+    linkSync(file, join(dir, 'hard.ndjson'));
+    for (const names of [[file, file], [file, join(dir, 'symbolic.ndjson')], [join(dir, 'hard.ndjson'), file], [file, join(dir, '.', 'twice.ndjson')]]) {
+      for (const parallelFromBytes of [Number.POSITIVE_INFINITY, 0]) {
+        const result = await reviewSignIns(names, { enricher: false, parallelFromBytes });
+        assert.equal(result.summary.eventCount, 20, names.join(' '));
+        assert.equal(result.summary.files.length, 1);
+      }
     }
   });
 });
