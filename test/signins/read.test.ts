@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { InputError } from '../../src/errors.js';
 import type { SignInEvent } from '../../src/signins/event.js';
 import { fromGraphSignIn, GRAPH_STRING_FIELDS } from '../../src/signins/normalise.js';
+import { readLines } from '../../src/signins/input.js';
 import { detectFormat, newReadStats, readLogRecords, readSignIns } from '../../src/signins/read.js';
 import { graphSignIn, ndjson, tempDir, utf16le, writeInput } from './fixtures.js';
 
@@ -79,6 +80,22 @@ describe('sign-in readers', () => {
       assert.equal(events[0]!.source?.record, 0);
     });
   }
+
+  it('splits lines across any chunking', async () => {
+    // CRLF and LF endings, an empty line, a CR inside a line, and no line end at the end.
+    const text = 'first\r\nsecond\n\nthi\rrd\r\nlast\r';
+    const expected = ['first', 'second', '', 'thi\rrd', 'last'];
+    const cuts = [[], ...Array.from({ length: text.length }, (_, at) => [at]), [5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]];
+    for (const positions of cuts) {
+      const chunks = [0, ...positions, text.length].slice(1).map((end, index, ends) => text.slice(index === 0 ? 0 : ends[index - 1], end));
+      async function* source(): AsyncGenerator<string> {
+        yield* chunks;
+      }
+      const lines: { text: string; line: number }[] = [];
+      for await (const line of readLines(source())) lines.push(line);
+      assert.deepEqual(lines, expected.map((line, index) => ({ text: line, line: index + 1 })), JSON.stringify(chunks));
+    }
+  });
 
   it('copies every Graph string field', () => {
     // Each field gets its own value, and a number where text is expected.
