@@ -99,11 +99,24 @@ export async function* readLogRecords(files: string[], options: ReadOptions = {}
  * line is a whole JSON object (and a Graph page or batch otherwise), anything else is CSV.
  */
 export async function detectFormat(file: string): Promise<Exclude<InputFormat, 'auto'>> {
-  let head = '';
+  // At least 64 KiB, and on to the end of the first line that is not blank, so that NDJSON with a
+  // long first record (a huge user agent) is still read as NDJSON. A first line longer than 64 MiB
+  // counts as one JSON document.
+  const pieces: string[] = [];
+  let length = 0;
+  let started = false;
+  let lineEnded = false;
   for await (const chunk of readTextChunks(file)) {
-    head += chunk;
-    if (head.length >= 1 << 16) break;
+    pieces.push(chunk);
+    length += chunk.length;
+    const from = started ? 0 : chunk.search(/\S/);
+    if (from !== -1) {
+      started = true;
+      lineEnded ||= chunk.indexOf('\n', from) !== -1;
+    }
+    if ((lineEnded && length >= 1 << 16) || length >= MAX_FIRST_LINE) break;
   }
+  const head = pieces.join('');
 
   const start = head.search(/\S/);
   if (start === -1) {
@@ -136,6 +149,9 @@ export async function detectFormat(file: string): Promise<Exclude<InputFormat, '
   if (lineEnd === -1 && (Array.isArray(value.value) || Array.isArray(value.records) || '@odata.context' in value)) return 'json';
   return 'ndjson';
 }
+
+/** Characters of a first line beyond which format detection stops reading. */
+const MAX_FIRST_LINE = 64 << 20;
 
 const NOT_A_LOG_EXPECTED = 'a sign-in or audit log export: Graph JSON, NDJSON, a Sentinel JSON export or a Log Analytics CSV';
 

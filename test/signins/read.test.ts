@@ -61,6 +61,9 @@ describe('sign-in readers', () => {
     { name: 'pages appended', file: () => writeInput(dir, 'pages.json', JSON.stringify({ value: [twoEvents[0]] }) + '\n' + JSON.stringify({ value: [twoEvents[1]] })), format: 'ndjson' },
     { name: 'NDJSON', file: () => writeInput(dir, 'rows.ndjson', ndjson(twoEvents)), format: 'ndjson' },
     { name: 'NDJSON gzip', file: () => writeInput(dir, 'rows.ndjson.gz', ndjson(twoEvents), { gzip: true }), format: 'ndjson' },
+    // A first record longer than the 64 KiB format detection reads at least, plain and gzipped, after blank lines.
+    { name: 'NDJSON with a long first line', file: () => writeInput(dir, 'long.ndjson', `\n\n${ndjson([{ ...twoEvents[0], userAgent: 'x'.repeat(3 << 20) }, twoEvents[1]])}`), format: 'ndjson' },
+    { name: 'NDJSON gzip with a long first line', file: () => writeInput(dir, 'long.ndjson.gz', ndjson([{ ...twoEvents[0], userAgent: 'x'.repeat(200_000) }, twoEvents[1]]), { gzip: true }), format: 'ndjson' },
     { name: 'UTF-16LE page', file: () => writeInput(dir, 'utf16.json', utf16le(JSON.stringify({ value: twoEvents }, null, 2))), format: 'json' },
     { name: 'UTF-8 BOM array', file: () => writeInput(dir, 'bom.json', '\ufeff' + JSON.stringify(twoEvents)), format: 'json' },
     {
