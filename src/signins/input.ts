@@ -105,7 +105,7 @@ export async function* readTextChunks(file: string): AsyncGenerator<string> {
 
 /**
  * Splits text chunks into lines, 1-based line numbers, without the line end. The pieces of a line
- * that spans chunks are joined once, at its end: adding each chunk to one string and searching it
+ * that spans chunks are joined once, at its end. Adding each chunk to one string and searching it
  * again took time that grew with the square of the line's length (minutes for a 50 MiB line).
  */
 export async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; line: number }> {
