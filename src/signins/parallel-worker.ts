@@ -74,8 +74,9 @@ export interface ScanResult {
    * line (several records). The caller then reviews the input in memory.
    */
   inMemoryOnly?: string;
-  /** Set to the file when it contains bytes that are not UTF-8. */
+  /** Set to the file when it contains bytes that are not UTF-8, with the range they are in. */
   badEncoding?: string;
+  badEncodingRange?: number;
 }
 
 export interface DetectTask {
@@ -275,7 +276,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
               }
             }
             const added = readLine(buffer, start, contentEnd, bufferOffset, range, line, record, task, state, result);
-            if (added < 0) return result;
+            if (added < 0) return stopScan(result, buffer, filled, range);
             record += added;
             lineStart = records[k * 6 + 3]! + 1;
           }
@@ -291,7 +292,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
           const added = readLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
-          if (added < 0) return result;
+          if (added < 0) return stopScan(result, buffer, filled, range);
           record += added;
           lineStart = lineEnd + 1;
         }
@@ -299,6 +300,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
         // ASCII, they are checked at native speed, so an invalid byte in a skipped value is found too.
         if (state.nonAscii && !isUtf8(buffer.subarray(0, Math.min(lineStart, filled)))) {
           result.badEncoding = range.file;
+          result.badEncodingRange = range.id;
           return result;
         }
         state.nonAscii = false;
@@ -316,6 +318,20 @@ async function scan(task: ScanTask): Promise<ScanResult> {
       closeSync(fd);
     }
     result.ranges.push({ id: range.id, lines: line, records: record });
+  }
+  return result;
+}
+
+/**
+ * Ends the scan of a range at a line that stopped it. For a bad record in a chunk that also has
+ * bytes that are not UTF-8, the encoding is reported instead: the in-memory reader decodes the text
+ * before it parses the records, so it finds the encoding first.
+ */
+function stopScan(result: ScanResult, buffer: Buffer, filled: number, range: ByteRange): ScanResult {
+  if (result.error && !isUtf8(buffer.subarray(0, filled))) {
+    delete result.error;
+    result.badEncoding = range.file;
+    result.badEncodingRange = range.id;
   }
   return result;
 }

@@ -295,14 +295,17 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       const count = counts.get(range.id) ?? { lines: 0, records: 0 };
       running.set(range.file, { lines: before.lines + count.lines, records: before.records + count.records });
     }
-    const badEncoding = scans.find((scan) => scan.badEncoding)?.badEncoding;
-    if (badEncoding) throw new InputError({ file: badEncoding }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
-    const inMemoryOnly = scans.find((scan) => scan.inMemoryOnly)?.inMemoryOnly;
-    if (inMemoryOnly) throw new NeedsInMemoryReview(inMemoryOnly, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
     const firstError = scans
       .map((scan) => scan.error)
       .filter((error) => error !== undefined)
       .sort((a, b) => a.range - b.range || a.line - b.line)[0];
+    // The first problem in the input's order, as the in-memory reader meets it.
+    const badEncoding = scans.filter((scan) => scan.badEncoding).sort((a, b) => a.badEncodingRange! - b.badEncodingRange!)[0];
+    if (badEncoding && (!firstError || badEncoding.badEncodingRange! <= firstError.range)) {
+      throw new InputError({ file: badEncoding.badEncoding! }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
+    }
+    const inMemoryOnly = scans.find((scan) => scan.inMemoryOnly)?.inMemoryOnly;
+    if (inMemoryOnly) throw new NeedsInMemoryReview(inMemoryOnly, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
     if (firstError) {
       // A line that is cut or rewritten mid-review reads as a bad record; report the change instead.
       await assertUnchanged(files, stamps);

@@ -175,6 +175,12 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
       error: /not valid UTF-8/,
     },
     { name: 'a syntax error', content: () => [...lines(12), '{"id": "x", "createdDateTime": ', ...lines(5, 12)].join('\n'), error: /record 12 is not valid JSON/ },
+    {
+      // Past the first MiB, which format detection decodes whole.
+      name: 'a Windows-1252 line, then a line cut short',
+      content: () => Buffer.concat([Buffer.from(`${lines(1_500).join('\n')}\n`), Buffer.from(`${JSON.stringify(graphSignIn({ id: 'latin', userDisplayName: 'Ren\u00e9' }))}\n`, 'latin1'), Buffer.from(`{"id": "x", "createdDateTime": \n${lines(5, 12).join('\n')}\n`)]),
+      error: /not valid UTF-8/,
+    },
   ];
   for (const entry of cases) {
     it(`equal results: ${entry.name}`, async () => {
