@@ -741,6 +741,8 @@ parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
         ok: false,
         message: error.message,
         stack: error.stack,
+        // A file system error (a full disk, a folder that cannot be written) is the user's to fix.
+        ...(typeof (error as NodeJS.ErrnoException).code === 'string' ? { code: (error as NodeJS.ErrnoException).code, path: (error as NodeJS.ErrnoException).path } : {}),
         ...(error instanceof InputChangedError ? { changedFile: error.file } : {}),
         ...(error instanceof PartitionTooLargeError ? { tooLarge: true } : {}),
       }),

@@ -94,6 +94,21 @@ interface WorkerReply<T> {
   changedFile?: string;
   /** Set when a partition's flagged users have more events than a worker holds. */
   tooLarge?: boolean;
+  /** The code and path of a file system error. */
+  code?: string;
+  path?: string;
+}
+
+/**
+ * Turns a file system error on the review's temporary files or its input into a user error: a
+ * full disk or a folder that cannot be written is not a bug.
+ */
+function fileSystemError(code: string, path: string, message: string): UserError {
+  const temporary = path.startsWith(tmpdir());
+  const fix = temporary
+    ? `free space in ${tmpdir()}, or set TMPDIR to a writable folder with room for a tenth of the log's size`
+    : 'check that the log file exists and can be read, and that nothing moves it during the review';
+  return new UserError(`the sign-in review could not ${temporary ? 'write its temporary files' : 'read'} (${code}): ${message}`, fix);
 }
 
 /**
@@ -108,6 +123,7 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
       if (reply.ok) resolve(reply.result as T);
       else if (reply.tooLarge) reject(new WorkerOutOfMemory());
       else if (reply.changedFile) reject(new UserError(`${reply.changedFile} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)'));
+      else if (reply.code && reply.path) reject(fileSystemError(reply.code, reply.path, reply.message ?? ''));
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
     });
     worker.postMessage(task);
@@ -239,7 +255,9 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
 
   const ranges: ByteRange[] = [];
   files.forEach((file, index) => ranges.push(...splitFile(file, sizes[index]!, cutPoints(sizes[index]!, workerCount), ranges.length)));
-  const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-'));
+  const spillDir = await mkdtemp(join(tmpdir(), 'tokengap-signins-')).catch((error: NodeJS.ErrnoException) => {
+    throw fileSystemError(error.code ?? 'error', error.path ?? tmpdir(), error.message);
+  });
   // Ctrl-C or a kill skips the finally below; the spill files (user ids) must not stay behind.
   const onSignal = (signal: NodeJS.Signals): void => {
     rmSync(spillDir, { recursive: true, force: true });

@@ -278,3 +278,27 @@ describe('byte ranges of a file', () => {
     assert.equal(cutPoints(1_000, 4).length, 4);
   });
 });
+
+describe('parallel review without a usable temporary folder', () => {
+  it('stops with a user error naming the folder', async () => {
+    const { UserError } = await import('../../src/errors.js');
+    const dir = tempDir();
+    const file = writeInput(dir, 'log.ndjson', Array.from({ length: 20 }, (_, i) => JSON.stringify(graphSignIn({ id: `t-${i}` }))).join('\n'));
+    const notAFolder = writeInput(dir, 'not-a-folder', 'x');
+    const saved = process.env.TMPDIR;
+    try {
+      for (const [temporary, code] of [[join(dir, 'missing'), 'ENOENT'], [notAFolder, 'ENOTDIR']] as const) {
+        process.env.TMPDIR = temporary;
+        await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), (error: Error) => {
+          assert.ok(error instanceof UserError, String(error));
+          assert.match(error.message, new RegExp(`could not write its temporary files \\(${code}\\)`));
+          assert.match(error.fix ?? '', /set TMPDIR to a writable folder/);
+          return true;
+        });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+});
