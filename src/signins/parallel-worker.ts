@@ -592,7 +592,8 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       toReview.sort((a, b) => a.range - b.range || a.line - b.line);
       // One busy flagged user (a sync account on a legacy client) can put far more events in a
       // partition than a worker's heap can take. Near that limit V8 collects without end, so stop first.
-      if (toReview.reduce((sum, position) => sum + position.length, 0) > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError();
+      const reviewedBytes = toReview.reduce((sum, position) => sum + position.length, 0);
+      if (reviewedBytes > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError(reviewedBytes, toReview.reduce((longest, position) => Math.max(longest, position.length), 0));
 
       const collector = new ActivityCollector(options);
       for (const position of toReview) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
@@ -671,13 +672,23 @@ function readSpill(path: string): Buffer | null {
  * Line bytes of flagged users one partition may read again: full events take about twice their
  * line's size in the heap, so this keeps a partition to about half of a worker's 64 MB.
  */
-const MAX_REVIEWED_BYTES = 16 << 20;
+export const MAX_REVIEWED_BYTES = 16 << 20;
 
 /** A partition's flagged users have more events than a worker can hold. */
 export class PartitionTooLargeError extends Error {
-  constructor() {
-    super('one user has more sign-ins than a review worker holds');
+  constructor(
+    readonly bytes: number,
+    readonly longestLine: number,
+  ) {
+    super(tooLargeMessage(bytes, longestLine));
   }
+}
+
+/** Words why a partition does not fit a worker: many sign-ins of one user, or one very long line. */
+export function tooLargeMessage(bytes: number, longestLine: number): string {
+  const mib = (value: number): string => `${(value / 2 ** 20).toFixed(1)} MiB`;
+  if (longestLine > MAX_REVIEWED_BYTES) return `one sign-in that needs the full detections is a line of ${mib(longestLine)}, more than a review worker holds (${mib(MAX_REVIEWED_BYTES)})`;
+  return `the sign-ins of one user that need the full detections take ${mib(bytes)} of lines, more than a review worker holds (${mib(MAX_REVIEWED_BYTES)})`;
 }
 
 /** The input changed between the scan and the detect phase; the caller reports it as a user error. */
@@ -744,7 +755,7 @@ parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
         // A file system error (a full disk, a folder that cannot be written) is the user's to fix.
         ...(typeof (error as NodeJS.ErrnoException).code === 'string' ? { code: (error as NodeJS.ErrnoException).code, path: (error as NodeJS.ErrnoException).path } : {}),
         ...(error instanceof InputChangedError ? { changedFile: error.file } : {}),
-        ...(error instanceof PartitionTooLargeError ? { tooLarge: true } : {}),
+        ...(error instanceof PartitionTooLargeError ? { tooLarge: true, longestLine: error.longestLine } : {}),
       }),
   );
 });

@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import type { Alert } from './detections/types.js';
 import type { AuditEvent } from './event.js';
 import { CompactWriter } from './fast/compact.js';
-import { auditForDetections, type ByteRange, type DetectTask, type ScanEndResult, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
+import { auditForDetections, MAX_REVIEWED_BYTES, type ByteRange, type DetectTask, type ScanEndResult, type ScanEndTask, type ScanResult, type ScanTask } from './parallel-worker.js';
 import { newReadStats, type ReadStats } from './read.js';
 import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResult } from './review.js';
 
@@ -92,8 +92,9 @@ interface WorkerReply<T> {
   message?: string;
   /** Set when a line read again differs from the scan's (the file changed during the review). */
   changedFile?: string;
-  /** Set when a partition's flagged users have more events than a worker holds. */
+  /** Set when a partition's flagged users have more events than a worker holds, with the longest of their lines. */
   tooLarge?: boolean;
+  longestLine?: number;
   /** The code and path of a file system error. */
   code?: string;
   path?: string;
@@ -121,7 +122,7 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
     worker.once('message', (reply: WorkerReply<T>) => {
       pending.delete(worker);
       if (reply.ok) resolve(reply.result as T);
-      else if (reply.tooLarge) reject(new WorkerOutOfMemory());
+      else if (reply.tooLarge) reject(new WorkerOutOfMemory(reply.message, reply.longestLine));
       else if (reply.changedFile) reject(new UserError(`${reply.changedFile} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)'));
       else if (reply.code && reply.path) reject(fileSystemError(reply.code, reply.path, reply.message ?? ''));
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
@@ -133,7 +134,14 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
 const pending = new WeakMap<Worker, (error: Error) => void>();
 
 /** A worker hit its heap limit: one user's flagged events did not fit. */
-class WorkerOutOfMemory extends Error {}
+class WorkerOutOfMemory extends Error {
+  constructor(
+    message = 'one user has more sign-ins than a review worker holds',
+    readonly longestLine = 0,
+  ) {
+    super(message);
+  }
+}
 
 function watchWorker(worker: Worker): Worker {
   worker.on('error', (error: Error) => {
@@ -215,8 +223,10 @@ export async function reviewNdjsonInParallel(files: string[], options: ParallelO
     if (!(error instanceof NeedsInMemoryReview)) throw error;
     const totalBytes = stamps.reduce((sum, info) => sum + info.size, 0);
     if (totalBytes > IN_MEMORY_FALLBACK_BYTES) throw new UserError(`the sign-in review cannot run on worker threads: ${error.message}`, error.fix);
-    log.warn({ reason: error.message }, 'reviewing the sign-in log in memory');
-    return reviewSignIns(files, { ...options, parallelFromBytes: Number.POSITIVE_INFINITY });
+    const result = await reviewSignIns(files, { ...options, parallelFromBytes: Number.POSITIVE_INFINITY });
+    // Said in the summary, which the text and JSON outputs show, rather than in a log line.
+    result.summary.warnings = [...(result.summary.warnings ?? []), `the log was reviewed in memory rather than on worker threads, because ${error.message}`];
+    return result;
   }
 }
 
@@ -375,7 +385,11 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
     return result;
   } catch (error) {
     if (error instanceof WorkerOutOfMemory) {
-      throw new NeedsInMemoryReview('one user has more sign-ins than a review worker holds', 'review that user\'s sign-ins apart (--user), or split the log by time (--since, --until)');
+      const fix =
+        error.longestLine > MAX_REVIEWED_BYTES
+          ? 'remove or shorten that record (no sign-in Graph writes is that long), or review the log as a JSON document'
+          : "review that user's sign-ins apart (--user), or split the log by time (--since, --until)";
+      throw new NeedsInMemoryReview(error.message, fix);
     }
     throw error;
   } finally {

@@ -148,25 +148,39 @@ describe('compact record coverage bits', () => {
   });
 });
 
-/** Reviews a file both ways; returns each result, or the error message where the review stopped. */
-async function bothOutcomes(file: string, options: Parameters<typeof reviewSignIns>[1] = {}): Promise<[unknown, unknown]> {
+/**
+ * Reviews a file both ways. Returns each result (or the error message where the review stopped) and
+ * whether the parallel review handed over to the in-memory one. The warning it then adds is removed
+ * from its result, so that the two can be compared.
+ */
+async function bothOutcomes(file: string, options: Parameters<typeof reviewSignIns>[1] = {}): Promise<[unknown, unknown, boolean]> {
   const run = (parallelFromBytes: number) =>
     reviewSignIns([file], { enricher: false, ...options, parallelFromBytes, workers: 2 } as Parameters<typeof reviewSignIns>[1]).then(
       (result) => result,
       (error: Error) => `error: ${error.message}`,
     );
-  return [await run(Number.POSITIVE_INFINITY), await run(0)];
+  const inMemory = await run(Number.POSITIVE_INFINITY);
+  const parallel = await run(0);
+  let handedOver = false;
+  if (typeof parallel === 'object') {
+    const warnings = parallel.summary.warnings ?? [];
+    const rest = warnings.filter((warning) => !warning.startsWith('the log was reviewed in memory rather than on worker threads'));
+    handedOver = rest.length < warnings.length;
+    if (rest.length > 0) parallel.summary.warnings = rest;
+    else delete parallel.summary.warnings;
+  }
+  return [inMemory, parallel, handedOver];
 }
 
 describe('parallel review of inputs the in-memory reader reads differently', () => {
   const lines = (count: number, from = 0) => Array.from({ length: count }, (_, i) => JSON.stringify(graphSignIn({ id: `l-${from + i}`, createdDateTime: `2026-05-02T10:${String(i % 60).padStart(2, '0')}:00Z` })));
-  const cases: { name: string; content: () => string | Buffer; error?: RegExp }[] = [
+  const cases: { name: string; content: () => string | Buffer; error?: RegExp; handsOver?: boolean }[] = [
     { name: 'a UTF-8 byte-order mark', content: () => `\ufeff${lines(20).join('\n')}\n` },
     { name: 'UTF-16 with a byte-order mark', content: () => utf16le(`${lines(20).join('\r\n')}\r\n`) },
     { name: 'UTF-16 without a byte-order mark', content: () => Buffer.from(`${lines(20).join('\r\n')}\r\n`, 'utf16le') },
     { name: 'big-endian UTF-16 without a byte-order mark', content: () => Buffer.from(`${lines(20).join('\n')}\n`, 'utf16le').swap16() },
     { name: 'lines of form feeds, vertical tabs and no-break spaces', content: () => [...lines(10), '\f', '\v \t', '\u00a0\u3000', ...lines(10, 10)].join('\n') },
-    { name: 'a whole Graph page on one line', content: () => [...lines(5), JSON.stringify({ value: [graphSignIn({ id: 'p1' }), graphSignIn({ id: 'p2' })] }), ...lines(5, 5)].join('\n') },
+    { name: 'a whole Graph page on one line', content: () => [...lines(5), JSON.stringify({ value: [graphSignIn({ id: 'p1' }), graphSignIn({ id: 'p2' })] }), ...lines(5, 5)].join('\n'), handsOver: true },
     { name: 'a line longer than the read buffer', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'huge', userAgent: `Mozilla/5.0 ${'x'.repeat(5 << 20)}` })), ...lines(5, 5)].join('\n') },
     { name: 'an object with a toString key in a list of names', content: () => [...lines(5), JSON.stringify(graphSignIn({ id: 'ts', signInEventTypes: [{ toString: 1 }] })), ...lines(5, 5)].join('\n') },
     {
@@ -185,8 +199,9 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
   for (const entry of cases) {
     it(`equal results: ${entry.name}`, async () => {
       const file = writeInput(tempDir(), 'input.ndjson', entry.content());
-      const [inMemory, parallel] = await bothOutcomes(file);
+      const [inMemory, parallel, handedOver] = await bothOutcomes(file);
       assert.deepEqual(parallel, inMemory);
+      assert.equal(handedOver, entry.handsOver ?? false);
       if (entry.error) assert.match(String(parallel), entry.error);
       else assert.equal(typeof parallel, 'object', String(parallel));
     });
@@ -216,9 +231,10 @@ describe('parallel review of one very busy flagged user', () => {
     // 40,000 device-code sign-ins of one user: more line bytes than one worker reads again.
     const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify(graphSignIn({ id: `b-${i}`, authenticationProtocol: 'deviceCode', createdDateTime: new Date(Date.UTC(2026, 4, 1) + i * 60_000).toISOString() })));
     const file = writeInput(tempDir(), 'busy.ndjson', lines.join('\n'));
-    const [inMemory, parallel] = await bothOutcomes(file);
+    const [inMemory, parallel, handedOver] = await bothOutcomes(file);
     assert.deepEqual(parallel, inMemory);
     assert.equal((parallel as Awaited<ReturnType<typeof reviewSignIns>>).summary.eventCount, 40_000);
+    assert.equal(handedOver, true);
   });
 });
 
@@ -300,5 +316,13 @@ describe('parallel review without a usable temporary folder', () => {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
+  });
+});
+
+describe('message for a partition too large for a worker', () => {
+  it('names one long line or many sign-ins', async () => {
+    const { tooLargeMessage } = await import('../../src/signins/parallel-worker.js');
+    assert.equal(tooLargeMessage(100 << 20, 100 << 20), 'one sign-in that needs the full detections is a line of 100.0 MiB, more than a review worker holds (16.0 MiB)');
+    assert.equal(tooLargeMessage(40 << 20, 4_000), 'the sign-ins of one user that need the full detections take 40.0 MiB of lines, more than a review worker holds (16.0 MiB)');
   });
 });
