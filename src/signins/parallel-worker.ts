@@ -478,21 +478,7 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
 }
 
 function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: number | null, range: ByteRange, line: number, record: number, offset: number, length: number): void {
-  state.outputs[facts.partition]!.writeWithRefs({
-    flags: facts.flags | (session !== null ? HAS_SESSION : 0),
-    user: facts.user,
-    session: session ?? 0,
-    country: facts.country,
-    asn: facts.asn,
-    latitude: facts.latitude,
-    longitude: facts.longitude,
-    time,
-    range: range.id,
-    line,
-    record,
-    offset,
-    length,
-  }, facts.refs);
+  state.outputs[facts.partition]!.writeShared(facts, facts.flags | (session !== null ? HAS_SESSION : 0), session ?? 0, time, range.id, line, record, offset, length);
 }
 
 

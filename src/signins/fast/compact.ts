@@ -44,6 +44,12 @@ export interface Place {
   longitude: number;
 }
 
+/** The parts of a sign-in's record that the sign-ins of one user from one place share. */
+export interface SharedParts extends Place {
+  user: string;
+  refs: DictionaryRefs;
+}
+
 export interface CompactEvent extends Place {
   flags: number;
   user: string;
@@ -140,11 +146,7 @@ export class CompactWriter {
   }
 
   write(event: CompactEvent): void {
-    const user = this.ref(event.user);
-    const before = this.epoch;
-    const country = event.country === null ? NO_COUNTRY : this.ref(event.country);
-    // The country's entry may have started the dictionary again, and the user's number with it.
-    this.event(event, this.epoch === before ? user : this.ref(event.user), country);
+    this.writeWithRefs(event, { epoch: -1, user: 0, country: 0 });
   }
 
   /**
@@ -152,34 +154,40 @@ export class CompactWriter {
    * `refs` while they hold, and storing them there otherwise.
    */
   writeWithRefs(event: CompactEvent, refs: DictionaryRefs): void {
-    if (refs.epoch !== this.epoch) {
-      refs.user = this.ref(event.user);
-      const before = this.epoch;
-      refs.country = event.country === null ? NO_COUNTRY : this.ref(event.country);
-      if (this.epoch !== before) refs.user = this.ref(event.user);
-      refs.epoch = this.epoch;
-    }
-    this.event(event, refs.user, refs.country);
+    this.writeShared({ ...event, refs }, event.flags, event.session, event.time, event.range, event.line, event.record, event.offset, event.length);
   }
 
-  private event(event: CompactEvent, user: number, country: number): void {
+  /**
+   * Writes a sign-in from the parts it shares with others of its user and place, whose dictionary
+   * numbers `shared.refs` keeps, and its own parts. No object is built per sign-in.
+   */
+  writeShared(shared: SharedParts, flags: number, session: number, time: number, range: number, line: number, record: number, offset: number, length: number): void {
+    const refs = shared.refs;
+    if (refs.epoch !== this.epoch) {
+      refs.user = this.ref(shared.user);
+      const before = this.epoch;
+      refs.country = shared.country === null ? NO_COUNTRY : this.ref(shared.country);
+      // The country's entry may have started the dictionary again, and the user's number with it.
+      if (this.epoch !== before) refs.user = this.ref(shared.user);
+      refs.epoch = this.epoch;
+    }
     this.room(EVENT_BYTES);
     const view = this.view;
     const at = this.used;
     this.bytes[at] = EVENT;
-    view.setUint16(at + 1, event.flags, true);
-    view.setUint32(at + 3, user, true);
-    view.setUint32(at + 7, country, true);
-    view.setUint32(at + 11, event.session, true);
-    view.setFloat64(at + 15, event.asn, true);
-    view.setFloat64(at + 23, event.latitude, true);
-    view.setFloat64(at + 31, event.longitude, true);
-    view.setFloat64(at + 39, event.time, true);
-    view.setUint32(at + 47, event.range, true);
-    view.setUint32(at + 51, event.line, true);
-    view.setUint32(at + 55, event.record, true);
-    view.setFloat64(at + 59, event.offset, true);
-    view.setUint32(at + 67, event.length, true);
+    view.setUint16(at + 1, flags, true);
+    view.setUint32(at + 3, refs.user, true);
+    view.setUint32(at + 7, refs.country, true);
+    view.setUint32(at + 11, session, true);
+    view.setFloat64(at + 15, shared.asn, true);
+    view.setFloat64(at + 23, shared.latitude, true);
+    view.setFloat64(at + 31, shared.longitude, true);
+    view.setFloat64(at + 39, time, true);
+    view.setUint32(at + 47, range, true);
+    view.setUint32(at + 51, line, true);
+    view.setUint32(at + 55, record, true);
+    view.setFloat64(at + 59, offset, true);
+    view.setUint32(at + 67, length, true);
     this.used = at + EVENT_BYTES;
   }
 
