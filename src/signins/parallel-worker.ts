@@ -673,8 +673,8 @@ export class PartitionTooLargeError extends Error {
 /** Words why a partition does not fit a worker: many sign-ins of one user, or one very long line. */
 export function tooLargeMessage(bytes: number, longestLine: number): string {
   const mib = (value: number): string => `${(value / 2 ** 20).toFixed(1)} MiB`;
-  if (longestLine > MAX_REVIEWED_BYTES) return `one sign-in that needs the full detections is a line of ${mib(longestLine)}, more than a review worker holds (${mib(MAX_REVIEWED_BYTES)})`;
-  return `the sign-ins of one user that need the full detections take ${mib(bytes)} of lines, more than a review worker holds (${mib(MAX_REVIEWED_BYTES)})`;
+  if (longestLine > MAX_REVIEWED_BYTES) return `one sign-in that needs the full detections is a line of ${mib(longestLine)}, more than the limit for one review worker (${mib(MAX_REVIEWED_BYTES)})`;
+  return `the sign-ins of one user that need the full detections take ${mib(bytes)} of lines, more than the limit for one review worker (${mib(MAX_REVIEWED_BYTES)})`;
 }
 
 /** The input changed between the scan and the detect phase; the caller reports it as a user error. */

@@ -92,7 +92,7 @@ interface WorkerReply<T> {
   message?: string;
   /** Set when a line read again differs from the scan's (the file changed during the review). */
   changedFile?: string;
-  /** Set when a partition's flagged users have more events than a worker holds, with the longest of their lines. */
+  /** Set when a partition's flagged users have more events than a worker can keep, with the longest of their lines. */
   tooLarge?: boolean;
   longestLine?: number;
   /** The code and path of a file system error. */
@@ -136,7 +136,7 @@ const pending = new WeakMap<Worker, (error: Error) => void>();
 /** A worker hit its heap limit: one user's flagged events did not fit. */
 class WorkerOutOfMemory extends Error {
   constructor(
-    message = 'one user has more sign-ins than a review worker holds',
+    message = 'one user has more sign-ins than a review worker can keep in memory',
     readonly longestLine = 0,
   ) {
     super(message);

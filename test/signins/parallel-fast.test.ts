@@ -322,7 +322,7 @@ describe('parallel review without a usable temporary folder', () => {
 describe('message for a partition too large for a worker', () => {
   it('names one long line or many sign-ins', async () => {
     const { tooLargeMessage } = await import('../../src/signins/parallel-worker.js');
-    assert.equal(tooLargeMessage(100 << 20, 100 << 20), 'one sign-in that needs the full detections is a line of 100.0 MiB, more than a review worker holds (16.0 MiB)');
-    assert.equal(tooLargeMessage(40 << 20, 4_000), 'the sign-ins of one user that need the full detections take 40.0 MiB of lines, more than a review worker holds (16.0 MiB)');
+    assert.equal(tooLargeMessage(100 << 20, 100 << 20), 'one sign-in that needs the full detections is a line of 100.0 MiB, more than the limit for one review worker (16.0 MiB)');
+    assert.equal(tooLargeMessage(40 << 20, 4_000), 'the sign-ins of one user that need the full detections take 40.0 MiB of lines, more than the limit for one review worker (16.0 MiB)');
   });
 });
