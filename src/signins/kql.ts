@@ -79,9 +79,12 @@ Succeeded
 | summarize SignIns = count(), First = min(CreatedDateTime), Last = max(CreatedDateTime) by UserPrincipalName, AppDisplayName`,
     'session-replay': `Succeeded
 | where isnotempty(SessionId)
-| summarize Countries = make_set_if(Country, isnotempty(Country)), Asns = make_set_if(Asn, isnotempty(Asn)), IPs = make_set(IPAddress, 20), First = min(CreatedDateTime), Last = max(CreatedDateTime)
-    by UserPrincipalName, SessionId, Window = bin(CreatedDateTime, ${settings.sessionWindowHours}h)
-| where array_length(Countries) > 1 or array_length(Asns) > 1`,
+| order by UserPrincipalName asc, SessionId asc, CreatedDateTime asc
+| extend PreviousUser = prev(UserPrincipalName), PreviousSession = prev(SessionId), PreviousTime = prev(CreatedDateTime),
+    PreviousIp = prev(IPAddress), PreviousCountry = prev(Country), PreviousAsn = prev(Asn)
+| where PreviousUser == UserPrincipalName and PreviousSession == SessionId and CreatedDateTime - PreviousTime <= ${settings.sessionWindowHours}h
+| where (isnotempty(Country) and isnotempty(PreviousCountry) and Country != PreviousCountry) or (isnotempty(Asn) and isnotempty(PreviousAsn) and Asn != PreviousAsn)
+| project PreviousTime, CreatedDateTime, UserPrincipalName, SessionId, PreviousIp, IPAddress, PreviousCountry, Country, PreviousAsn, Asn`,
     'impossible-travel': `let HostingAsns = ${list(hostingAsns)};
 Succeeded
 | where isnotempty(IPAddress) and not(Asn in (HostingAsns))

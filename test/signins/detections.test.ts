@@ -92,6 +92,17 @@ const cases: Case[] = [
   },
   { name: 'session within one network', events: [at(0), at(90, { ipAddress: '198.51.100.77' })], expected: [] },
   {
+    // Windows counted from the session's first sign-in put the last two on either side of an edge.
+    name: 'session replayed across a window edge',
+    events: [at(0), at(23 * 60), at(24 * 60 + 30, { ipAddress: '203.0.113.9', autonomousSystemNumber: 64777 })],
+    expected: [['session-replay', 'ada@contoso.example', ['e1380', 'e1470']]],
+  },
+  {
+    name: 'session back on a network after a day',
+    events: [at(0), at(25 * 60, { ipAddress: '203.0.113.9', autonomousSystemNumber: 64777 })],
+    expected: [],
+  },
+  {
     name: 'impossible travel by coordinates',
     events: [
       at(0, { sessionId: 's1' }),

@@ -20,15 +20,25 @@ export const sessionReplay: Detection = {
     const sessions = groupBy(activity.signIns.filter((event) => event.sessionId && succeeded(event)), (event) => event.sessionId!);
     const alerts: Alert[] = [];
     for (const [sessionId, events] of sessions) {
-      // Compare each window from the session's first event; a long-lived session gets one alert per window that spans networks.
-      let start = 0;
-      while (start < events.length) {
-        const first = timeMs(events[start]!);
-        let end = start;
-        while (end < events.length && timeMs(events[end]!) - first <= windowMs) end++;
+      const times = events.map(timeMs);
+      const networks = events.map((event) => `${country(event)?.toUpperCase() ?? ''}|${asnOf(event) ?? ''}`);
+      // Each window is anchored on a change of network between two consecutive sign-ins within the
+      // window's length: it takes the sign-ins up to that length before the later one, and after the
+      // first of them. Windows counted from the session's first sign-in missed a change that fell across
+      // their edge. A long-lived session gets one alert per window that spans networks.
+      let next = 1;
+      while (next < events.length) {
+        let later = next;
+        while (later < events.length && (networks[later] === networks[later - 1] || times[later]! - times[later - 1]! > windowMs)) later++;
+        if (later >= events.length) break;
+        let start = later - 1;
+        while (start > 0 && times[later]! - times[start - 1]! <= windowMs) start--;
+        let end = later + 1;
+        while (end < events.length && times[end]! - times[start]! <= windowMs) end++;
         const slice = events.slice(start, end);
         const countries = distinct(slice.map((event) => country(event)?.toUpperCase()));
         const asns = distinct(slice.map(asnOf));
+        // A change to or from an unknown country or ASN alone is not a second network.
         if (countries.length > 1 || asns.length > 1) {
           const parts = [countries.length > 1 ? `countries ${countries.join(', ')}` : '', asns.length > 1 ? `AS ${asns.join(', ')}` : ''].filter(Boolean);
           const ips = distinct(slice.map((event) => event.ipAddress));
@@ -36,7 +46,7 @@ export const sessionReplay: Detection = {
             makeAlert('session-replay', 'high', activity, slice, `session ${sessionId} was used from ${parts.join(' and ')} (${ips.length} IP address(es)) within ${context.settings.sessionWindowHours} h`),
           );
         }
-        start = end;
+        next = end;
       }
     }
     return alerts;
