@@ -92,6 +92,8 @@ export interface DetectTask {
   rangeFiles: Record<number, string>;
   /** For each partition of the task, the blocks each worker's spill file holds of it. */
   blocks: Record<number, number[][]>;
+  /** The scan's `reviewUsers`, to check lines read again against their records. */
+  reviewUsers: string[];
   /** Audit files to load: one per worker that wrote one, and the caller's. */
   auditFiles: string[];
 }
@@ -461,7 +463,7 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
   }
   state.enricher.enrich(event);
   const place = placeOf(event);
-  const flags = (mayAlertAlone(event, state.reviewUsers) ? MAY_ALERT : 0) | (place !== null ? HAS_PLACE : 0) | (event.ipAddress ? HAS_IP : 0) | coverageBits(event);
+  const flags = scanFlags(event, state.reviewUsers);
   // Partitioned by the key the review groups a user's events by, so that all of them meet.
   const user = activityKey(event);
   return {
@@ -540,6 +542,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   const enricher = await workerEnricher(task.useDatabase);
   const options = { engagement: task.engagement, ...(task.settings ? { settings: task.settings } : {}), ...(task.timelineUsers ? { timelineUsers: task.timelineUsers } : {}) };
   const settings: DetectionSettings = { ...DEFAULT_SETTINGS, ...task.settings };
+  const reviewUsers = new Set(task.reviewUsers);
   const descriptors = new Map<string, number>();
   const results: ReviewResult[] = [];
   try {
@@ -582,7 +585,7 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
       if (reviewedBytes > MAX_REVIEWED_BYTES) throw new PartitionTooLargeError(reviewedBytes, toReview.reduce((longest, position) => Math.max(longest, position.length), 0));
 
       const collector = new ActivityCollector(options);
-      for (const position of toReview) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher) }, 'keep');
+      for (const position of toReview) collector.add({ kind: 'signIn', event: readAgain(position, task.rangeFiles, descriptors, enricher, reviewUsers) }, 'keep');
       for (const tally of tallies.values()) {
         if (tally.review) continue;
         collector.addQuietUser({ events: tally.events, coverage: tally.coverage, from: new Date(tally.from).toISOString(), to: new Date(tally.to).toISOString() });
@@ -689,7 +692,7 @@ export class InputChangedError extends Error {
  * InputChangedError when the line no longer reads as the sign-in its compact record describes: a
  * file edited in place keeps its size, and its time may not show the edit.
  */
-export function readAgain(position: Position, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher): SignInEvent {
+export function readAgain(position: Position, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher, reviewUsers: ReadonlySet<string>): SignInEvent {
   const file = rangeFiles[position.range]!;
   let fd = descriptors.get(file);
   if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
@@ -706,18 +709,25 @@ export function readAgain(position: Position, rangeFiles: Record<number, string>
   const event = normalised.event;
   event.source = { file: `\u0002${position.range}`, line: position.line, record: position.record };
   enricher.enrich(event);
-  if (!matchesRecord(event, position)) throw new InputChangedError(file);
+  if (!matchesRecord(event, position, reviewUsers)) throw new InputChangedError(file);
   return event;
 }
 
-/** True when an event read again gives what its compact record holds: user, time, session and place. */
-function matchesRecord(event: SignInEvent, record: CompactEvent): boolean {
+/**
+ * True when an event read again gives what its compact record holds: user, time, session, place and
+ * every flag, the gate's result among them.
+ */
+function matchesRecord(event: SignInEvent, record: CompactEvent, reviewUsers: ReadonlySet<string>): boolean {
   if (activityKey(event) !== record.user || isoMs(event.createdDateTime) !== record.time) return false;
   const session = sessionHash(event);
-  if ((session !== null) !== ((record.flags & HAS_SESSION) !== 0) || (session !== null && session !== record.session)) return false;
+  if (record.flags !== (scanFlags(event, reviewUsers) | (session !== null ? HAS_SESSION : 0)) || (session !== null && session !== record.session)) return false;
   const place = placeOf(event);
-  if ((place !== null) !== ((record.flags & HAS_PLACE) !== 0)) return false;
   return place === null || (place.country === record.country && Object.is(place.asn, record.asn) && Object.is(place.latitude, record.latitude) && Object.is(place.longitude, record.longitude));
+}
+
+/** Returns the flags of an enriched sign-in's record but HAS_SESSION: the gate's result, a kept place, an address and the beta fields present. */
+export function scanFlags(event: SignInEvent, reviewUsers: ReadonlySet<string>): number {
+  return (mayAlertAlone(event, reviewUsers) ? MAY_ALERT : 0) | (placeOf(event) !== null ? HAS_PLACE : 0) | (event.ipAddress ? HAS_IP : 0) | coverageBits(event);
 }
 
 parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {

@@ -367,6 +367,7 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       useDatabase: options.enricher !== false,
       rangeFiles,
       auditFiles,
+      reviewUsers,
       // Each partition's blocks in every worker's spill file.
       blocks: Object.fromEntries(group.map((partition) => [partition, spills.map((spill) => spill.blocks[partition] ?? [])])),
     }));

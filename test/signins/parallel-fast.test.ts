@@ -110,7 +110,7 @@ describe('parallel review of a malformed nested value', () => {
 
 describe('parallel review of a file that changes', () => {
   it('refuses a line that reads differently the second time', async () => {
-    const { readAgain, InputChangedError } = await import('../../src/signins/parallel-worker.js');
+    const { readAgain, InputChangedError, scanFlags } = await import('../../src/signins/parallel-worker.js');
     const { createEnricher } = await import('../../src/signins/enrich.js');
     const { writeFileSync } = await import('node:fs');
     const { placeOf, sessionHash } = await import('../../src/signins/detections/gate.js');
@@ -122,14 +122,25 @@ describe('parallel review of a file that changes', () => {
     // The compact record the scan wrote for the line.
     const event = enricher.enrich(fromGraphSignIn(JSON.parse(line) as Record<string, unknown>));
     const place = placeOf(event)!;
-    const position = { flags: HAS_PLACE | HAS_SESSION, user: activityKey(event), session: sessionHash(event)!, ...place, time: isoMs(event.createdDateTime), range: 0, line: 1, record: 0, offset: 0, length: Buffer.byteLength(line) };
+    const reviewUsers = new Set<string>();
+    const position = { flags: scanFlags(event, reviewUsers) | HAS_SESSION, user: activityKey(event), session: sessionHash(event)!, ...place, time: isoMs(event.createdDateTime), range: 0, line: 1, record: 0, offset: 0, length: Buffer.byteLength(line) };
+    assert.ok((position.flags & HAS_PLACE) !== 0);
     const descriptors = new Map<string, number>();
-    assert.equal(readAgain(position, { 0: file }, descriptors, enricher).id, 'x1');
-    // Another record, then edits in place that keep the line's length.
-    for (const changed of ['{"not":"the same line"}', line.replace('session-1', 'session-2'), line.replace('"2026-05-01T09', '"2026-05-01T08'), line.replace('"countryOrRegion":"FR"', '"countryOrRegion":"DE"')]) {
+    assert.equal(readAgain(position, { 0: file }, descriptors, enricher, reviewUsers).id, 'x1');
+    // Another record, then edits in place that keep the line's length: session, time, country, and
+    // a protocol that makes the sign-in one the gate flags.
+    const edits = [
+      '{"not":"the same line"}',
+      line.replace('session-1', 'session-2'),
+      line.replace('"2026-05-01T09', '"2026-05-01T08'),
+      line.replace('"countryOrRegion":"FR"', '"countryOrRegion":"DE"'),
+      line.replace('"authenticationProtocol":"none"', '"authenticationProtocol":"ropc"'),
+    ];
+    for (const changed of edits) {
       assert.notEqual(changed, line);
+      assert.equal(changed.length === line.length || changed.startsWith('{"not"'), true);
       writeFileSync(file, `${changed}\n`);
-      assert.throws(() => readAgain(position, { 0: file }, new Map(), enricher), InputChangedError, changed);
+      assert.throws(() => readAgain(position, { 0: file }, new Map(), enricher, reviewUsers), InputChangedError, changed);
     }
     const { closeSync } = await import('node:fs');
     for (const fd of descriptors.values()) closeSync(fd);
