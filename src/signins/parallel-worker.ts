@@ -73,7 +73,7 @@ export interface ScanResult {
    * Set when a line contains what only the in-memory review reads, such as a whole Graph page on one
    * line (several records). The caller then reviews the input in memory.
    */
-  inMemoryOnly?: string;
+  inMemoryOnly?: { range: number; line: number };
   /** Set to the file when it contains bytes that are not UTF-8, with the range they are in. */
   badEncoding?: string;
   badEncodingRange?: number;
@@ -387,7 +387,7 @@ function handleLine(
     else {
       const parsed = parseLine(buffer, start, end);
       if (parsed === 'page') {
-        result.inMemoryOnly = `line ${line} holds a whole Graph page`;
+        result.inMemoryOnly = { range: range.id, line };
         return 'stop';
       }
       normalised = parsed;

@@ -105,11 +105,14 @@ interface WorkerReply<T> {
  * full disk or a folder that cannot be written is not a bug.
  */
 function fileSystemError(code: string, path: string, message: string): UserError {
-  const temporary = path.startsWith(tmpdir());
-  const fix = temporary
-    ? `free space in ${tmpdir()}, or set TMPDIR to a writable folder with room for a tenth of the log's size`
-    : 'check that the log file exists and can be read, and that nothing moves it during the review';
-  return new UserError(`the sign-in review could not ${temporary ? 'write its temporary files' : 'read'} (${code}): ${message}`, fix);
+  if (!path.startsWith(tmpdir())) {
+    return new UserError(`the sign-in review could not read a log: ${message}`, 'check that the log file exists and can be read, and that nothing moves it during the review');
+  }
+  const elsewhere = "set TMPDIR to a writable folder with room for a tenth of the log's size";
+  let fix = `free space in ${tmpdir()}, or ${elsewhere}`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') fix = `create the folder ${tmpdir()}, or ${elsewhere}`;
+  else if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') fix = elsewhere;
+  return new UserError(`the sign-in review could not write its temporary files: ${message}`, fix);
 }
 
 /**
@@ -332,8 +335,15 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
     if (badEncoding && (!firstError || badEncoding.badEncodingRange! <= firstError.range)) {
       throw new InputError({ file: badEncoding.badEncoding! }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
     }
-    const inMemoryOnly = scans.find((scan) => scan.inMemoryOnly)?.inMemoryOnly;
-    if (inMemoryOnly) throw new NeedsInMemoryReview(inMemoryOnly, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
+    const inMemoryOnly = scans
+      .map((scan) => scan.inMemoryOnly)
+      .filter((position) => position !== undefined)
+      .sort((a, b) => a.range - b.range || a.line - b.line)[0];
+    if (inMemoryOnly) {
+      // Line numbers count from the range's start until the previous ranges of the file are added.
+      const offset = offsets.get(inMemoryOnly.range)!;
+      throw new NeedsInMemoryReview(`line ${offset.lines + inMemoryOnly.line} of ${offset.file} holds a whole Graph page`, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
+    }
     if (firstError) {
       // A line that is cut or rewritten mid-review reads as a bad record; report the change instead.
       await assertUnchanged(files, stamps);

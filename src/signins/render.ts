@@ -25,7 +25,7 @@ export function coverageWarnings(summary: SignInSummary): string[] {
   const otherMissing = summary.missingBetaFields.filter((field) => field !== 'authenticationProtocol');
   if (summary.eventCount > 0 && otherMissing.length > 0) warnings.push(`No sign-in carries ${otherMissing.join(', ')}; detections that read them cannot fire.`);
   if (summary.period.days > 0 && summary.period.days < summary.retentionDays - 1) {
-    warnings.push(`The log covers ${summary.period.days} days; Entra ID keeps ${summary.retentionDays}.`);
+    warnings.push(`The log covers ${plural(summary.period.days, 'day')}; Entra ID keeps ${summary.retentionDays}.`);
   }
   if (summary.skippedRecords > 0) warnings.push(`${plural(summary.skippedRecords, 'bad record')} ${summary.skippedRecords === 1 ? 'was' : 'were'} skipped (--skip-bad-records).`);
   return warnings;

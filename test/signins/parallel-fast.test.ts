@@ -318,8 +318,8 @@ describe('parallel review without a usable temporary folder', () => {
         process.env.TMPDIR = temporary;
         await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), (error: Error) => {
           assert.ok(error instanceof UserError, String(error));
-          assert.match(error.message, new RegExp(`could not write its temporary files \\(${code}\\)`));
-          assert.match(error.fix ?? '', /set TMPDIR to a writable folder/);
+          assert.match(error.message, new RegExp(`could not write its temporary files: ${code}: `));
+          assert.equal(error.fix, `create the folder ${temporary}, or set TMPDIR to a writable folder with room for a tenth of the log's size`);
           return true;
         });
       }
@@ -335,5 +335,15 @@ describe('message for a partition too large for a worker', () => {
     const { tooLargeMessage } = await import('../../src/signins/parallel-worker.js');
     assert.equal(tooLargeMessage(100 << 20, 100 << 20), 'one sign-in that needs the full detections is a line of 100.0 MiB, more than the limit for one review worker (16.0 MiB)');
     assert.equal(tooLargeMessage(40 << 20, 4_000), 'the sign-ins of one user that need the full detections take 40.0 MiB of lines, more than the limit for one review worker (16.0 MiB)');
+  });
+});
+
+describe('parallel review handing over a Graph page line', () => {
+  it('names the line in the file', async () => {
+    // The page is in the second of two byte ranges, so its line counts from the file's start.
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify(graphSignIn({ id: `l-${i}` })));
+    const file = writeInput(tempDir(), 'page.ndjson', [...lines, JSON.stringify({ value: [graphSignIn({ id: 'p1' })] }), ...lines.slice(0, 5)].join('\n'));
+    const result = await reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
+    assert.deepEqual(result.summary.warnings, [`the log was reviewed in memory rather than on worker threads, because line 41 of ${file} holds a whole Graph page`]);
   });
 });

@@ -213,3 +213,13 @@ describe('malformed input', () => {
     assert.deepEqual(stats.skippedExamples.map((example) => example.location.line), [2, 3]);
   });
 });
+
+describe('coverage warnings', () => {
+  it('one day of log, singular', async () => {
+    const { coverageWarnings } = await import('../../src/signins/render.js');
+    const summary = { warnings: [], files: [], eventCount: 10, filters: { users: [], since: null, until: null }, carriesAuthenticationProtocol: true, missingBetaFields: [], period: { from: null, to: null, days: 1 }, retentionDays: 30, skippedRecords: 0 };
+    assert.ok(coverageWarnings(summary as unknown as Parameters<typeof coverageWarnings>[0]).includes('The log covers 1 day; Entra ID keeps 30.'));
+    const longer = { ...summary, period: { from: null, to: null, days: 2.5 } };
+    assert.ok(coverageWarnings(longer as unknown as Parameters<typeof coverageWarnings>[0]).includes('The log covers 2.5 days; Entra ID keeps 30.'));
+  });
+});
