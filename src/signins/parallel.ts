@@ -342,7 +342,7 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
     if (inMemoryOnly) {
       // Line numbers count from the range's start until the previous ranges of the file are added.
       const offset = offsets.get(inMemoryOnly.range)!;
-      throw new NeedsInMemoryReview(`line ${offset.lines + inMemoryOnly.line} of ${offset.file} holds a whole Graph page`, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
+      throw new NeedsInMemoryReview(`line ${offset.lines + inMemoryOnly.line} of ${offset.file} contains a whole Graph page`, 'write one sign-in per line (NDJSON), or give the log as a JSON document');
     }
     if (firstError) {
       // A line that is cut or rewritten mid-review reads as a bad record; report the change instead.

@@ -344,6 +344,6 @@ describe('parallel review handing over a Graph page line', () => {
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify(graphSignIn({ id: `l-${i}` })));
     const file = writeInput(tempDir(), 'page.ndjson', [...lines, JSON.stringify({ value: [graphSignIn({ id: 'p1' })] }), ...lines.slice(0, 5)].join('\n'));
     const result = await reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]);
-    assert.deepEqual(result.summary.warnings, [`the log was reviewed in memory rather than on worker threads, because line 41 of ${file} holds a whole Graph page`]);
+    assert.deepEqual(result.summary.warnings, [`the log was reviewed in memory rather than on worker threads, because line 41 of ${file} contains a whole Graph page`]);
   });
 });
