@@ -27,7 +27,7 @@ const MAX_KEY_WORDS: i32 = 256;
 const KEY_SLOTS: i32 = 256;
 /** Deeper lines go to the slow path, which reports what JSON.stringify makes of them. */
 const MAX_DEPTH: i32 = 64;
-/** Keys shorter than this are never wanted, and the comparison reads four bytes at a time. */
+/** Keys shorter than this are never needed, and the comparison reads four bytes at a time. */
 const MIN_KEY_LENGTH: i32 = 4;
 
 const QUOTE: u32 = 0x22;
@@ -72,7 +72,7 @@ const keyIds = memory.data(MAX_KEYS, 16);
 const keyNext = memory.data(MAX_KEYS * 2, 16);
 const keyWordStarts = memory.data((MAX_KEYS + 1) * 2, 16);
 const keyWords = memory.data(MAX_KEY_WORDS * 4, 16);
-/** The context of an object that is the value of each wanted key (OTHER for the rest). */
+/** The context of an object that is the value of each needed key (OTHER for the rest). */
 const childContexts = memory.data(MAX_VALUES, 16);
 /** The way each value enters the signature: not at all, with its bytes, or with its first byte (its type). */
 const signatureModes = memory.data(MAX_VALUES, 16);
@@ -121,7 +121,7 @@ export function limits(): i32 { return MAX_VALUES | (MAX_KEYS << 8) | (MAX_KEY_W
 // is a likely cache miss: the lines of different users alternate.
 const SIGNATURE_SLOTS: i32 = 1 << 16;
 const SLOT_BYTES: i32 = 16;
-/** Signatures before the table is emptied; at most half the slots, so that probe chains stay short. */
+/** Signatures before the table is emptied: at most half the slots, so that probe chains stay short. */
 const MAX_SIGNATURES: i32 = 1 << 15;
 const SIGNATURE_AREA_BYTES: i32 = 8 << 20;
 
@@ -352,7 +352,7 @@ function scanNumber(i: usize, end: usize): usize {
   return i;
 }
 
-/** Looks up the key in [keyStart, keyEnd) in this context. Returns its id, or -1 when it is not wanted. */
+/** Looks up the key in [keyStart, keyEnd) in this context. Returns its id, or -1 when it is not needed. */
 function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
   const length = <i32>(keyEnd - keyStart);
   let candidate = <i32>load<i16>(keySlots + (<usize>keyHash(context, length, load<u8>(keyStart), load<u8>(keyStart + (length >> 1)), load<u8>(keyEnd - 1)) << 1));
@@ -372,10 +372,10 @@ function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
 }
 
 /**
- * Checks that input[start, end) is one JSON object and records the spans of the wanted values
+ * Checks that input[start, end) is one JSON object and records the spans of the needed values
  * (start -1 when absent), then, when sign is not 0, works out the line's facts (`lineSignature`). Returns ACCEPTED with
  * the other result bits when the line is accepted, 0 when the slow path must read it:
- * invalid JSON, an escaped or duplicate wanted key, a BAIL key or nesting deeper than MAX_DEPTH.
+ * invalid JSON, an escaped or duplicate needed key, a BAIL key or nesting deeper than MAX_DEPTH.
  * The caller keeps at least 16 readable bytes after `end`, which vector loads may touch.
  */
 export function check(start: i32, end: i32, sign: i32): i32 {
@@ -429,7 +429,7 @@ export function check(start: i32, end: i32, sign: i32): i32 {
       lineHigh |= high;
 
       if (atKey) {
-        // An escaped key may spell a wanted key, and comparing it would need decoding.
+        // An escaped key may spell a needed key, and comparing it would require decoding.
         if (escaped != 0) return 0;
         const keyStart = stringStart + 1;
         const keyEnd = i - 1;
@@ -437,7 +437,7 @@ export function check(start: i32, end: i32, sign: i32): i32 {
         // Keys of the objects the reader skips need no lookup.
         if (<i32>(keyEnd - keyStart) >= MIN_KEY_LENGTH && context != OTHER) valueId = lookUpKey(context, keyStart, keyEnd);
         if (valueId == BAIL) return 0;
-        // A duplicate wanted key: JSON.parse keeps the last, which the slow path handles.
+        // A duplicate needed key: JSON.parse keeps the last, which the slow path handles.
         if (valueId >= 0 && load<i32>(valueStarts + (<usize>valueId << 2)) >= 0) return 0;
         if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
         if (i >= stop || <u32>load<u8>(i) != COLON) return 0;

@@ -90,7 +90,7 @@ export interface DetectTask {
   useDatabase: boolean;
   /** File of each byte range, to read the lines of users that need the full detections again. */
   rangeFiles: Record<number, string>;
-  /** For each partition of the task, the blocks each worker's spill file holds of it. */
+  /** For each partition of the task, the blocks of it in each worker's spill file. */
   blocks: Record<number, number[][]>;
   /** The scan's `reviewUsers`, to check lines read again against their records. */
   reviewUsers: string[];
@@ -714,7 +714,7 @@ export function readAgain(position: Position, rangeFiles: Record<number, string>
 }
 
 /**
- * True when an event read again gives what its compact record holds: user, time, session, place and
+ * True when an event read again gives what its compact record contains: user, time, session, place and
  * every flag, the gate's result among them.
  */
 function matchesRecord(event: SignInEvent, record: CompactEvent, reviewUsers: ReadonlySet<string>): boolean {

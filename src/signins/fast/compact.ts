@@ -65,7 +65,8 @@ export interface CompactEvent extends Place {
 
 /**
  * A user's and a country's numbers in one writer's dictionary, which a caller keeps across the
- * sign-ins it writes. They hold while `epoch` equals the writer's; -1 before the first write.
+ * sign-ins it writes. They are valid while `epoch` equals the writer's. A caller starts with -1,
+ * which no writer's epoch equals.
  */
 export interface DictionaryRefs {
   epoch: number;
@@ -259,7 +260,7 @@ export class CompactWriter {
     }
   }
 
-  /** Writes what is buffered; a writer of its own file that never received an event leaves none. */
+  /** Writes what is buffered. A writer of its own file that never received an event leaves no file. */
   close(): void {
     if (this.used > 0) this.flush();
     if (this.fd !== null) closeSync(this.fd);

@@ -119,13 +119,13 @@ export class WasmLineChecker {
     return this.exports.check(start, end, sign ? 1 : 0);
   }
 
-  /** Checks the lines of buffer[start, filled); see `scanLines` in wasm/graph-line.ts. Returns how many `records` and `times` describe. */
+  /** Checks the lines of buffer[start, filled), as `scanLines` in wasm/graph-line.ts does. Returns how many `records` and `times` describe. */
   scanLines(start: number, filled: number, atEnd: boolean): number {
     return this.exports.scanLines(start, filled, atEnd ? 1 : 0);
   }
 
   /**
-   * Makes the buffer at least `capacity` bytes long and returns it; the first `keep` bytes stay.
+   * Makes the buffer at least `capacity` bytes long and returns it, with its first `keep` bytes kept.
    * Growing the memory detaches the old buffer and every view of it, so callers must take the new one.
    */
   resize(capacity: number, keep: number): Buffer {
@@ -133,7 +133,7 @@ export class WasmLineChecker {
     const memory = this.exports.memory;
     const needed = base + capacity + PADDING;
     if (needed > memory.buffer.byteLength) {
-      // The memory's bytes survive growing; only JavaScript's views of them are detached.
+      // The memory's bytes survive growing. Only JavaScript's views of them are detached.
       memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
     }
     const bytes = memory.buffer;

@@ -325,7 +325,7 @@ const SIGNATURE_MODES = new Uint8Array(VALUE_COUNT);
 /**
  * The WebAssembly version of `checkLine` (wasm/graph-line.ts), used for lines in its own buffer,
  * or null where it cannot run or TOKENGAP_WASM=off turns it off. Both checks accept the same lines
- * and record the same spans; the tests run every case through both.
+ * and record the same spans, and the tests run every case through both.
  */
 let wasm: WasmLineChecker | null = null;
 let wasmLoaded = false;
@@ -355,8 +355,8 @@ function loadWasm(): WasmLineChecker | null {
 
 /**
  * Returns a buffer of at least `capacity` bytes for reading lines into. Lines read from it take the
- * WebAssembly check when it is available; any other buffer takes the JavaScript one. The buffer stays
- * valid until the next call, which may move it; `keep` bytes from its start are carried over.
+ * WebAssembly check when it is available, and any other buffer takes the JavaScript one. The buffer
+ * stays valid until the next call, which may move it and carries over `keep` bytes from its start.
  */
 export function lineBuffer(capacity: number, keep: number = 0): Buffer {
   if (usesWasm() && wasm !== null) return wasm.resize(capacity, keep);
