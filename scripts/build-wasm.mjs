@@ -15,7 +15,7 @@ const modules = [{ source: 'wasm/graph-line.ts', output: 'src/signins/fast/graph
 for (const { source, output } of modules) {
   let binary = null;
   const { error, stderr } = await asc.main(
-    [source, '--outFile', 'module.wasm', '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--initialMemory', '1'],
+    [source, '--outFile', 'module.wasm', '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--initialMemory', '2', ...(process.env.WASM_DEBUG ? ['--debug'] : [])],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) binary = Buffer.from(contents);

@@ -95,6 +95,8 @@ const signature = memory.data(MAX_SIGNATURE + 64, 16);
 const openBytes = memory.data(MAX_DEPTH, 16);
 const openContexts = memory.data(MAX_DEPTH, 16);
 const openValueIds = memory.data(MAX_DEPTH, 16);
+/** The key count of each open object, resumed when the object nested in it closes. */
+const openPlaces = memory.data(MAX_DEPTH * 4, 16);
 
 let valueCount: i32 = 0;
 /** Non-zero once a string of the line being checked has a byte of 0x80 or more. */
@@ -136,9 +138,116 @@ const SIGNATURE_AREA_BYTES: i32 = 8 << 20;
 let signatureCount: i32 = 0;
 let signatureUsed: i32 = 0;
 
-/** Start of the input area: the first 64-byte boundary after the signature table. */
-export function inputStart(): usize {
+// After the signature table come the fact table, the partitions' buffers of event records, and the
+// input. The fact table has one entry per signature number: i32 fact id plus one (0 until the caller
+// sets it), i32 partition (-1 for sign-ins the review leaves out), i32 events, i32 unused, f64 first
+// time and f64 last time.
+const FACT_BYTES: i32 = 32;
+
+@inline function factTable(): usize {
   return (signatureArea() + <usize>SIGNATURE_AREA_BYTES + 63) & ~(<usize>63);
+}
+
+/**
+ * Size of an event record. Its fields, little-endian: u32 fact id (bit 31 set when the sign-in has a
+ * session id), u32 session hash, f64 time (ms), f64 byte offset of the line, u32 range, u32 line,
+ * u32 record and u32 line length. src/signins/fast/compact.ts reads them.
+ */
+const EVENT_RECORD: i32 = 40;
+let partitionCount: i32 = 0;
+let partitionCapacity: i32 = 0;
+
+/** The partitions' fill counts (i32 each), then their buffers of partitionCapacity bytes. */
+@inline function partitionArea(): usize {
+  return factTable() + <usize>MAX_SIGNATURES * FACT_BYTES;
+}
+
+@inline function partitionBuffers(): usize {
+  return (partitionArea() + <usize>partitionCount * 4 + 63) & ~(<usize>63);
+}
+
+export function partitionAreaPointer(): usize { return partitionArea(); }
+export function partitionBuffersPointer(): usize { return partitionBuffers(); }
+
+/** Start of the input area: the first 64-byte boundary after the partitions' buffers. */
+export function inputStart(): usize {
+  return (partitionBuffers() + <usize>partitionCount * <usize>partitionCapacity + 63) & ~(<usize>63);
+}
+
+/**
+ * Sets up the writing scan: `scanLines` then writes the event records of the lines whose signature
+ * has a fact, and returns to the caller only the other lines. It moves the input area, so the caller
+ * takes a new input buffer after it. Capacity is a multiple of EVENT_RECORD.
+ */
+export function setPartitions(count: i32, capacity: i32): void {
+  partitionCount = count;
+  partitionCapacity = capacity;
+  writing = 1;
+  memory.fill(partitionArea(), 0, <usize>count * 4);
+  resetSignatures();
+}
+
+let writing: i32 = 0;
+/** Set when the signature table is full in writing mode: the caller saves the sums first, then calls `resetSignatures`. */
+let tableFull: i32 = 0;
+
+/** Empties the signature table and the facts of its numbers. */
+export function resetSignatures(): void {
+  memory.fill(signatureSlots(), 0, <usize>SIGNATURE_SLOTS * SLOT_BYTES);
+  memory.fill(factTable(), 0, <usize>MAX_SIGNATURES * FACT_BYTES);
+  signatureCount = 0;
+  signatureUsed = 0;
+  tableFull = 0;
+}
+
+export function signatureCountNow(): i32 { return signatureCount; }
+export function factTablePointer(): usize { return factTable(); }
+
+/**
+ * Counters of the writing scan, shared with the caller, as i32:
+ * [0] lines read in the range, [1] records, [2] sign-ins counted here, [3] the partition to flush,
+ * [4] the input position after the last line done here, [5] 1 once a line done here has a byte of
+ * 0x80 or more, [6] the range, [7] why `scanLines` stopped (STOP_*).
+ * Then three f64 from byte 64: the file offset of the input's first byte, and the review's period in ms.
+ */
+const counters = memory.data(96, 16);
+const STOP_FLUSH: i32 = 1;
+const STOP_TABLE_FULL: i32 = 2;
+export function countersPointer(): usize { return counters; }
+
+/**
+ * Appends an event record to a partition's buffer and, for sig >= 0, adds the event to the
+ * signature's sums. Returns 0 when the buffer is full: the caller flushes it and calls again.
+ */
+export function emit(partition: i32, fact: i32, hasSession: i32, session: i32, time: f64, offset: f64, range: i32, line: i32, record: i32, length: i32, sig: i32): i32 {
+  const used = partitionArea() + (<usize>partition << 2);
+  const at = load<i32>(used);
+  if (at + EVENT_RECORD > partitionCapacity) return 0;
+  const p = partitionBuffers() + <usize>partition * <usize>partitionCapacity + <usize>at;
+  store<u32>(p, <u32>fact | (hasSession != 0 ? 0x80000000 : 0));
+  store<i32>(p, session, 4);
+  store<f64>(p, time, 8);
+  store<f64>(p, offset, 16);
+  store<i32>(p, range, 24);
+  store<i32>(p, line, 28);
+  store<i32>(p, record, 32);
+  store<i32>(p, length, 36);
+  store<i32>(used, at + EVENT_RECORD);
+  if (sig >= 0) {
+    const entry = factTable() + <usize>sig * FACT_BYTES;
+    const count = load<i32>(entry, 8);
+    if (count == 0 || time < load<f64>(entry, 16)) store<f64>(entry, time, 16);
+    if (count == 0 || time > load<f64>(entry, 24)) store<f64>(entry, time, 24);
+    store<i32>(entry, count + 1, 8);
+  }
+  return 1;
+}
+
+/** Gives a signature number its fact and partition (-1: sign-ins the review leaves out). */
+export function setFact(sig: i32, fact: i32, partition: i32): void {
+  const entry = factTable() + <usize>sig * FACT_BYTES;
+  store<i32>(entry, fact + 1);
+  store<i32>(entry, partition, 4);
 }
 
 /** Sets how many value ids the key table uses, and the ids of the time and of the session id. */
@@ -290,9 +399,12 @@ function lineSignature(base: usize): i32 {
   }
   const length = <i32>(w - signature);
   if (signatureCount == MAX_SIGNATURES || signatureUsed + length > SIGNATURE_AREA_BYTES) {
-    memory.fill(signatureSlots(), 0, <usize>SIGNATURE_SLOTS * SLOT_BYTES);
-    signatureCount = 0;
-    signatureUsed = 0;
+    // The writing scan keeps sums per number, which its caller saves before the table is emptied.
+    if (writing != 0) {
+      tableFull = 1;
+      return 0;
+    }
+    resetSignatures();
     result |= SIGNATURES_RESET;
   }
   store<f64>(lineFacts, time);
@@ -371,6 +483,39 @@ function lookUpKey(context: i32, keyStart: usize, keyEnd: usize): i32 {
   return -1;
 }
 
+// Keys remembered by their place in their object. The lines of one export repeat their keys in the
+// same order, so a key is first compared with the key the last line had at that place. That costs
+// one or two vector compares, where the hash table costs a hash and a chain. An entry contains up to
+// PREDICTED_KEY_BYTES bytes of the key, its length and its id.
+const PREDICTED_CONTEXTS: i32 = 8;
+const PREDICTED_PLACES: i32 = 64;
+const PREDICTED_KEY_BYTES: i32 = 48;
+const PREDICTION_BYTES: i32 = 64;
+const predictions = memory.data(PREDICTED_CONTEXTS * PREDICTED_PLACES * PREDICTION_BYTES, 16);
+
+/** True when the key of length bytes at p equals the bytes of a prediction entry. */
+@inline function samePrediction(entry: usize, p: usize, length: i32): bool {
+  let k: i32 = 0;
+  for (; k + 16 <= length; k += 16) if (!i8x16.all_true(i8x16.eq(v128.load(entry + <usize>k), v128.load(p + <usize>k)))) return false;
+  if (k == length) return true;
+  const wanted = (1 << (length - k)) - 1;
+  return (i8x16.bitmask(i8x16.eq(v128.load(entry + <usize>k), v128.load(p + <usize>k))) & wanted) == wanted;
+}
+
+/** Returns the id of the key in [keyStart, keyEnd), the place-th key of an object in this context. */
+function keyAt(context: i32, place: i32, keyStart: usize, keyEnd: usize): i32 {
+  const length = <i32>(keyEnd - keyStart);
+  if (context >= PREDICTED_CONTEXTS || place >= PREDICTED_PLACES || length > PREDICTED_KEY_BYTES) return lookUpKey(context, keyStart, keyEnd);
+  const entry = predictions + <usize>((context * PREDICTED_PLACES + place) * PREDICTION_BYTES);
+  if (load<i32>(entry, PREDICTED_KEY_BYTES) == length && samePrediction(entry, keyStart, length)) return load<i32>(entry, PREDICTED_KEY_BYTES + 4);
+  const id = lookUpKey(context, keyStart, keyEnd);
+  // The vector copies may take bytes past the key, which the comparison masks off.
+  for (let k: i32 = 0; k < length; k += 16) v128.store(entry + <usize>k, v128.load(keyStart + <usize>k));
+  store<i32>(entry, length, PREDICTED_KEY_BYTES);
+  store<i32>(entry, id, PREDICTED_KEY_BYTES + 4);
+  return id;
+}
+
 /**
  * Checks that input[start, end) is one JSON object and records the spans of the needed values
  * (start -1 when absent), then, when sign is not 0, works out the line's facts (`lineSignature`). Returns ACCEPTED with
@@ -389,6 +534,8 @@ export function check(start: i32, end: i32, sign: i32): i32 {
   let context: i32 = TOP;
   let valueId: i32 = -1;
   let atKey = false;
+  /** The number of keys before this one in the object the parser is in. */
+  let place: i32 = 0;
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
   const controls = i8x16.splat(0x20);
@@ -435,7 +582,8 @@ export function check(start: i32, end: i32, sign: i32): i32 {
         const keyEnd = i - 1;
         valueId = -1;
         // Keys of the objects the reader skips need no lookup.
-        if (<i32>(keyEnd - keyStart) >= MIN_KEY_LENGTH && context != OTHER) valueId = lookUpKey(context, keyStart, keyEnd);
+        if (<i32>(keyEnd - keyStart) >= MIN_KEY_LENGTH && context != OTHER) valueId = keyAt(context, place, keyStart, keyEnd);
+        place++;
         if (valueId == BAIL) return 0;
         // A duplicate needed key: JSON.parse keeps the last, which the slow path handles.
         if (valueId >= 0 && load<i32>(valueStarts + (<usize>valueId << 2)) >= 0) return 0;
@@ -470,6 +618,8 @@ export function check(start: i32, end: i32, sign: i32): i32 {
         store<u8>(openBytes + <usize>depth, <u8>first);
         store<u8>(openContexts + <usize>depth, <u8>context);
         store<i8>(openValueIds + <usize>depth, <i8>valueId);
+        store<i32>(openPlaces + (<usize>depth << 2), place);
+        place = 0;
         depth++;
         atKey = first == OPEN_OBJECT;
         valueId = -1;
@@ -512,6 +662,7 @@ export function check(start: i32, end: i32, sign: i32): i32 {
         depth--;
         const closedId = <i32>load<i8>(openValueIds + <usize>depth);
         if (closedId >= 0) store<i32>(valueEnds + (<usize>closedId << 2), <i32>(i - base));
+        place = load<i32>(openPlaces + (<usize>depth << 2));
         if (depth > 0) context = <i32>load<u8>(openContexts + <usize>(depth - 1));
         continue;
       }
@@ -558,12 +709,44 @@ export function scanLines(start: i32, filled: i32, atEnd: i32): i32 {
   const stop = base + <usize>filled;
   let i = base + <usize>start;
   let count: i32 = 0;
+  store<i32>(counters, 0, 28);
   while (count < MAX_RECORDS && i < stop) {
     let lineEnd = findNewline(i, stop);
     if (lineEnd == stop && atEnd == 0) break;
     const contentEnd = lineEnd > i && <u32>load<u8>(lineEnd - 1) == 0x0d ? lineEnd - 1 : lineEnd;
     const record = recordInts + <usize>(count * RECORD_INTS) * 4;
     const bits = check(<i32>(i - base), <i32>(contentEnd - base), 1);
+    if (writing != 0) {
+      if (tableFull != 0) {
+        store<i32>(counters, STOP_TABLE_FULL, 28);
+        break;
+      }
+      if ((bits & FAST) != 0) {
+        const sig = load<i32>(lineFacts, 12);
+        const entry = factTable() + <usize>sig * FACT_BYTES;
+        const fact = load<i32>(entry);
+        if (fact != 0) {
+          const time = load<f64>(lineFacts);
+          const partition = load<i32>(entry, 4);
+          const line = load<i32>(counters) + 1;
+          const recordNumber = load<i32>(counters, 4);
+          if (partition >= 0 && time >= load<f64>(counters, 72) && time <= load<f64>(counters, 80)) {
+            const offset = load<f64>(counters, 64) + <f64>(i - base);
+            if (emit(partition, fact - 1, bits & HAS_SESSION, load<i32>(lineFacts, 8), time, offset, load<i32>(counters, 24), line, recordNumber, <i32>(contentEnd - i), sig) == 0) {
+              store<i32>(counters, partition, 12);
+              store<i32>(counters, STOP_FLUSH, 28);
+              break;
+            }
+          }
+          store<i32>(counters, line);
+          store<i32>(counters, recordNumber + 1, 4);
+          store<i32>(counters, load<i32>(counters, 8) + 1, 8);
+          if ((bits & NON_ASCII_LINE) != 0) store<i32>(counters, 1, 20);
+          i = lineEnd + 1;
+          continue;
+        }
+      }
+    }
     store<i32>(record, bits);
     store<i32>(record, <i32>(i - base), 4);
     store<i32>(record, <i32>(contentEnd - base), 8);
@@ -575,6 +758,10 @@ export function scanLines(start: i32, filled: i32, atEnd: i32): i32 {
     }
     count++;
     i = lineEnd + 1;
+    // The writing scan hands over one line at a time, which the caller reads and counts before
+    // the next call.
+    if (writing != 0) break;
   }
+  store<i32>(counters, <i32>(i - base), 16);
   return count;
 }

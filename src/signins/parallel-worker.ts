@@ -5,12 +5,13 @@ import { parentPort } from 'node:worker_threads';
 
 import type { Engagement } from '../engagement/schema.js';
 import { log } from '../log.js';
-import { mayAlertAlone, mayAlertByPlace, placeOf, PlaceTracker, sessionHash } from './detections/gate.js';
+import { mayAlertAlone, mayAlertByPlace, placeOf, samePlace, sessionHash } from './detections/gate.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from './detections/types.js';
 import { createEnricher, type Enricher, type SharedAsnTable } from './enrich.js';
 import { BETA_ONLY_FIELDS, type AuditEvent, type SignInEvent } from './event.js';
-import { COVERAGE_SHIFT, CompactWriter, HAS_IP, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from './fast/compact.js';
-import { eventOfLine, lastLineWasAscii, LINE_FAST, LINE_HAS_SESSION, LINE_NON_ASCII, LINE_SIGNATURES_RESET, lineBuffer, lineRecords, lineTimes, scanLines } from './fast/graph-line.js';
+import { COVERAGE_SHIFT, CompactWriter, EVENT_BYTES, EventWriter, HAS_IP, HAS_PLACE, HAS_SESSION, MAY_ALERT, readBlocks, readCompact, readEvents, SpillFile, type CompactEvent, type DictionaryRefs, type FactRecord, type Place } from './fast/compact.js';
+import { eventOfLine, lastLineWasAscii, LINE_FAST, LINE_HAS_SESSION, LINE_NON_ASCII, lineBuffer, wasmChecker } from './fast/graph-line.js';
+import type { WasmLineChecker } from './fast/graph-line-wasm.js';
 import { BadRecordError, isoMs, normaliseRecord, type NormalisedRecord } from './normalise.js';
 import { ActivityCollector, activityKey, type ReviewResult } from './review.js';
 import { locateSyntaxError, newReadStats } from './read.js';
@@ -45,14 +46,20 @@ export interface ScanEndTask {
   phase: 'scan-end';
 }
 
-/** The blocks of each partition in the worker's spill file (see `SpillFile`), as offset and length pairs. */
+/** The blocks of each partition in the worker's event and fact files (see `SpillFile`), as offset and length pairs. */
 export interface ScanEndResult {
   blocks: number[][];
+  factBlocks: number[][];
 }
 
-/** Returns the name of a worker's spill file in the spill folder. */
+/** Returns the name of a worker's file of event records in the spill folder. */
 export function spillFileName(worker: number): string {
   return `w${worker}-spill.bin`;
+}
+
+/** Returns the name of a worker's file of fact records in the spill folder. */
+export function factFileName(worker: number): string {
+  return `w${worker}-facts.bin`;
 }
 
 /** Records of one file that the scan read: sign-ins, audits, ignored and skipped ones. */
@@ -90,8 +97,10 @@ export interface DetectTask {
   useDatabase: boolean;
   /** File of each byte range, to read the lines of users that need the full detections again. */
   rangeFiles: Record<number, string>;
-  /** For each partition of the task, the blocks of it in each worker's spill file. */
+  /** For each partition of the task, the blocks of it in each worker's event file. */
   blocks: Record<number, number[][]>;
+  /** For each partition of the task, the blocks of it in each worker's fact file. */
+  factBlocks: Record<number, number[][]>;
   /** The scan's `reviewUsers`, to check lines read again against their records. */
   reviewUsers: string[];
   /** Audit files to load: one per worker that wrote one, and the caller's. */
@@ -140,8 +149,17 @@ interface ScanState {
   enricher: Enricher;
   users: Set<string> | null;
   reviewUsers: Set<string>;
+  /** Each partition's writer of fact records, in the fact file. */
   outputs: CompactWriter[];
+  /** The event file, and the fact file the outputs share. */
   spill: SpillFile;
+  factSpill: SpillFile;
+  /** The WebAssembly scan, which writes most event records itself; null where it is not in use. */
+  checker: WasmLineChecker | null;
+  /** The event writer where the WebAssembly scan is not in use. */
+  events: EventWriter | null;
+  /** The id the next fact gets. */
+  nextFact: number;
   /** The audits the detections read, in one file per worker, opened on the first. */
   audits: CompactWriter | null;
   spillDir: string;
@@ -163,6 +181,8 @@ interface ScanState {
 interface UserFacts {
   /** False when --user leaves the sign-in out. */
   included: boolean;
+  /** The fact's id in the worker's event and fact records. */
+  id: number;
   /** The gate's result, whether a place is kept, and the beta fields present. */
   flags: number;
   user: string;
@@ -176,7 +196,7 @@ interface UserFacts {
 }
 
 /** Facts of a sign-in that --user leaves out. */
-const LEFT_OUT: UserFacts = { included: false, flags: 0, user: '', partition: 0, country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN, refs: { epoch: -1, user: 0, country: 0 } };
+const LEFT_OUT: UserFacts = { included: false, id: -1, flags: 0, user: '', partition: 0, country: null, asn: Number.NaN, latitude: Number.NaN, longitude: Number.NaN, refs: { epoch: -1, user: 0, country: 0 } };
 /** Marks a signature whose lines the byte reader cannot build an event for: they take the slow path. */
 const SLOW_LINE: UserFacts = { ...LEFT_OUT };
 
@@ -199,19 +219,30 @@ async function startScan(task: ScanTask): Promise<ScanState> {
   auditsByUser = null;
   const enricher = await workerEnricher(task.useDatabase, task.asnTable);
   const flushAt = Math.min(64 << 10, Math.max(4 << 10, Math.floor(SPILL_BUFFER_BYTES / task.partitions)));
+  // Event buffers hold whole records, so that a partition's blocks are too.
+  const eventCapacity = Math.floor(flushAt / EVENT_BYTES) * EVENT_BYTES;
   const spill = new SpillFile(join(task.spillDir, spillFileName(task.worker)), task.partitions);
+  const factSpill = new SpillFile(join(task.spillDir, factFileName(task.worker)), task.partitions);
+  const checker = wasmChecker();
+  // Fact records are few beside events, so their buffers are smaller.
+  const factFlushAt = Math.max(4 << 10, flushAt >> 2);
   scanState = {
     enricher,
     users: task.users ? new Set(task.users.map((user) => user.toLowerCase())) : null,
     reviewUsers: new Set(task.reviewUsers),
     // About 256,000 dictionary entries per worker in all, however many partitions share them.
-    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter({ spill, partition: p }, flushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
+    outputs: Array.from({ length: task.partitions }, (_, p) => new CompactWriter({ spill: factSpill, partition: p }, factFlushAt, Math.max(64, Math.floor(2 ** 18 / task.partitions)))),
     spill,
+    factSpill,
+    checker,
+    events: checker ? null : new EventWriter(spill, task.partitions, eventCapacity),
+    nextFact: 0,
     audits: null,
     spillDir: task.spillDir,
     worker: task.worker,
-    // Lines read into this buffer take the WebAssembly JSON check where it is available.
-    buffer: lineBuffer(CHUNK),
+    // Lines read into this buffer take the WebAssembly JSON check where it is available, which
+    // also writes the event records of the lines whose signature has a fact.
+    buffer: checker ? checker.setPartitions(task.partitions, eventCapacity, CHUNK) : lineBuffer(CHUNK),
     nonAscii: false,
     signatures: [],
     // Graph's times and these are both ISO 8601 in UTC with milliseconds, so their order is the order of their milliseconds.
@@ -224,14 +255,44 @@ async function startScan(task: ScanTask): Promise<ScanState> {
 /** Flushes and closes the spill files once the worker has read all its ranges, and returns where each partition's blocks are. */
 function endScan(): ScanEndResult {
   let blocks: number[][] = [];
+  let factBlocks: number[][] = [];
   if (scanState) {
-    for (const output of scanState.outputs) output.close();
-    scanState.spill.close();
-    scanState.audits?.close();
-    blocks = scanState.spill.blocks;
+    const state = scanState;
+    if (state.checker) {
+      saveSignatureFacts(state);
+      for (let partition = 0; partition < state.outputs.length; partition++) flushEvents(state, partition);
+    }
+    state.events?.close();
+    for (const output of state.outputs) output.close();
+    state.spill.close();
+    state.factSpill.close();
+    state.audits?.close();
+    blocks = state.spill.blocks;
+    factBlocks = state.factSpill.blocks;
   }
   scanState = null;
-  return { blocks };
+  return { blocks, factBlocks };
+}
+
+/** Moves a partition's event records from the WebAssembly scan's buffer to the event file. */
+function flushEvents(state: ScanState, partition: number): void {
+  const bytes = state.checker!.takePartition(partition);
+  if (bytes.length > 0) state.spill.append(partition, bytes, bytes.length);
+}
+
+/**
+ * Writes a fact record for each signature number with events, with the sums the WebAssembly scan
+ * kept for it. Runs before the signature table is emptied and at the end of the scan.
+ */
+function saveSignatureFacts(state: ScanState): void {
+  const checker = state.checker!;
+  const count = checker.signatureCount();
+  for (let sig = 0; sig < count; sig++) {
+    const facts = state.signatures[sig];
+    if (facts === undefined || !facts.included) continue;
+    const sums = checker.factSums(sig);
+    if (sums.events > 0) state.outputs[facts.partition]!.writeFact(facts, facts.id, facts.flags, sums.events, sums.from, sums.to);
+  }
 }
 
 async function scan(task: ScanTask): Promise<ScanResult> {
@@ -257,31 +318,58 @@ async function scan(task: ScanTask): Promise<ScanResult> {
         const filled = carry + read;
         const atEnd = position >= range.end;
         let lineStart = 0;
-        // Where the WebAssembly check runs, it splits and checks the lines in batches, and only the
-        // lines it gave no signature number come back to this loop one at a time.
-        for (let count = scanLines(buffer, 0, filled, atEnd); count > 0; count = scanLines(buffer, lineStart, filled, atEnd)) {
-          const records = lineRecords();
-          const times = lineTimes();
-          for (let k = 0; k < count; k++) {
-            const bits = records[k * 6]!;
-            const start = records[k * 6 + 1]!;
-            const contentEnd = records[k * 6 + 2]!;
-            line++;
-            if ((bits & LINE_FAST) !== 0) {
-              if ((bits & LINE_SIGNATURES_RESET) !== 0) state.signatures = [];
-              if ((bits & LINE_NON_ASCII) !== 0) state.nonAscii = true;
-              const session = (bits & LINE_HAS_SESSION) !== 0 ? records[k * 6 + 5]! >>> 0 : null;
-              if (fastLine(buffer, start, contentEnd, bufferOffset, range, line, record, records[k * 6 + 4]!, times[k]!, session, task, state, fileStats)) {
-                record++;
-                lineStart = records[k * 6 + 3]! + 1;
-                continue;
-              }
+        // The WebAssembly scan writes the event records of the lines whose signature has a fact, and
+        // hands over the others one at a time. Its counters carry the line and record numbers.
+        const checker = state.checker;
+        if (checker && buffer === checker.buffer) {
+          checker.counterTimes[0] = bufferOffset;
+          checker.counterTimes[1] = state.sinceMs;
+          checker.counterTimes[2] = state.untilMs;
+          const counters = checker.counters;
+          counters[0] = line;
+          counters[1] = record;
+          counters[2] = 0;
+          counters[5] = 0;
+          counters[6] = range.id;
+          let stopped = false;
+          while (lineStart < filled) {
+            const count = checker.scanLines(lineStart, filled, atEnd);
+            lineStart = counters[4]!;
+            if (count === 0) {
+              if (counters[7] === STOP_FLUSH) flushEvents(state, counters[3]!);
+              else if (counters[7] === STOP_TABLE_FULL) {
+                saveSignatureFacts(state);
+                checker.resetSignatures();
+                state.signatures = [];
+              } else break;
+              continue;
             }
-            const added = readLine(buffer, start, contentEnd, bufferOffset, range, line, record, task, state, result);
-            if (added < 0) return stopScan(result, buffer, filled, range);
-            record += added;
-            lineStart = records[k * 6 + 3]! + 1;
+            const records = checker.records;
+            const bits = records[0]!;
+            const start = records[1]!;
+            const contentEnd = records[2]!;
+            const lineNumber: number = counters[0]! + 1;
+            const recordNumber: number = counters[1]!;
+            counters[0] = lineNumber;
+            let added: number;
+            if ((bits & LINE_FAST) !== 0 && fastLine(buffer, start, contentEnd, bufferOffset, range, lineNumber, recordNumber, records[4]!, checker.times[0]!, (bits & LINE_HAS_SESSION) !== 0 ? records[5]! >>> 0 : null, task, state, fileStats)) {
+              if ((bits & LINE_NON_ASCII) !== 0) state.nonAscii = true;
+              added = 1;
+            } else {
+              added = readLine(buffer, start, contentEnd, bufferOffset, range, lineNumber, recordNumber, task, state, result);
+            }
+            if (added < 0) {
+              stopped = true;
+              break;
+            }
+            counters[1] = recordNumber + added;
+            lineStart = records[3]! + 1;
           }
+          line = counters[0]!;
+          record = counters[1]!;
+          fileStats.signIns += counters[2]!;
+          if (counters[5] !== 0) state.nonAscii = true;
+          if (stopped) return stopScan(result, buffer, filled, range);
         }
         // Without the WebAssembly check, line by line.
         for (;;) {
@@ -427,7 +515,7 @@ function handleLine(
   if ((task.since && event.createdDateTime < task.since) || (task.until && event.createdDateTime > task.until)) return 'signIn';
   const facts = userFacts(event, task, state);
   if (!facts.included) return 'signIn';
-  writeSignIn(state, facts, isoMs(event.createdDateTime), sessionHash(event), range, line, record, bufferOffset + start, end - start);
+  writeSignIn(state, facts, -1, isoMs(event.createdDateTime), sessionHash(event), range, line, record, bufferOffset + start, end - start);
   return 'signIn';
 }
 
@@ -442,11 +530,13 @@ function fastLine(buffer: Buffer, start: number, end: number, bufferOffset: numb
     const event = eventOfLine(buffer, start, end);
     facts = event ? userFacts(event, task, state) : SLOW_LINE;
     state.signatures[signature] = facts;
+    // From now on the WebAssembly scan writes this signature's lines itself.
+    if (facts !== SLOW_LINE) state.checker?.setFact(signature, Math.max(0, facts.id), facts.included ? facts.partition : -1);
   }
   if (facts === SLOW_LINE) return false;
   fileStats.signIns++;
   if (time < state.sinceMs || time > state.untilMs || !facts.included) return true;
-  writeSignIn(state, facts, time, session, range, line, record, bufferOffset + start, end - start);
+  writeSignIn(state, facts, state.checker ? signature : -1, time, session, range, line, record, bufferOffset + start, end - start);
   return true;
 }
 
@@ -468,6 +558,7 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
   const user = activityKey(event);
   return {
     included: true,
+    id: state.nextFact++,
     flags,
     user,
     partition: partitionOf(user, task.partitions),
@@ -479,14 +570,28 @@ function userFacts(event: SignInEvent, task: ScanTask, state: ScanState): UserFa
   };
 }
 
-function writeSignIn(state: ScanState, facts: UserFacts, time: number, session: number | null, range: ByteRange, line: number, record: number, offset: number, length: number): void {
-  state.outputs[facts.partition]!.writeShared(facts, facts.flags | (session !== null ? HAS_SESSION : 0), session ?? 0, time, range.id, line, record, offset, length);
+/**
+ * Writes a sign-in's event record. With a signature number (sig >= 0), the WebAssembly scan adds it
+ * to the signature's sums, which become a fact record later; without one, the fact record is written now.
+ */
+function writeSignIn(state: ScanState, facts: UserFacts, sig: number, time: number, session: number | null, range: ByteRange, line: number, record: number, offset: number, length: number): void {
+  const partition = facts.partition;
+  if (state.checker) {
+    while (!state.checker.emit(partition, facts.id, session, time, offset, range.id, line, record, length, sig)) flushEvents(state, partition);
+  } else {
+    state.events!.write(partition, facts.id, session, time, offset, range.id, line, record, length);
+  }
+  if (sig < 0) state.outputs[partition]!.writeFact(facts, facts.id, facts.flags, 1, time, time);
 }
+
+/** Why the WebAssembly scan stopped (`counters[7]`): a partition's buffer is full, or the signature table. */
+const STOP_FLUSH = 1;
+const STOP_TABLE_FULL = 2;
 
 
 /**
  * Returns one bit per beta-only field the event carries, in BETA_ONLY_FIELDS order, shifted into
- * the compact record's flags. Written out field by field: a loop over the names with `event[name]`
+ * the fact record's flags. Written out field by field: a loop over the names with `event[name]`
  * cost more than the rest of the record.
  */
 export function coverageBits(event: SignInEvent): number {
@@ -523,7 +628,7 @@ function parseLine(buffer: Buffer, start: number, end: number): NormalisedRecord
   return normaliseRecord(value);
 }
 
-/** Counts of one user's events in a partition, from the compact records. */
+/** Counts of one user's events in a partition, from the fact records. */
 interface UserTally {
   events: number;
   coverage: number[];
@@ -533,7 +638,8 @@ interface UserTally {
   review: boolean;
   /** Set when one of the user's events could alert alone. */
   mayAlert: boolean;
-  places: PlaceTracker;
+  /** The place of the user's first fact with one. */
+  place: Place | null;
   /** For a user flagged by places alone: the records, which `mayAlertByPlace` judges before any line is read again. */
   records: CompactEvent[] | null;
 }
@@ -545,32 +651,58 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
   const reviewUsers = new Set(task.reviewUsers);
   const descriptors = new Map<string, number>();
   const results: ReviewResult[] = [];
+  const open = (name: string): number => {
+    const file = join(task.spillDir, name);
+    let fd = descriptors.get(file);
+    if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
+    return fd;
+  };
   try {
     for (const partition of task.partitions) {
-      const spills: Buffer[] = [];
-      (task.blocks[partition] ?? []).forEach((blocks, worker) => {
-        if (blocks.length === 0) return;
-        const file = join(task.spillDir, spillFileName(worker));
-        let fd = descriptors.get(file);
-        if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
-        spills.push(readBlocks(fd, blocks));
-      });
-      // Audits from each worker's scan, then those the caller loaded itself (from a snapshot), if any.
+      // The facts of each worker by id, and each user's counts from them.
+      const factsByWorker: Map<number, FactRecord>[] = [];
       const tallies = new Map<string, UserTally>();
-      for (const bytes of spills) readCompact(bytes, (event) => tallyEvent(tallies, event));
-
-      // Users that need the full detections: their lines are read again, in input order. A second
-      // pass over the records measured faster than keeping every event's position from the first.
-      const toReview: Position[] = [];
-      // Most partitions have no flagged user, and then need no second pass.
-      const anyFlagged = [...tallies.values()].some((tally) => tally.review);
-      for (const bytes of anyFlagged ? spills : []) {
-        readCompact(bytes, (event) => {
-          const tally = tallies.get(event.user)!;
-          if (tally.mayAlert) toReview.push({ ...event });
-          else if (tally.review) (tally.records ??= []).push({ ...event });
+      (task.factBlocks[partition] ?? []).forEach((blocks, worker) => {
+        const facts = new Map<number, FactRecord>();
+        factsByWorker[worker] = facts;
+        if (blocks.length === 0) return;
+        readCompact(readBlocks(open(factFileName(worker)), blocks), (fact) => {
+          if (!facts.has(fact.id)) facts.set(fact.id, { ...fact });
+          tallyFact(tallies, fact);
         });
-      }
+      });
+
+      // Users that need the full detections: their lines are read again, in input order. Most
+      // partitions have no such user, and then their event records are not read at all.
+      const toReview: Position[] = [];
+      const anyFlagged = [...tallies.values()].some((tally) => tally.review);
+      (anyFlagged ? task.blocks[partition] ?? [] : []).forEach((blocks, worker) => {
+        if (blocks.length === 0) return;
+        const facts = factsByWorker[worker];
+        readEvents(readBlocks(open(spillFileName(worker)), blocks), (event) => {
+          const fact = facts?.get(event.fact);
+          if (fact === undefined) throw new Error(`spill file damaged: an event record names fact ${event.fact}, which worker ${worker} did not write`);
+          const tally = tallies.get(fact.user)!;
+          if (!tally.review) return;
+          const record: CompactEvent = {
+            flags: fact.flags | (event.session !== null ? HAS_SESSION : 0),
+            user: fact.user,
+            session: event.session ?? 0,
+            country: fact.country,
+            asn: fact.asn,
+            latitude: fact.latitude,
+            longitude: fact.longitude,
+            time: event.time,
+            range: event.range,
+            line: event.line,
+            record: event.record,
+            offset: event.offset,
+            length: event.length,
+          };
+          if (tally.mayAlert) toReview.push(record);
+          else (tally.records ??= []).push(record);
+        });
+      });
       // Users flagged by places alone whose records show no move that could alert stay quiet.
       for (const tally of tallies.values()) {
         if (tally.records === null) continue;
@@ -607,22 +739,26 @@ async function detect(task: DetectTask): Promise<ReviewResult[]> {
 /** The position of a sign-in's line in the input. */
 type Position = CompactEvent;
 
-/** Adds an event to its user's tally and returns the tally. */
-function tallyEvent(tallies: Map<string, UserTally>, event: Readonly<CompactEvent>): UserTally {
-  let tally = tallies.get(event.user);
+/**
+ * Adds a fact's events to its user's tally. A user whose successful sign-ins all share one place
+ * (country, network and coordinates) can be neither a replayed session nor impossible travel, so
+ * a second place sends the user to `mayAlertByPlace`.
+ */
+function tallyFact(tallies: Map<string, UserTally>, fact: Readonly<FactRecord>): void {
+  let tally = tallies.get(fact.user);
   if (!tally) {
-    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: event.time, to: event.time, review: false, mayAlert: false, places: new PlaceTracker(), records: null };
-    tallies.set(event.user, tally);
+    tally = { events: 0, coverage: BETA_ONLY_FIELDS.map(() => 0), from: fact.from, to: fact.to, review: false, mayAlert: false, place: null, records: null };
+    tallies.set(fact.user, tally);
   }
-  tally.events++;
-  for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (event.flags & (1 << (COVERAGE_SHIFT + field))) tally.coverage[field]!++;
-  if (event.time < tally.from) tally.from = event.time;
-  if (event.time > tally.to) tally.to = event.time;
-  if (event.flags & MAY_ALERT) tally.review = tally.mayAlert = true;
-  if (event.flags & HAS_PLACE && !tally.review) {
-    if (tally.places.add(event, event.flags & HAS_SESSION ? event.session : null)) tally.review = true;
+  tally.events += fact.events;
+  for (let field = 0; field < BETA_ONLY_FIELDS.length; field++) if (fact.flags & (1 << (COVERAGE_SHIFT + field))) tally.coverage[field]! += fact.events;
+  if (fact.from < tally.from) tally.from = fact.from;
+  if (fact.to > tally.to) tally.to = fact.to;
+  if (fact.flags & MAY_ALERT) tally.review = tally.mayAlert = true;
+  if (fact.flags & HAS_PLACE && !tally.review) {
+    if (tally.place === null) tally.place = { country: fact.country, asn: fact.asn, latitude: fact.latitude, longitude: fact.longitude };
+    else if (!samePlace(tally.place, fact)) tally.review = true;
   }
-  return tally;
 }
 
 let auditsByUser: Map<string, AuditEvent[]> | null = null;
@@ -689,7 +825,7 @@ export class InputChangedError extends Error {
 
 /**
  * Reads one sign-in line again and normalises and enriches it as the scan did. Throws
- * InputChangedError when the line no longer reads as the sign-in its compact record describes: a
+ * InputChangedError when the line no longer reads as the sign-in its records describe: a
  * file edited in place keeps its size, and its time may not show the edit.
  */
 export function readAgain(position: Position, rangeFiles: Record<number, string>, descriptors: Map<string, number>, enricher: Enricher, reviewUsers: ReadonlySet<string>): SignInEvent {
@@ -714,7 +850,7 @@ export function readAgain(position: Position, rangeFiles: Record<number, string>
 }
 
 /**
- * True when an event read again gives what its compact record contains: user, time, session, place and
+ * True when an event read again gives what its records contain: user, time, session, place and
  * every flag, the gate's result among them.
  */
 function matchesRecord(event: SignInEvent, record: CompactEvent, reviewUsers: ReadonlySet<string>): boolean {

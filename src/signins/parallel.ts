@@ -19,20 +19,21 @@ import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResul
  * The review of large NDJSON exports on every core, with memory bounded whatever the file size.
  *
  * Phase 1 (scan): each worker reads byte ranges of the files and normalises and enriches each
- * sign-in. It appends a compact record of it to one of P partition files, chosen by a hash of the
- * user, in an owner-only temporary folder. The record (fast/compact.ts) keeps the user, the time, the place,
- * whether the event could alert alone and where the line is.
- * Phase 2 (detect): each worker loads whole partitions, which contain every event of their users.
- * Users that no detection can alert on (detections/gate.ts) only add to the summary counts. The
- * lines of the others are read again and go through the same detections as in the in-memory
+ * sign-in, once per signature (the values the scan reads but time and session). It writes an event
+ * record per sign-in (time, session, where the line is) and a fact record per signature (user,
+ * place, whether it could alert alone, counts). Both go to one of P partitions, chosen by a hash of
+ * the user, in an owner-only temporary folder (fast/compact.ts).
+ * Phase 2 (detect): each worker loads the facts of whole partitions, which cover every event of
+ * their users. Users that no detection can alert on (detections/gate.ts) only add to the summary
+ * counts. The event records of the others give their lines, which are read again and go through the same detections as in the in-memory
  * review, sorted by time. So alerts do not depend on input order, and memory contains one
  * partition per worker. The temporary folder is removed at the end, also on errors.
  */
 
 /**
- * Input bytes per partition, about 3,600 Graph sign-ins. Phase 2 keeps a partition's compact records
- * and the full events of its flagged users in memory, about 10 MB when every user is flagged. So the
- * peak RSS of a review where all users are flagged stays under 300 MB (16 MiB took it to 320 MB).
+ * Input bytes per partition, about 3,600 Graph sign-ins. Phase 2 keeps a partition's facts, and the
+ * records and full events of its flagged users, in memory: about 10 MB when every user is flagged.
+ * So the peak RSS of a review where all users are flagged stays under 300 MB (16 MiB took it to 320 MB).
  */
 const PARTITION_BYTES = 8 << 20;
 
@@ -378,8 +379,9 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       rangeFiles,
       auditFiles,
       reviewUsers,
-      // Each partition's blocks in every worker's spill file.
+      // Each partition's blocks in every worker's event and fact files.
       blocks: Object.fromEntries(group.map((partition) => [partition, spills.map((spill) => spill.blocks[partition] ?? [])])),
+      factBlocks: Object.fromEntries(group.map((partition) => [partition, spills.map((spill) => spill.factBlocks[partition] ?? [])])),
     }));
 
     log.debug({ workers: workerCount, partitions, totalBytes, scanMs: Math.round(scanned - started), detectMs: Math.round(performance.now() - scanned) }, 'parallel sign-in review');

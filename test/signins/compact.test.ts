@@ -4,36 +4,51 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import type { AuditEvent } from '../../src/signins/event.js';
-import { CompactWriter, readBlocks, readCompact, SpillFile, type CompactEvent, type DictionaryRefs } from '../../src/signins/fast/compact.js';
+import { CompactWriter, EVENT_BYTES, EventWriter, readBlocks, readCompact, readEvents, SpillFile, type DictionaryRefs, type EventRecord, type FactRecord } from '../../src/signins/fast/compact.js';
 import { tempDir } from './fixtures.js';
 
-function sample(index: number, user: string): CompactEvent {
+function sample(index: number, user: string): FactRecord {
   return {
+    id: (index * 7919) % 2 ** 31,
     flags: index % 65_536,
     user,
-    session: Math.imul(index, 0x9e3779b1) >>> 0,
     country: [null, 'FR', 'US'][index % 3] ?? null,
     asn: index % 5 === 0 ? Number.NaN : 64_500 + index,
     latitude: index % 7 === 0 ? Number.NaN : 45.76 + index / 1000,
     longitude: -0,
-    time: Date.UTC(2026, 4, 1) + index * 1_000,
-    range: index % 11,
-    line: index + 1,
-    record: index,
-    offset: 2 ** 33 + index * 2_306,
-    length: 2_306,
+    events: 1 + (index % 1_000),
+    from: Date.UTC(2026, 4, 1) + index * 1_000,
+    to: Date.UTC(2026, 4, 2) + index * 1_000,
   };
 }
 
-describe('compact spill records', () => {
+/** Writes a fact with numbers of its own, as the scan writes a fact no other shares. */
+function writeFact(writer: CompactWriter, fact: FactRecord, refs: DictionaryRefs = { epoch: -1, user: 0, country: 0 }): void {
+  writer.writeFact({ ...fact, refs }, fact.id, fact.flags, fact.events, fact.from, fact.to);
+}
+
+function sampleEvent(index: number): EventRecord {
+  return {
+    fact: (index * 104_729) % 2 ** 31,
+    session: index % 4 === 0 ? null : Math.imul(index, 0x9e3779b1) >>> 0,
+    time: Date.UTC(2026, 4, 1) + index * 1_000 + 0.5,
+    offset: 2 ** 33 + index * 2_306,
+    range: index % 11,
+    line: index + 1,
+    record: index,
+    length: 2_306 + index,
+  };
+}
+
+describe('compact spill records: facts', () => {
   it('round-trip: flushes, resets, long entry', () => {
     const file = join(tempDir(), 'c.bin');
     const writer = new CompactWriter(file, 4096, 8192);
     // 9,000 users and two countries pass the cap of 8,192 entries; one user name is longer than the buffer.
     const events = Array.from({ length: 20_000 }, (_, index) => sample(index, index === 12_345 ? `long-${'x'.repeat(10_000)}@contoso.example` : `user${index % 9_000}@contoso.example`));
-    for (const event of events) writer.write(event);
+    for (const event of events) writeFact(writer, event);
     writer.close();
-    const read: CompactEvent[] = [];
+    const read: FactRecord[] = [];
     readCompact(readFileSync(file), (event) => read.push({ ...event }));
     assert.equal(read.length, events.length);
     for (const [index, event] of events.entries()) assert.deepEqual(read[index], event, `record ${index}`);
@@ -45,9 +60,9 @@ describe('compact spill records', () => {
     const events = Array.from({ length: 1_000 }, (_, index) => ({ ...sample(index, `user${index}@contoso.example`), country: index === 0 ? null : `C${index}` }));
     const file = join(tempDir(), 'c.bin');
     const writer = new CompactWriter(file, 4096, 64);
-    for (const event of events) writer.write(event);
+    for (const event of events) writeFact(writer, event);
     writer.close();
-    const read: CompactEvent[] = [];
+    const read: FactRecord[] = [];
     readCompact(readFileSync(file), (event) => read.push({ ...event }));
     assert.deepEqual(read, events);
   });
@@ -59,12 +74,12 @@ describe('compact spill records', () => {
     const file = join(tempDir(), 'c.bin');
     const writer = new CompactWriter(file, 4096, 64);
     for (const [index, event] of events.entries()) {
-      writer.writeWithRefs(event, users[(index * 7) % 30]!.refs);
+      writeFact(writer, event, users[(index * 7) % 30]!.refs);
       // Other writes between them fill the dictionary and start it again.
-      if (index % 5 === 0) writer.write({ ...sample(index, `other${index}@contoso.example`), country: `X${index}` });
+      if (index % 5 === 0) writeFact(writer, { ...sample(index, `other${index}@contoso.example`), country: `X${index}` });
     }
     writer.close();
-    const read: CompactEvent[] = [];
+    const read: FactRecord[] = [];
     readCompact(readFileSync(file), (event) => {
       if (!event.user.startsWith('other')) read.push({ ...event });
     });
@@ -77,11 +92,11 @@ describe('compact spill records', () => {
     const file = join(tempDir(), 'spill.bin');
     const spill = new SpillFile(file, 5);
     const writers = Array.from({ length: 5 }, (_, partition) => new CompactWriter({ spill, partition }, 4096, 64));
-    const expected: CompactEvent[][] = writers.map(() => []);
+    const expected: FactRecord[][] = writers.map(() => []);
     for (let index = 0; index < 5_000; index++) {
       const partition = (index * 3) % 5;
       const event = sample(index, index === 777 ? `long-${'x'.repeat(6_000)}` : `user${index % 300}@contoso.example`);
-      writers[partition]!.write(event);
+      writeFact(writers[partition]!, event);
       expected[partition]!.push(event);
     }
     for (const writer of writers) writer.close();
@@ -90,7 +105,7 @@ describe('compact spill records', () => {
     const fd = openSync(file, 'r');
     try {
       spill.blocks.forEach((blocks, partition) => {
-        const read: CompactEvent[] = [];
+        const read: FactRecord[] = [];
         readCompact(readBlocks(fd, blocks), (event) => read.push({ ...event }));
         assert.deepEqual(read, expected[partition], `partition ${partition}`);
       });
@@ -112,9 +127,9 @@ describe('compact spill records', () => {
       source: { file: '\u00022', line: 7, record: 6 },
     });
     const audits: AuditEvent[] = [];
-    const events: CompactEvent[] = [];
+    const events: FactRecord[] = [];
     for (let index = 0; index < 10; index++) {
-      writer.write(sample(index, 'ada@contoso.example'));
+      writeFact(writer, sample(index, 'ada@contoso.example'));
       writer.writeAudit(audit(index));
     }
     writer.close();
@@ -130,8 +145,47 @@ describe('compact spill records', () => {
   });
 
   it('refuses a damaged file rather than read garbage', () => {
-    assert.throws(() => readCompact(Buffer.from([0x45, 0x00, 0x01]), () => undefined), /./);
+    assert.throws(() => readCompact(Buffer.from([0x46, 0x00, 0x01]), () => undefined), /./);
+    // A fact naming a dictionary entry that was never written.
+    const bad = Buffer.alloc(59);
+    bad[0] = 0x46;
+    bad.writeUInt32LE(3, 7);
+    bad.writeUInt32LE(0xffffffff, 11);
+    assert.throws(() => readCompact(bad, () => undefined), /names no dictionary entry/);
     assert.throws(() => readCompact(Buffer.from([0x7a]), () => undefined), /unknown record kind 122/);
     assert.throws(() => readCompact(Buffer.from([0x41, 0xff, 0, 0, 0, 0x7b]), () => undefined), /runs past the end/);
+  });
+});
+
+describe('compact spill records: events', () => {
+  it('round-trip through flushed partition buffers', () => {
+    const file = join(tempDir(), 'events.bin');
+    const spill = new SpillFile(file, 3);
+    // Room for five records a partition, so every partition flushes many times.
+    const writer = new EventWriter(spill, 3, 5 * EVENT_BYTES);
+    const expected: EventRecord[][] = [[], [], []];
+    for (let index = 0; index < 2_000; index++) {
+      const event = sampleEvent(index);
+      const partition = (index * 7) % 3;
+      writer.write(partition, event.fact, event.session, event.time, event.offset, event.range, event.line, event.record, event.length);
+      expected[partition]!.push(event);
+    }
+    writer.close();
+    spill.close();
+    const fd = openSync(file, 'r');
+    try {
+      spill.blocks.forEach((blocks, partition) => {
+        assert.ok(blocks.length > 10, `partition ${partition} flushed several blocks`);
+        const read: EventRecord[] = [];
+        readEvents(readBlocks(fd, blocks), (event) => read.push({ ...event }));
+        assert.deepEqual(read, expected[partition], `partition ${partition}`);
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('rejects partial event records', () => {
+    assert.throws(() => readEvents(Buffer.alloc(EVENT_BYTES + 1), () => undefined), /not a whole number of records/);
   });
 });

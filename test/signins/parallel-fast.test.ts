@@ -119,7 +119,7 @@ describe('parallel review of a file that changes', () => {
     const enricher = await createEnricher({ useDatabase: false });
     const line = JSON.stringify(graphSignIn({ id: 'x1', sessionId: 'session-1', ipAddress: '198.51.100.10' }));
     const file = writeInput(tempDir(), 'changing.ndjson', `${line}\n`);
-    // The compact record the scan wrote for the line.
+    // The record the detect phase rebuilds for the line.
     const event = enricher.enrich(fromGraphSignIn(JSON.parse(line) as Record<string, unknown>));
     const place = placeOf(event)!;
     const reviewUsers = new Set<string>();
@@ -147,7 +147,7 @@ describe('parallel review of a file that changes', () => {
   });
 });
 
-describe('compact record coverage bits', () => {
+describe('fact record coverage bits', () => {
   it('coverage bits: order and nulls', async () => {
     const { coverageBits } = await import('../../src/signins/parallel-worker.js');
     const { COVERAGE_SHIFT } = await import('../../src/signins/fast/compact.js');
@@ -219,6 +219,64 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
   }
 });
 
+describe('parallel review: records the WebAssembly scan writes itself', () => {
+  // Lines with times in Graph's own form (milliseconds) take the scan's signature path: the first
+  // line of each signature goes to JavaScript, the rest are written by the WebAssembly scan.
+  const at = (minute: number): string => new Date(Date.UTC(2026, 4, 1, 8) + minute * 60_000 + 123).toISOString();
+  const repeated = (index: number, overrides: Record<string, unknown> = {}): string =>
+    JSON.stringify(graphSignIn({ id: `r-${index}`, createdDateTime: at(index % 5_000), userId: `user-${index % 40}`, userPrincipalName: `user${index % 40}@contoso.example`, sessionId: `s-${index % 40}`, ...overrides }));
+  /**
+   * Builds 20,000 signatures of one line each (a new address each, and a long user agent), more than
+   * the signature table's 8 MiB of bytes can contain. Then 12,000 lines of 40 users repeat theirs,
+   * with a device-code user and a session that changes network among them.
+   */
+  function bigLog(): string[] {
+    const lines: string[] = [];
+    const userAgent = `Mozilla/5.0 (Windows NT 10.0; Win64; x64) ${'Plugin/1.0 '.repeat(90)}`;
+    for (let index = 0; index < 20_000; index++) {
+      lines.push(JSON.stringify(graphSignIn({ id: `d-${index}`, createdDateTime: at(index % 7_000), userId: `many-${index % 9_000}`, userPrincipalName: `many${index % 9_000}@contoso.example`, ipAddress: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`, userAgent })));
+    }
+    for (let index = 0; index < 12_000; index++) {
+      if (index % 40 === 7) lines.push(repeated(index, { authenticationProtocol: 'deviceCode' }));
+      else if (index === 11_003) lines.push(repeated(index, { ipAddress: '203.0.113.50', autonomousSystemNumber: 400940, location: { countryOrRegion: 'US' } }));
+      else if (index % 40 === 9) lines.push(repeated(index, { userDisplayName: 'Gr\u00e2ce \u2603' }));
+      else lines.push(repeated(index));
+    }
+    return lines;
+  }
+  const cases: { name: string; content: () => string | Buffer; options?: Parameters<typeof reviewSignIns>[1]; error?: RegExp }[] = [
+    { name: 'more signatures than the table holds, and full partition buffers', content: () => `${bigLog().join('\n')}\n` },
+    { name: 'a review period', content: () => `${bigLog().join('\n')}\n`, options: { since: new Date(at(1_000)), until: new Date(at(3_000)) } },
+    { name: 'users named with --user', content: () => `${bigLog().join('\n')}\n`, options: { users: ['user7@contoso.example', 'many12@contoso.example', 'USER-9'] } },
+    {
+      name: 'a byte that is not UTF-8 in a line of a known signature',
+      content: () => Buffer.concat([Buffer.from(`${Array.from({ length: 3_000 }, (_, index) => repeated(index)).join('\n')}\n`), Buffer.from(repeated(3_000, { userDisplayName: 'Ada XX' }).replace('XX', '\u0000')).map((byte) => (byte === 0 ? 0xff : byte)), Buffer.from(`\n${repeated(3_001)}\n`)]),
+      error: /not valid UTF-8/,
+    },
+  ];
+  for (const entry of cases) {
+    it(`equal results: ${entry.name}`, async () => {
+      const file = writeInput(tempDir(), 'input.ndjson', entry.content());
+      // Small partitions get the smallest event buffers, which the repeated lines fill many times.
+      const [inMemory, parallel, handedOver] = await bothOutcomes(file, { partitionBytes: 32 << 10, ...entry.options } as Parameters<typeof reviewSignIns>[1]);
+      assert.deepEqual(parallel, inMemory);
+      assert.equal(handedOver, false);
+      if (entry.error) {
+        assert.match(String(parallel), entry.error);
+        return;
+      }
+      const result = parallel as Awaited<ReturnType<typeof reviewSignIns>>;
+      assert.ok(result.summary.eventCount > 0, 'some sign-ins are reviewed');
+      if (!entry.options) {
+        assert.equal(result.summary.eventCount, 32_000);
+        const detections = new Set(result.alerts.map((alert) => alert.detection));
+        assert.ok(detections.has('device-code-sign-in'), [...detections].join(', '));
+        assert.ok(detections.has('session-replay'), [...detections].join(', '));
+      }
+    });
+  }
+});
+
 describe('sign-in review of a file named twice', () => {
   it('reads it once, both ways', async () => {
     const dir = tempDir();
@@ -277,7 +335,7 @@ describe('parallel review without WebAssembly', () => {
 describe('parallel review of users in two offices', () => {
   it('gives the in-memory result when their moves cannot alert', async () => {
     // Half the background users work from a second office in the same country every other day.
-    // The place tracker flags them; their records then show that no move could alert.
+    // Their two places flag them; their records then show that no move could alert.
     const file = join(tempDir(), 'roaming.ndjson');
     await generateSignIns(file, 6_000, 2, { roamingShare: 0.5 });
     const options = { enricher: false, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1];

@@ -11,10 +11,9 @@ import { matchUserAgent } from './user-agent-markers.js';
  * Lets the parallel review skip the detections for users that none of them can alert on, which on a
  * real tenant is nearly everyone. A user needs the full detections when one of these holds:
  * - one of the user's events could make a detection fire on its own (`mayAlertAlone`);
- * - two successful sign-ins of one session differ in country or network (`sameNetwork`), which
- *   session replay looks for;
- * - two successful sign-ins differ in country or coordinates (`sameTravelPlace`), which impossible
- *   travel looks for;
+ * - two successful sign-ins differ in place (`samePlace`: country, network or coordinates), which
+ *   session replay and impossible travel look for, and `mayAlertByPlace` then finds a move that
+ *   either could alert on;
  * - the user is a declared break-glass account or one whose timeline was asked for.
  * Any other user gets no alert and no timeline, so only its counts enter the summary.
  */
@@ -80,16 +79,12 @@ export function placeOf(event: SignInEvent): Place | null {
 }
 
 /**
- * True when two places are the same for impossible travel: country and coordinates. `Object.is`,
- * so that two absent values (NaN) match.
+ * True when two places are the same: country, ASN and coordinates. Sign-ins that all come from one
+ * place can be neither a replayed session (which needs two networks) nor impossible travel (which
+ * needs two countries or two sets of coordinates). `Object.is`, so that two absent values (NaN) match.
  */
-function sameTravelPlace(a: Place, b: Place): boolean {
-  return a.country === b.country && Object.is(a.latitude, b.latitude) && Object.is(a.longitude, b.longitude);
-}
-
-/** True when two places are the same for session replay: country and ASN. */
-function sameNetwork(a: Place, b: Place): boolean {
-  return a.country === b.country && Object.is(a.asn, b.asn);
+export function samePlace(a: Readonly<Place>, b: Readonly<Place>): boolean {
+  return a.country === b.country && Object.is(a.asn, b.asn) && Object.is(a.latitude, b.latitude) && Object.is(a.longitude, b.longitude);
 }
 
 /**
@@ -104,47 +99,16 @@ export function sessionHash(event: SignInEvent): number | null {
   return hash >>> 0;
 }
 
-/**
- * Follows one user's successful sign-ins, in any order, and reports when two of them differ in a way
- * that session replay or impossible travel compares.
- */
-export class PlaceTracker {
-  private first: Place | null = null;
-  private sessions: Map<number, Place> | null = null;
-  /** The last session added and its first place: a user's sign-ins mostly come a session at a time. */
-  private lastSession = -1;
-  private lastPlace: Place | null = null;
-
-  /**
-   * Adds a successful sign-in's place and session hash; true once the user needs the detections.
-   * The place is copied where it is kept, so a caller may pass an object it reuses.
-   */
-  add(place: Readonly<Place>, session: number | null): boolean {
-    if (this.first === null) this.first = copyPlace(place);
-    else if (!sameTravelPlace(this.first, place)) return true;
-    if (session === null) return false;
-    if (session === this.lastSession) return !sameNetwork(this.lastPlace!, place);
-    this.sessions ??= new Map();
-    let first = this.sessions.get(session);
-    if (first === undefined) {
-      first = copyPlace(place);
-      this.sessions.set(session, first);
-    }
-    this.lastSession = session;
-    this.lastPlace = first;
-    return !sameNetwork(first, place);
-  }
-}
-
-function copyPlace(place: Readonly<Place>): Place {
-  return { country: place.country, asn: place.asn, latitude: place.latitude, longitude: place.longitude };
+/** True when two places are the same network for session replay: country and ASN. */
+function sameNetwork(a: Readonly<Place>, b: Readonly<Place>): boolean {
+  return a.country === b.country && Object.is(a.asn, b.asn);
 }
 
 /**
  * Returns true when session replay or impossible travel might alert on a user whose sign-ins could
- * not alert alone, judged from their compact records. It may return true when neither alerts, and
+ * not alert alone, judged from their event records. It may return true when neither alerts, and
  * never returns false when one would; the caller then reads the user's lines again and runs them.
- * So users who move between offices, whom the place tracker flags, cost no second read unless
+ * So users who move between offices, whose places differ, cost no second read unless
  * their moves could alert.
  */
 export function mayAlertByPlace(records: readonly CompactEvent[], settings: DetectionSettings): boolean {
@@ -158,7 +122,7 @@ export function mayAlertByPlace(records: readonly CompactEvent[], settings: Dete
   for (const record of successes) {
     if ((record.flags & HAS_SESSION) === 0) continue;
     const last = lastOfSession.get(record.session);
-    if (last && record.time - last.time <= windowMs && !(last.country === record.country && Object.is(last.asn, record.asn))) return true;
+    if (last && record.time - last.time <= windowMs && !sameNetwork(last, record)) return true;
     lastOfSession.set(record.session, record);
   }
 

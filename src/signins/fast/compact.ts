@@ -3,25 +3,38 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { AuditEvent } from '../event.js';
 
 /**
- * Compact spill records of the parallel review's scan phase, 71 bytes instead of the 2 KB line.
- * Each sign-in keeps only what decides whether its user needs the full detections, what the summary
- * counts, and where the line is in the input, so that those users' lines can be read again.
+ * Spill files of the parallel review's scan phase. Each sign-in that enters the review becomes a
+ * 40-byte event record instead of its 2 KB line: the line's place in the input, its time and its
+ * session. What the sign-ins of one signature share (user, place, the gate's result, the beta fields
+ * present) is one fact record, which also carries how many events it has and their first and last
+ * time. The detect phase decides from the facts alone which users need the full detections, and reads
+ * event records only for them, to read their lines again.
  *
- * Layout, little-endian: an event record is `E`, u16 flags, u32 user, u32 country, u32 session
- * hash, f64 ASN, f64 latitude, f64 longitude, f64 time (ms), u32 range, u32 line, u32 record, f64
- * byte offset, u32 byte length. User and country are numbers in the file's dictionary (country
- * NO_COUNTRY when absent), a missing number is NaN. `D` u32 length, UTF-8 bytes adds the next
- * dictionary entry; `R` empties it. An audit event, rare beside sign-ins, is `A` u32 length and its
- * JSON in UTF-8.
+ * Event record, little-endian: u32 fact id (bit 31: the sign-in has a session id), u32 session hash,
+ * f64 time (ms), f64 byte offset, u32 range, u32 line, u32 record, u32 byte length. The WebAssembly
+ * scan (wasm/graph-line.ts) writes the same layout.
+ *
+ * Fact file: `F` u32 id, u16 flags, u32 user, u32 country, f64 ASN, f64 latitude, f64 longitude, u32
+ * events, f64 first time, f64 last time. User and country are numbers in the file's dictionary
+ * (country NO_COUNTRY when absent), a missing number is NaN. `D` u32 length, UTF-8 bytes adds the
+ * next dictionary entry; `R` empties it. An audit event, rare beside sign-ins, is `A` u32 length and
+ * its JSON in UTF-8. One fact id may have several fact records; their events add up.
  */
 
-const EVENT = 0x45;
+const FACT = 0x46;
 const AUDIT = 0x41;
 const ENTRY = 0x44;
 const RESET = 0x52;
-export const EVENT_BYTES = 71;
+export const FACT_BYTES = 59;
+export const EVENT_BYTES = 40;
+/** Bit of an event record's fact id: the sign-in has a session id. */
+const EVENT_HAS_SESSION = 0x80000000;
 const NO_COUNTRY = 0xffffffff;
-/** Flag bits. MAY_ALERT: the event may alert alone. HAS_PLACE: a successful sign-in, whose place counts. HAS_SESSION: it has a session id. Then one bit per beta-only field present. */
+/**
+ * Flag bits. MAY_ALERT: the event may alert alone. HAS_PLACE: a successful sign-in, whose place
+ * counts. HAS_SESSION: it has a session id (set on the events the detect phase rebuilds, not on
+ * facts). Then one bit per beta-only field present.
+ */
 export const MAY_ALERT = 1;
 export const HAS_PLACE = 2;
 export const HAS_SESSION = 4;
@@ -50,6 +63,7 @@ export interface SharedParts extends Place {
   refs: DictionaryRefs;
 }
 
+/** A sign-in as the detect phase rebuilds it from its fact and its event record. */
 export interface CompactEvent extends Place {
   flags: number;
   user: string;
@@ -60,6 +74,30 @@ export interface CompactEvent extends Place {
   line: number;
   record: number;
   offset: number;
+  length: number;
+}
+
+/** The values the sign-ins of one signature share, with their count and their first and last time. */
+export interface FactRecord extends Place {
+  id: number;
+  /** MAY_ALERT, HAS_PLACE, HAS_IP and the coverage bits. */
+  flags: number;
+  user: string;
+  events: number;
+  from: number;
+  to: number;
+}
+
+/** One sign-in's event record. */
+export interface EventRecord {
+  fact: number;
+  /** The session hash, or null without a session id. */
+  session: number | null;
+  time: number;
+  offset: number;
+  range: number;
+  line: number;
+  record: number;
   length: number;
 }
 
@@ -146,23 +184,8 @@ export class CompactWriter {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
-  write(event: CompactEvent): void {
-    this.writeWithRefs(event, { epoch: -1, user: 0, country: 0 });
-  }
-
-  /**
-   * Writes a sign-in as `write` does, taking the user's and the country's dictionary numbers from
-   * `refs` while they hold, and storing them there otherwise.
-   */
-  writeWithRefs(event: CompactEvent, refs: DictionaryRefs): void {
-    this.writeShared({ ...event, refs }, event.flags, event.session, event.time, event.range, event.line, event.record, event.offset, event.length);
-  }
-
-  /**
-   * Writes a sign-in from the parts it shares with others of its user and place, whose dictionary
-   * numbers `shared.refs` keeps, and its own parts. No object is built per sign-in.
-   */
-  writeShared(shared: SharedParts, flags: number, session: number, time: number, range: number, line: number, record: number, offset: number, length: number): void {
+  /** Writes a fact record, taking the user's and the country's dictionary numbers from `shared.refs` while they hold, and storing them there otherwise. */
+  writeFact(shared: SharedParts, id: number, flags: number, events: number, from: number, to: number): void {
     const refs = shared.refs;
     if (refs.epoch !== this.epoch) {
       refs.user = this.ref(shared.user);
@@ -172,24 +195,21 @@ export class CompactWriter {
       if (this.epoch !== before) refs.user = this.ref(shared.user);
       refs.epoch = this.epoch;
     }
-    this.room(EVENT_BYTES);
+    this.room(FACT_BYTES);
     const view = this.view;
     const at = this.used;
-    this.bytes[at] = EVENT;
-    view.setUint16(at + 1, flags, true);
-    view.setUint32(at + 3, refs.user, true);
-    view.setUint32(at + 7, refs.country, true);
-    view.setUint32(at + 11, session, true);
+    this.bytes[at] = FACT;
+    view.setUint32(at + 1, id, true);
+    view.setUint16(at + 5, flags, true);
+    view.setUint32(at + 7, refs.user, true);
+    view.setUint32(at + 11, refs.country, true);
     view.setFloat64(at + 15, shared.asn, true);
     view.setFloat64(at + 23, shared.latitude, true);
     view.setFloat64(at + 31, shared.longitude, true);
-    view.setFloat64(at + 39, time, true);
-    view.setUint32(at + 47, range, true);
-    view.setUint32(at + 51, line, true);
-    view.setUint32(at + 55, record, true);
-    view.setFloat64(at + 59, offset, true);
-    view.setUint32(at + 67, length, true);
-    this.used = at + EVENT_BYTES;
+    view.setUint32(at + 39, events, true);
+    view.setFloat64(at + 43, from, true);
+    view.setFloat64(at + 51, to, true);
+    this.used = at + FACT_BYTES;
   }
 
   writeAudit(event: AuditEvent): void {
@@ -269,14 +289,13 @@ export class CompactWriter {
 }
 
 /**
- * Calls `visit` for each event record of a compact spill file's bytes, in order. The object passed
- * is reused for the next record (a million events would otherwise be a million objects), so a
- * visitor that keeps one copies it.
+ * Calls `visit` for each fact record of a fact file's bytes, in order, and `visitAudit` for each audit.
+ * The object passed is reused for the next record, so a visitor that keeps one copies it.
  */
-export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>) => void, visitAudit?: (event: AuditEvent) => void): void {
+export function readCompact(bytes: Buffer, visit: (fact: Readonly<FactRecord>) => void, visitAudit?: (event: AuditEvent) => void): void {
   const dictionary: string[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const event: CompactEvent = { flags: 0, user: '', session: 0, country: null, asn: 0, latitude: 0, longitude: 0, time: 0, range: 0, line: 0, record: 0, offset: 0, length: 0 };
+  const fact: FactRecord = { id: 0, flags: 0, user: '', country: null, asn: 0, latitude: 0, longitude: 0, events: 0, from: 0, to: 0 };
   let at = 0;
   while (at < bytes.length) {
     const kind = bytes[at]!;
@@ -292,25 +311,91 @@ export function readCompact(bytes: Buffer, visit: (event: Readonly<CompactEvent>
     } else if (kind === RESET) {
       dictionary.length = 0;
       at += 1;
-    } else if (kind === EVENT) {
-      const country = view.getUint32(at + 7, true);
-      event.flags = view.getUint16(at + 1, true);
-      event.user = dictionary[view.getUint32(at + 3, true)]!;
-      event.country = country === NO_COUNTRY ? null : dictionary[country]!;
-      event.session = view.getUint32(at + 11, true);
-      event.asn = view.getFloat64(at + 15, true);
-      event.latitude = view.getFloat64(at + 23, true);
-      event.longitude = view.getFloat64(at + 31, true);
-      event.time = view.getFloat64(at + 39, true);
-      event.range = view.getUint32(at + 47, true);
-      event.line = view.getUint32(at + 51, true);
-      event.record = view.getUint32(at + 55, true);
-      event.offset = view.getFloat64(at + 59, true);
-      event.length = view.getUint32(at + 67, true);
-      visit(event);
-      at += EVENT_BYTES;
+    } else if (kind === FACT) {
+      const country = view.getUint32(at + 11, true);
+      fact.id = view.getUint32(at + 1, true);
+      fact.flags = view.getUint16(at + 5, true);
+      fact.user = dictionary[view.getUint32(at + 7, true)]!;
+      fact.country = country === NO_COUNTRY ? null : dictionary[country]!;
+      fact.asn = view.getFloat64(at + 15, true);
+      fact.latitude = view.getFloat64(at + 23, true);
+      fact.longitude = view.getFloat64(at + 31, true);
+      fact.events = view.getUint32(at + 39, true);
+      fact.from = view.getFloat64(at + 43, true);
+      fact.to = view.getFloat64(at + 51, true);
+      if (fact.user === undefined) throw new Error(`spill file damaged: a fact record at byte ${at} names no dictionary entry`);
+      visit(fact);
+      at += FACT_BYTES;
     } else {
       throw new Error(`spill file damaged: unknown record kind ${kind} at byte ${at}`);
     }
+  }
+}
+
+/**
+ * Writes event records into per-partition buffers of a spill file: the scan's writer where the
+ * WebAssembly scan is not in use (it writes the same records itself otherwise).
+ */
+export class EventWriter {
+  private readonly bytes: Buffer;
+  private readonly view: DataView;
+  private readonly used: Int32Array;
+
+  constructor(
+    private readonly spill: SpillFile,
+    partitions: number,
+    private readonly capacity: number,
+  ) {
+    this.bytes = Buffer.alloc(partitions * capacity);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.used = new Int32Array(partitions);
+  }
+
+  write(partition: number, fact: number, session: number | null, time: number, offset: number, range: number, line: number, record: number, length: number): void {
+    if (this.used[partition]! + EVENT_BYTES > this.capacity) this.flush(partition);
+    const at = partition * this.capacity + this.used[partition]!;
+    writeEventRecord(this.view, at, fact, session, time, offset, range, line, record, length);
+    this.used[partition] = this.used[partition]! + EVENT_BYTES;
+  }
+
+  flush(partition: number): void {
+    const length = this.used[partition]!;
+    if (length > 0) this.spill.append(partition, this.bytes.subarray(partition * this.capacity, partition * this.capacity + length), length);
+    this.used[partition] = 0;
+  }
+
+  close(): void {
+    for (let partition = 0; partition < this.used.length; partition++) this.flush(partition);
+  }
+}
+
+/** Writes one event record at byte `at` of a view. */
+export function writeEventRecord(view: DataView, at: number, fact: number, session: number | null, time: number, offset: number, range: number, line: number, record: number, length: number): void {
+  view.setUint32(at, (fact | (session === null ? 0 : EVENT_HAS_SESSION)) >>> 0, true);
+  view.setUint32(at + 4, session ?? 0, true);
+  view.setFloat64(at + 8, time, true);
+  view.setFloat64(at + 16, offset, true);
+  view.setUint32(at + 24, range, true);
+  view.setUint32(at + 28, line, true);
+  view.setUint32(at + 32, record, true);
+  view.setUint32(at + 36, length, true);
+}
+
+/** Calls `visit` for each event record of a spill file's bytes. The object passed is reused. */
+export function readEvents(bytes: Buffer, visit: (event: Readonly<EventRecord>) => void): void {
+  if (bytes.length % EVENT_BYTES !== 0) throw new Error(`spill file damaged: ${bytes.length} bytes of event records is not a whole number of records`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const event: EventRecord = { fact: 0, session: null, time: 0, offset: 0, range: 0, line: 0, record: 0, length: 0 };
+  for (let at = 0; at < bytes.length; at += EVENT_BYTES) {
+    const fact = view.getUint32(at, true);
+    event.fact = (fact & ~EVENT_HAS_SESSION) >>> 0;
+    event.session = (fact & EVENT_HAS_SESSION) !== 0 ? view.getUint32(at + 4, true) : null;
+    event.time = view.getFloat64(at + 8, true);
+    event.offset = view.getFloat64(at + 16, true);
+    event.range = view.getUint32(at + 24, true);
+    event.line = view.getUint32(at + 28, true);
+    event.record = view.getUint32(at + 32, true);
+    event.length = view.getUint32(at + 36, true);
+    visit(event);
   }
 }

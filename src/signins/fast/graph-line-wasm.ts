@@ -54,7 +54,21 @@ interface Exports {
   valueStartsPointer(): number;
   valueEndsPointer(): number;
   valueFlagsPointer(): number;
+  setPartitions(count: number, capacity: number): void;
+  resetSignatures(): void;
+  signatureCountNow(): number;
+  factTablePointer(): number;
+  partitionAreaPointer(): number;
+  partitionBuffersPointer(): number;
+  countersPointer(): number;
+  emit(partition: number, fact: number, hasSession: number, session: number, time: number, offset: number, range: number, line: number, record: number, length: number, sig: number): number;
+  setFact(sig: number, fact: number, partition: number): void;
 }
+
+/** Bytes of an event record (see `EVENT_RECORD` in wasm/graph-line.ts and compact.ts). */
+export const WASM_EVENT_RECORD = 40;
+/** Bytes of an entry of the fact table: fact id plus one, partition, events, unused, first and last time. */
+const FACT_BYTES = 32;
 
 /** Bytes after the input that the check's 16-byte vector loads may read. */
 const PADDING = 64;
@@ -84,6 +98,12 @@ export class WasmLineChecker {
   /** The time of each FAST line `scanLines` recorded. */
   times: Float64Array;
 
+  /** The writing scan's counters (see `counters` in wasm/graph-line.ts): eight i32, then three f64 from index 8. */
+  counters: Int32Array;
+  counterTimes: Float64Array;
+  private partitions = 0;
+  private capacity = 0;
+
   /** Throws where the runtime lacks WebAssembly SIMD or the table does not fit. */
   constructor(table: KeyTable) {
     compiled ??= new WebAssemblyApi.Module(Buffer.from(WASM_BASE64, 'base64'));
@@ -111,7 +131,59 @@ export class WasmLineChecker {
     this.starts = this.ends = this.flags = this.facts = new Int32Array(0);
     this.time = this.times = new Float64Array(0);
     this.records = new Int32Array(0);
+    this.counters = new Int32Array(0);
+    this.counterTimes = new Float64Array(0);
     this.resize(0, 0);
+  }
+
+  /**
+   * Starts the writing scan with `count` partitions of `capacity` bytes (a multiple of
+   * WASM_EVENT_RECORD) and returns a new input buffer of `inputBytes`: the input area moves.
+   */
+  setPartitions(count: number, capacity: number, inputBytes: number): Buffer {
+    this.partitions = count;
+    this.capacity = capacity;
+    this.buffer = Buffer.alloc(0);
+    this.exports.setPartitions(0, 0);
+    // Grow first: setPartitions writes the partitions' counts, which must lie in the memory.
+    const needed = this.exports.inputStart() + 8 * 4 + count * 4 + count * capacity + 256;
+    if (needed > this.exports.memory.buffer.byteLength) this.exports.memory.grow(Math.ceil((needed - this.exports.memory.buffer.byteLength) / PAGE));
+    this.exports.setPartitions(count, capacity);
+    return this.resize(inputBytes, 0);
+  }
+
+  /** Appends an event record; see `emit` in wasm/graph-line.ts. False when the partition's buffer is full. */
+  emit(partition: number, fact: number, session: number | null, time: number, offset: number, range: number, line: number, record: number, length: number, sig: number): boolean {
+    return this.exports.emit(partition, fact, session === null ? 0 : 1, session ?? 0, time, offset, range, line, record, length, sig) !== 0;
+  }
+
+  setFact(sig: number, fact: number, partition: number): void {
+    this.exports.setFact(sig, fact, partition);
+  }
+
+  /** Returns the events counted for a signature number since its fact was set, and their first and last time. */
+  factSums(sig: number): { events: number; from: number; to: number } {
+    const bytes = this.exports.memory.buffer;
+    const at = this.exports.factTablePointer() + sig * FACT_BYTES;
+    const view = new DataView(bytes, at, FACT_BYTES);
+    return { events: view.getInt32(8, true), from: view.getFloat64(16, true), to: view.getFloat64(24, true) };
+  }
+
+  signatureCount(): number {
+    return this.exports.signatureCountNow();
+  }
+
+  resetSignatures(): void {
+    this.exports.resetSignatures();
+  }
+
+  /** Returns the records in a partition's buffer and empties it. The bytes stay valid until the next call into the module. */
+  takePartition(partition: number): Buffer {
+    const bytes = this.exports.memory.buffer;
+    const used = new Int32Array(bytes, this.exports.partitionAreaPointer(), this.partitions);
+    const length = used[partition]!;
+    used[partition] = 0;
+    return Buffer.from(bytes, this.exports.partitionBuffersPointer() + partition * this.capacity, length);
   }
 
   /** Checks buffer[start, end), with its signature when `sign` is set. Returns the result of `check` in wasm/graph-line.ts. */
@@ -145,6 +217,8 @@ export class WasmLineChecker {
     this.time = new Float64Array(bytes, this.exports.lineFactsPointer(), 1);
     this.records = new Int32Array(bytes, this.exports.recordIntsPointer(), this.exports.maxRecords() * 6);
     this.times = new Float64Array(bytes, this.exports.recordTimesPointer(), this.exports.maxRecords());
+    this.counters = new Int32Array(bytes, this.exports.countersPointer(), 8);
+    this.counterTimes = new Float64Array(bytes, this.exports.countersPointer() + 64, 3);
     return this.buffer;
   }
 }

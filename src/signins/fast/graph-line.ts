@@ -368,6 +368,14 @@ export function lineBuffer(capacity: number, keep: number = 0): Buffer {
 
 let plainBuffer: Buffer | null = null;
 
+/**
+ * Returns this thread's WebAssembly check, which the parallel review's scan also has write its event
+ * records (`setPartitions`), or null where the check is not in use.
+ */
+export function wasmChecker(): WasmLineChecker | null {
+  return usesWasm() ? wasm : null;
+}
+
 /** True when lines in `lineBuffer`'s buffer take the WebAssembly check. */
 export function usesWasm(): boolean {
   // Loaded on first use: only threads that scan files need it.
