@@ -204,10 +204,10 @@ export function signatureCountNow(): i32 { return signatureCount; }
 export function factTablePointer(): usize { return factTable(); }
 
 /**
- * Counters of the writing scan, shared with the caller, as i32:
- * [0] lines read in the range, [1] records, [2] sign-ins counted here, [3] the partition to flush,
- * [4] the input position after the last line done here, [5] 1 once a line done here has a byte of
- * 0x80 or more, [6] the range, [7] why `scanLines` stopped (STOP_*).
+ * Counters of the writing scan, shared with the caller. The i32 at index:
+ * - 0: lines read in the range; 1: records; 2: sign-ins counted here;
+ * - 3: the partition to flush; 4: the input position after the last line done here;
+ * - 5: 1 once a line done here has a byte of 0x80 or more; 6: the range; 7: why `scanLines` stopped.
  * Then three f64 from byte 64: the file offset of the input's first byte, and the review's period in ms.
  */
 const counters = memory.data(96, 16);
@@ -257,16 +257,29 @@ export function setValues(count: i32, time: i32, session: i32): void {
   sessionId = session;
 }
 
-/** Hashes length bytes at p, eight at a time. Reads up to seven bytes past them, which the caller keeps readable. */
+/**
+ * Hashes length bytes at p, sixteen at a time in two independent lanes, so that the multiplications
+ * of one lane overlap those of the other. Reads up to fifteen bytes past them, which the caller keeps
+ * readable.
+ */
 function hashBytes(p: usize, length: i32): i32 {
-  let hash: u64 = <u64>length * 0x9e3779b97f4a7c15;
+  let a: u64 = <u64>length * 0x9e3779b97f4a7c15;
+  let b: u64 = 0xc2b2ae3d27d4eb4f;
   let i: i32 = 0;
-  for (; i + 8 <= length; i += 8) hash = rotl<u64>((hash ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd, 29);
+  for (; i + 16 <= length; i += 16) {
+    a = rotl<u64>((a ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd, 29);
+    b = rotl<u64>((b ^ load<u64>(p + <usize>i, 8)) * 0xc4ceb9fe1a85ec53, 31);
+  }
+  if (i + 8 <= length) {
+    a = rotl<u64>((a ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd, 29);
+    i += 8;
+  }
   if (i < length) {
     // The remaining bytes, with those past the value masked off.
     const tail = load<u64>(p + <usize>i) & ((<u64>1 << (<u64>(length - i) << 3)) - 1);
-    hash = rotl<u64>((hash ^ tail) * 0xff51afd7ed558ccd, 29);
+    b = rotl<u64>((b ^ tail) * 0xc4ceb9fe1a85ec53, 31);
   }
+  let hash = (a ^ rotl<u64>(b, 17)) * 0x9e3779b97f4a7c15;
   hash ^= hash >> 32;
   return <i32>hash;
 }

@@ -95,6 +95,9 @@ describe('sign-in review gate', () => {
       // One country, far apart: only the coordinates tell impossible travel.
       { countryOrRegion: 'US', geoCoordinates: { latitude: 40.71, longitude: -74.01 } },
       { countryOrRegion: 'US', geoCoordinates: { latitude: 34.05, longitude: -118.24 } },
+      // Half a pair of coordinates counts as none.
+      { countryOrRegion: 'US', geoCoordinates: { latitude: 40.71, longitude: null } },
+      { countryOrRegion: 'DE', geoCoordinates: { latitude: 52.52 } },
     ];
     let quiet = 0;
     let screened = 0;

@@ -3,7 +3,7 @@ import { HAS_IP, HAS_PLACE, HAS_SESSION, type CompactEvent, type Place } from '.
 import { asnOf, country, isDeviceCode, succeeded } from './helpers.js';
 import { LEGACY_CLIENT_APPS } from './legacy-authentication.js';
 import { TOKEN_THEFT_RISK_TYPES } from './risky-sign-in.js';
-import { impossibleTravel } from './impossible-travel.js';
+import { travelReason } from './impossible-travel.js';
 import type { DetectionId, DetectionSettings } from './types.js';
 import { matchUserAgent } from './user-agent-markers.js';
 
@@ -126,19 +126,13 @@ export function mayAlertByPlace(records: readonly CompactEvent[], settings: Dete
     lastOfSession.set(record.session, record);
   }
 
-  // Impossible travel compares consecutive successful sign-ins with an address, in time order, so
-  // it runs on events rebuilt from the records. Two at the same millisecond might be taken in another
-  // order, and every address is taken as distinct, which can only add alerts.
+  // Impossible travel compares consecutive successful sign-ins with an address, in time order, with
+  // the detection's own test. Two at the same millisecond might be taken in another order, and every
+  // address and network counts as distinct, not hosting, which can only add alerts.
   const travelled = successes.filter((record) => (record.flags & HAS_IP) !== 0);
-  for (let index = 1; index < travelled.length; index++) if (travelled[index]!.time === travelled[index - 1]!.time) return true;
-  const signIns: SignInEvent[] = travelled.map((record, index) => ({
-    id: String(index),
-    createdDateTime: new Date(record.time).toISOString(),
-    ipAddress: `address-${index}`,
-    status: { errorCode: 0 },
-    location: { countryOrRegion: record.country, geoCoordinates: Number.isNaN(record.latitude) || Number.isNaN(record.longitude) ? null : { latitude: record.latitude, longitude: record.longitude } },
-    network: { country: record.country, asn: Number.isNaN(record.asn) ? null : record.asn, hosting: false },
-  }));
-  const activity = { key: '', user: '', userId: null, signIns, audits: [] };
-  return impossibleTravel.detect(activity, { settings, breakGlass: new Set() }).length > 0;
+  for (let index = 1; index < travelled.length; index++) {
+    const [before, after] = [travelled[index - 1]!, travelled[index]!];
+    if (before.time === after.time || travelReason(before, after, settings) !== null) return true;
+  }
+  return false;
 }

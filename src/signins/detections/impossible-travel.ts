@@ -1,14 +1,46 @@
 import type { SignInEvent } from '../event.js';
 import { country, makeAlert, succeeded, timeMs } from './helpers.js';
-import type { Alert, Detection } from './types.js';
+import type { Alert, Detection, DetectionSettings } from './types.js';
 import { plural } from '../../report/text.js';
 
 const EARTH_RADIUS_KM = 6371;
 
-function coordinates(event: SignInEvent): { lat: number; lon: number } | null {
+/** The parts of a successful sign-in that impossible travel compares; NaN where a number is absent. */
+export interface TravelPoint {
+  time: number;
+  latitude: number;
+  longitude: number;
+  country: string | null;
+}
+
+function travelPoint(event: SignInEvent): TravelPoint {
   const geo = event.location?.geoCoordinates;
-  if (typeof geo?.latitude !== 'number' || typeof geo.longitude !== 'number') return null;
-  return { lat: geo.latitude, lon: geo.longitude };
+  const located = typeof geo?.latitude === 'number' && typeof geo.longitude === 'number';
+  return { time: timeMs(event), latitude: located ? geo.latitude! : Number.NaN, longitude: located ? geo.longitude! : Number.NaN, country: country(event) };
+}
+
+/** True when a point has both coordinates. */
+function located(point: TravelPoint): boolean {
+  return !Number.isNaN(point.latitude) && !Number.isNaN(point.longitude);
+}
+
+/**
+ * Returns why two successive successful sign-ins from different addresses are impossible travel, or
+ * null when they are not. The parallel review's place screen calls it on records, so the two agree.
+ */
+export function travelReason(before: TravelPoint, after: TravelPoint, settings: DetectionSettings): string | null {
+  const hours = Math.max(after.time - before.time, 1) / 3_600_000;
+  const [countryA, countryB] = [before.country, after.country];
+  if (located(before) && located(after)) {
+    const km = distanceKm({ lat: before.latitude, lon: before.longitude }, { lat: after.latitude, lon: after.longitude });
+    const speed = km / hours;
+    if (km >= settings.impossibleTravelMinKm && speed > settings.impossibleTravelKmh) {
+      return `${Math.round(km)} km in ${plural(Math.round(hours * 60), 'minute')} (${Math.round(speed)} km/h) between ${countryA ?? '?'} and ${countryB ?? '?'}`;
+    }
+  } else if (countryA && countryB && countryA.toUpperCase() !== countryB.toUpperCase() && hours * 60 <= settings.countryChangeMinutes) {
+    return `sign-ins from ${countryA} and ${countryB} ${plural(Math.round(hours * 60), 'minute')} apart`;
+  }
+  return null;
 }
 
 /** Great-circle distance (haversine). */
@@ -40,25 +72,12 @@ export const impossibleTravel: Detection = {
     'https://learn.microsoft.com/entra/id-protection/concept-identity-protection-risks',
   ],
   detect(activity, context) {
-    const { impossibleTravelKmh, impossibleTravelMinKm, countryChangeMinutes } = context.settings;
     const events = activity.signIns.filter((event) => succeeded(event) && event.ipAddress);
     const alerts: Alert[] = [];
     for (let i = 1; i < events.length; i++) {
       const [before, after] = [events[i - 1]!, events[i]!];
       if (before.ipAddress === after.ipAddress || before.network?.hosting || after.network?.hosting) continue;
-      const hours = Math.max(timeMs(after) - timeMs(before), 1) / 3_600_000;
-      const [from, to] = [coordinates(before), coordinates(after)];
-      const [countryA, countryB] = [country(before), country(after)];
-      let reason: string | null = null;
-      if (from && to) {
-        const km = distanceKm(from, to);
-        const speed = km / hours;
-        if (km >= impossibleTravelMinKm && speed > impossibleTravelKmh) {
-          reason = `${Math.round(km)} km in ${plural(Math.round(hours * 60), 'minute')} (${Math.round(speed)} km/h) between ${countryA ?? '?'} and ${countryB ?? '?'}`;
-        }
-      } else if (countryA && countryB && countryA.toUpperCase() !== countryB.toUpperCase() && hours * 60 <= countryChangeMinutes) {
-        reason = `sign-ins from ${countryA} and ${countryB} ${plural(Math.round(hours * 60), 'minute')} apart`;
-      }
+      const reason = travelReason(travelPoint(before), travelPoint(after), context.settings);
       if (reason) alerts.push(makeAlert('impossible-travel', 'medium', activity, [before, after], reason));
     }
     return alerts;
