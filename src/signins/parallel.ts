@@ -105,9 +105,10 @@ interface WorkerReply<T> {
  * Turns a file system error on the review's temporary files or its input into a user error: a
  * full disk or a folder that cannot be written is not a bug.
  */
-function fileSystemError(code: string, path: string, message: string): UserError {
-  if (!path.startsWith(tmpdir())) {
-    return new UserError(`the sign-in review could not read a log: ${message}`, 'check that the log file exists and can be read, and that nothing moves it during the review');
+export function fileSystemError(code: string, path: string, message: string, spillDir = tmpdir()): UserError {
+  // Only the spill folder is written; any other path is an input, or part of the installation.
+  if (!path.startsWith(spillDir)) {
+    return new UserError(`the sign-in review could not read a file: ${message}`, 'check that the file exists and can be read, and that nothing moves or deletes it during the review');
   }
   const elsewhere = "set TMPDIR to a writable folder with room for a tenth of the log's size";
   let fix = `free space in ${tmpdir()}, or ${elsewhere}`;
@@ -128,7 +129,7 @@ function runOnWorker<T>(worker: Worker, task: ScanTask | ScanEndTask | DetectTas
       if (reply.ok) resolve(reply.result as T);
       else if (reply.tooLarge) reject(new WorkerOutOfMemory(reply.message, reply.longestLine));
       else if (reply.changedFile) reject(new UserError(`${reply.changedFile} changed while it was reviewed`, 'review a copy of the log that nothing writes to (the review reads some lines twice)'));
-      else if (reply.code && reply.path) reject(fileSystemError(reply.code, reply.path, reply.message ?? ''));
+      else if (reply.code && reply.path) reject(fileSystemError(reply.code, reply.path, reply.message ?? '', task.phase === 'scan-end' ? undefined : task.spillDir));
       else reject(new Error(`sign-in review worker failed: ${reply.message}`));
     });
     worker.postMessage(task);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -384,6 +385,25 @@ describe('parallel review without a usable temporary folder', () => {
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
+    }
+  });
+});
+
+describe('file system errors of review workers', () => {
+  it('blames the spill folder only for its own files', async () => {
+    const { fileSystemError } = await import('../../src/signins/parallel.js');
+    const spill = join(tmpdir(), 'tokengap-signins-x');
+    const cases = [
+      { path: join(spill, 'w0-spill.bin'), code: 'ENOSPC', message: /could not write its temporary files/, fix: /free space in / },
+      { path: join(spill, 'w1-facts.bin'), code: 'EACCES', message: /could not write its temporary files/, fix: /^set TMPDIR/ },
+      // A log or a file of the installation that lies under the temporary folder too.
+      { path: join(tmpdir(), 'clone', 'data', 'signins', 'hosting-asns.json'), code: 'ENOENT', message: /could not read a file/, fix: /exists and can be read/ },
+      { path: '/srv/logs/signins.ndjson', code: 'EACCES', message: /could not read a file/, fix: /exists and can be read/ },
+    ];
+    for (const entry of cases) {
+      const error = fileSystemError(entry.code, entry.path, `${entry.code}: failed, open '${entry.path}'`, spill);
+      assert.match(error.message, entry.message, entry.path);
+      assert.match(error.fix ?? '', entry.fix, entry.path);
     }
   });
 });
