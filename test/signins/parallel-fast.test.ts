@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -385,6 +385,42 @@ describe('parallel review without a usable temporary folder', () => {
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
+    }
+  });
+});
+
+describe('parallel review when the temporary folder fills', () => {
+  // A 256 KiB tmpfs as TMPDIR. Mounting needs root and a system that allows it, so the case is
+  // skipped elsewhere.
+  const mountPoint = join(tmpdir(), `tokengap-full-${process.pid}`);
+  const mounted = (() => {
+    if (process.getuid?.() !== 0) return false;
+    mkdirSync(mountPoint, { recursive: true });
+    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint], { encoding: 'utf8' });
+    if (result.status !== 0) rmSync(mountPoint, { recursive: true, force: true });
+    return result.status === 0;
+  })();
+  it('stops with a user error and leaves no files', { skip: mounted ? false : 'mounting a small tmpfs needs root and a system that allows it' }, async () => {
+    const { UserError } = await import('../../src/errors.js');
+    // 6,000 sign-ins of distinct signatures: their event and fact records need over 400 KiB.
+    const lines = Array.from({ length: 6_000 }, (_, index) => JSON.stringify(graphSignIn({ id: `f-${index}`, createdDateTime: new Date(Date.UTC(2026, 4, 1) + index * 1_000).toISOString(), ipAddress: `10.0.${index >> 8}.${index & 255}` })));
+    const file = writeInput(tempDir(), 'log.ndjson', `${lines.join('\n')}\n`);
+    const saved = process.env.TMPDIR;
+    try {
+      process.env.TMPDIR = mountPoint;
+      await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]), (error: Error) => {
+        assert.ok(error instanceof UserError, String(error));
+        assert.match(error.message, /could not write its temporary files: ENOSPC/);
+        assert.match(error.fix ?? '', new RegExp(`^free space in ${mountPoint}`));
+        return true;
+      });
+      // tsx, which runs the workers' TypeScript in tests, keeps its cache there too.
+      assert.deepEqual(readdirSync(mountPoint).filter((name) => !name.startsWith('tsx-')), []);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      spawnSync('umount', [mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
     }
   });
 });

@@ -132,7 +132,7 @@ export class SpillFile {
   append(partition: number, bytes: Buffer, length: number): void {
     this.fd ??= openSync(this.file, 'w', 0o600);
     let written = 0;
-    while (written < length) written += writeSync(this.fd, bytes, written, length - written, this.size + written);
+    while (written < length) written += writeWithPath(this.file, this.fd, bytes, written, length - written, this.size + written);
     this.blocks[partition]!.push(this.size, length);
     this.size += length;
   }
@@ -140,6 +140,20 @@ export class SpillFile {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+}
+
+/**
+ * Writes to a file open as fd. A failed write (a full disk) names no file, so the file is added to
+ * the error, which lets the review tell its own files from the input.
+ */
+function writeWithPath(file: string, fd: number, bytes: Buffer, offset: number, length: number, position?: number): number {
+  try {
+    return writeSync(fd, bytes, offset, length, position);
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    failure.path ??= file;
+    throw failure;
   }
 }
 
@@ -274,7 +288,7 @@ export class CompactWriter {
   private out(bytes: Buffer, length: number): void {
     if (typeof this.target === 'string') {
       this.fd ??= openSync(this.target, 'w', 0o600);
-      writeSync(this.fd, bytes, 0, length);
+      writeWithPath(this.target, this.fd, bytes, 0, length);
     } else {
       this.target.spill.append(this.target.partition, bytes, length);
     }
