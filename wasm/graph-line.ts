@@ -430,9 +430,19 @@ function lineSignature(base: usize): i32 {
   return (context * 37 + length * 7 + first + middle * 3 + last * 5) & (KEY_SLOTS - 1);
 }
 
+/** Returns true for JSON's whitespace except the newline, which ends an NDJSON line and so is never inside one. */
 @inline function isSpace(byte: u32): bool {
-  return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
+  return byte == 0x20 || byte == 0x0d || byte == 0x09;
 }
+
+/**
+ * Set by `scanLines` while it checks a line whose end it has not searched for. The check then runs to
+ * the end of the input. It accepts the object only when a newline follows it (or the end of the input,
+ * with lineAtEnd), and leaves that position in lineEndFound.
+ */
+let lineMode: i32 = 0;
+let lineAtEnd: i32 = 0;
+let lineEndFound: usize = 0;
 
 function skipWhitespace(i: usize, end: usize): usize {
   while (i < end && isSpace(<u32>load<u8>(i))) i++;
@@ -657,7 +667,11 @@ export function check(start: i32, end: i32, sign: i32): i32 {
     for (;;) {
       if (i < stop && <u32>load<u8>(i) <= 0x20) i = skipWhitespace(i, stop);
       if (depth == 0) {
-        if (i != stop) return 0;
+        if (lineMode != 0) {
+          if (i < stop && <u32>load<u8>(i) == 0x0a) lineEndFound = i;
+          else if (i == stop && lineAtEnd != 0) lineEndFound = i;
+          else return 0;
+        } else if (i != stop) return 0;
         return ACCEPTED | (lineHigh != 0 ? NON_ASCII_LINE : 0) | (sign != 0 ? lineSignature(base) : 0);
       }
       if (i >= stop) return 0;
@@ -723,12 +737,19 @@ export function scanLines(start: i32, filled: i32, atEnd: i32): i32 {
   let i = base + <usize>start;
   let count: i32 = 0;
   store<i32>(counters, 0, 28);
+  lineAtEnd = atEnd;
   while (count < MAX_RECORDS && i < stop) {
-    let lineEnd = findNewline(i, stop);
-    if (lineEnd == stop && atEnd == 0) break;
+    // The check finds where an accepted line ends, so only other lines need a search for the newline.
+    lineMode = 1;
+    const bits = check(<i32>(i - base), filled, 1);
+    lineMode = 0;
+    let lineEnd = lineEndFound;
+    if (bits == 0) {
+      lineEnd = findNewline(i, stop);
+      if (lineEnd == stop && atEnd == 0) break;
+    }
     const contentEnd = lineEnd > i && <u32>load<u8>(lineEnd - 1) == 0x0d ? lineEnd - 1 : lineEnd;
     const record = recordInts + <usize>(count * RECORD_INTS) * 4;
-    const bits = check(<i32>(i - base), <i32>(contentEnd - base), 1);
     if (writing != 0) {
       if (tableFull != 0) {
         store<i32>(counters, STOP_TABLE_FULL, 28);

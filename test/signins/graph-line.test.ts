@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 // The benchmark's seeded generator, so every run tries the same mutants.
 import { generateSignIns, random } from '../../bench/signins/generate.js';
 import { sessionHash } from '../../src/signins/detections/gate.js';
-import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_EVENT, LINE_SLOW, lineBuffer, readGraphSignInLine, scanGraphSignInLine, signatureEpoch, usesWasm } from '../../src/signins/fast/graph-line.js';
+import { lastLineEvent, lastLineSession, lastLineTime, lastLineWasAscii, LINE_EVENT, LINE_SLOW, lineBuffer, lineRecords, readGraphSignInLine, scanGraphSignInLine, scanLines, signatureEpoch, usesWasm } from '../../src/signins/fast/graph-line.js';
 import { isoMs } from '../../src/signins/normalise.js';
 import type { SignInEvent } from '../../src/signins/event.js';
 import { projectScanFields } from '../../src/signins/fast/scan-fields.js';
@@ -228,7 +228,9 @@ describe('graph line reader on generated lines', () => {
 /** Valid sign-ins, each accepted or not as stated, and compared with the slow path when accepted. */
 const VALID_CASES: { name: string; line: string; accepted: boolean }[] = [
   { name: 'fixture sign-in', line: JSON.stringify(graphSignIn()), accepted: true },
-  { name: 'indented with tabs, CR and LF', line: JSON.stringify(graphSignIn(), null, '\t').replace(/\n/g, '\r\n'), accepted: true },
+  { name: 'indented with tabs and CR', line: JSON.stringify(graphSignIn(), null, '\t').replace(/\n/g, '\r'), accepted: true },
+  // A newline ends an NDJSON line, so the reader never meets one inside a line, and leaves it to the slow path.
+  { name: 'a newline between values', line: JSON.stringify(graphSignIn(), null, '\t'), accepted: false },
   { name: 'trailing spaces', line: `${JSON.stringify(graphSignIn())}   `, accepted: true },
   { name: 'only createdDateTime', line: '{"createdDateTime":"2026-05-01T09:00:00.000Z"}', accepted: true },
   { name: 'time without milliseconds', line: '{"createdDateTime":"2026-05-01T09:00:00Z"}', accepted: true },
@@ -390,7 +392,7 @@ describe('graph line reader on corpus sign-ins', () => {
     assert.ok(page.value.length > 0);
     for (const signIn of page.value) {
       assert.ok(checkLine(lineOf(signIn)), 'compact line rejected');
-      assert.ok(checkLine(Buffer.from(JSON.stringify(signIn, null, 2), 'utf8')), 'indented line rejected');
+      assert.ok(checkLine(Buffer.from(JSON.stringify(signIn, null, 2).replace(/\n/g, '\r'), 'utf8')), 'indented line rejected');
     }
   });
 
@@ -589,5 +591,41 @@ describe('graph line reader on mutants', () => {
     // Both outcomes must occur, or the mutations test nothing.
     assert.ok(accepted > 1_000, `only ${accepted} mutants accepted`);
     assert.ok(rejected > 1_000, `only ${rejected} mutants rejected`);
+  });
+});
+
+describe('graph line reader: lines split by the WebAssembly scan', () => {
+  it('splits as a newline search does', { skip: usesWasm() ? false : 'the WebAssembly check is not in use' }, () => {
+    // The scan's check finds where an accepted line ends; other lines are split by a search.
+    const good = JSON.stringify(graphSignIn({ createdDateTime: '2026-05-01T09:00:00.000Z' }));
+    const lines = [good, `${good}\r`, `${good} \t `, `${good} x`, '', '   ', '{"a":1}', '{"a":', good.slice(0, 50), `${good}\r\r`, `\r${good}`, `${good}}`];
+    for (const last of [good, '{"a":1} ', good.slice(0, 30), '']) {
+      for (const atEnd of [true, false]) {
+        const text = `${lines.join('\n')}\n${last}`;
+        const filled = Buffer.byteLength(text);
+        const buffer = lineBuffer(filled + 64);
+        buffer.write(text);
+        const found: number[][] = [];
+        let next = 0;
+        for (let count = scanLines(buffer, 0, filled, atEnd); count > 0; count = scanLines(buffer, next, filled, atEnd)) {
+          const records = lineRecords();
+          for (let k = 0; k < count; k++) found.push([records[k * 6]!, records[k * 6 + 1]!, records[k * 6 + 2]!, records[k * 6 + 3]!]);
+          next = found.at(-1)![3]! + 1;
+        }
+        const expected: number[][] = [];
+        let start = 0;
+        for (const line of [...lines, last]) {
+          const end = start + line.length;
+          if (end < filled || (atEnd && start < filled)) expected.push([start, line.endsWith('\r') ? end - 1 : end, end]);
+          start = end + 1;
+        }
+        const name = `last line ${JSON.stringify(last.slice(0, 12))}, at end ${atEnd}`;
+        assert.deepEqual(found.map((record) => record.slice(1)), expected, name);
+        // A line is accepted exactly when the check of its content alone accepts it.
+        for (const [bits, lineStart, contentEnd] of found) {
+          assert.equal(bits !== 0, scanGraphSignInLine(buffer, lineStart!, contentEnd!) !== LINE_SLOW, `${name}: ${buffer.toString('utf8', lineStart, contentEnd).slice(0, 40)}`);
+        }
+      }
+    }
   });
 });

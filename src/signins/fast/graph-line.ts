@@ -590,7 +590,8 @@ function childContext(valueId: number): number {
 function skipWhitespace(bytes: Buffer, i: number, end: number): number {
   while (i < end) {
     const byte = bytes[i]!;
-    if (byte > 0x20 || (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09)) break;
+    // A newline ends an NDJSON line, so it never counts as whitespace within one.
+    if (byte > 0x20 || (byte !== 0x20 && byte !== 0x0d && byte !== 0x09)) break;
     i++;
   }
   return i;
