@@ -73,9 +73,11 @@ export interface ScanResult {
   audits: number;
   ignored: Record<string, number>;
   skipped: { range: number; line: number; record: number; problem: string }[];
-  /** Set when a bad record stops the review (no --skip-bad-records). */
-  /** Set when a bad record stops the review (no --skip-bad-records); `json` marks a syntax error. */
-  error?: { range: number; line: number; record: number; problem: string; expected: string; json?: boolean };
+  /**
+   * Set when a bad record stops the review (no --skip-bad-records). `json` marks a syntax error, and
+   * `contentEnd` is the file offset where the line's content ends.
+   */
+  error?: { range: number; line: number; record: number; problem: string; expected: string; json?: boolean; contentEnd: number };
   /**
    * Set when a line contains what only the in-memory review reads, such as a whole Graph page on one
    * line (several records). The caller then reviews the input in memory.
@@ -369,7 +371,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           record = counters[1]!;
           fileStats.signIns += counters[2]!;
           if (counters[5] !== 0) state.nonAscii = true;
-          if (stopped) return stopScan(result, buffer, filled, range);
+          if (stopped) return result;
         }
         // Without the WebAssembly check, line by line.
         for (;;) {
@@ -382,7 +384,7 @@ async function scan(task: ScanTask): Promise<ScanResult> {
           line++;
           const contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd;
           const added = readLine(buffer, lineStart, contentEnd, bufferOffset, range, line, record, task, state, result);
-          if (added < 0) return stopScan(result, buffer, filled, range);
+          if (added < 0) return result;
           record += added;
           lineStart = lineEnd + 1;
         }
@@ -412,19 +414,6 @@ async function scan(task: ScanTask): Promise<ScanResult> {
   return result;
 }
 
-/**
- * Ends the scan of a range at a line that stopped it. For a bad record in a chunk that also has
- * bytes that are not UTF-8, the encoding is reported instead: the in-memory reader decodes the text
- * before it parses the records, so it finds the encoding first.
- */
-function stopScan(result: ScanResult, buffer: Buffer, filled: number, range: ByteRange): ScanResult {
-  if (result.error && !isUtf8(buffer.subarray(0, filled))) {
-    delete result.error;
-    result.badEncoding = range.file;
-    result.badEncodingRange = range.id;
-  }
-  return result;
-}
 
 /**
  * Reads one line without a signature number: a blank line, or any record through `handleLine`.
@@ -483,7 +472,7 @@ function handleLine(
   } catch (error) {
     if (!(error instanceof BadRecordError)) throw error;
     if (!task.skipBadRecords) {
-      result.error = { range: range.id, line, record, problem: error.problem, expected: error.expected, json: error instanceof JsonSyntaxError };
+      result.error = { range: range.id, line, record, problem: error.problem, expected: error.expected, json: error instanceof JsonSyntaxError, contentEnd: bufferOffset + end };
       return 'stop';
     }
     fileStats.skipped++;

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, rmSync, type Stats } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -112,9 +112,52 @@ export function fileSystemError(code: string, path: string, message: string, spi
   }
   const elsewhere = "set TMPDIR to a writable folder with room for a tenth of the log's size";
   let fix = `free space in ${tmpdir()}, or ${elsewhere}`;
-  if (code === 'ENOENT' || code === 'ENOTDIR') fix = `create the folder ${tmpdir()}, or ${elsewhere}`;
+  if (code === 'ENOENT') fix = `create the folder ${tmpdir()}, or ${elsewhere}`;
+  else if (code === 'ENOTDIR') fix = `${elsewhere}; ${tmpdir()} is not a folder`;
   else if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') fix = elsewhere;
   return new UserError(`the sign-in review could not write its temporary files: ${message}`, fix);
+}
+
+/** Bytes the in-memory reader decodes at a time (its read stream's chunk size). */
+const DECODE_BLOCK = 1 << 20;
+
+/**
+ * Returns true when the in-memory reader would stop at bytes that are not UTF-8 before it parses the
+ * line whose content ends at byte `contentEnd` of the file. That reader decodes the file in blocks of
+ * DECODE_BLOCK bytes, and parses the lines that end in a block only after decoding it. It parses the
+ * last line, which has no newline, after the whole file. Decoding here starts at `from`, a line start
+ * before which the workers found every byte valid, and keeps the reader's block boundaries.
+ */
+async function encodingStopsFirst(file: string, from: number, contentEnd: number): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    // The newline that ends the line: after the content, or after a carriage return.
+    const after = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(after, 0, 2, contentEnd);
+    let newline = -1;
+    if (after[0] === 0x0a) newline = contentEnd;
+    else if (bytesRead === 2 && after[0] === 0x0d && after[1] === 0x0a) newline = contentEnd + 1;
+    const end = newline < 0 ? size : Math.min(size, (Math.floor(newline / DECODE_BLOCK) + 1) * DECODE_BLOCK);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const block = Buffer.allocUnsafe(DECODE_BLOCK);
+    try {
+      for (let position = from; position < end; ) {
+        const length = Math.min(end, (Math.floor(position / DECODE_BLOCK) + 1) * DECODE_BLOCK) - position;
+        const read = (await handle.read(block, 0, length, position)).bytesRead;
+        if (read === 0) break;
+        decoder.decode(block.subarray(0, read), { stream: true });
+        position += read;
+      }
+      // The last line is parsed after the reader's final decode, which rejects a cut character.
+      if (newline < 0) decoder.decode();
+    } catch {
+      return true;
+    }
+    return false;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -332,10 +375,16 @@ async function reviewInParallel(files: string[], stamps: Stats[], options: Paral
       .map((scan) => scan.error)
       .filter((error) => error !== undefined)
       .sort((a, b) => a.range - b.range || a.line - b.line)[0];
-    // The first problem in the input's order, as the in-memory reader meets it.
+    // The first problem in the input's order, as the in-memory reader meets it. Ranges are in input
+    // order, and every range before the first failing one was read whole and found valid.
     const badEncoding = scans.filter((scan) => scan.badEncoding).sort((a, b) => a.badEncodingRange! - b.badEncodingRange!)[0];
-    if (badEncoding && (!firstError || badEncoding.badEncodingRange! <= firstError.range)) {
+    const rangeIndex = (id: number): number => ranges.findIndex((range) => range.id === id);
+    const errorRange = firstError ? ranges[rangeIndex(firstError.range)]! : null;
+    if (badEncoding && (!errorRange || rangeIndex(badEncoding.badEncodingRange!) < ranges.indexOf(errorRange))) {
       throw new InputError({ file: badEncoding.badEncoding! }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
+    }
+    if (errorRange && (await encodingStopsFirst(errorRange.file, errorRange.start, firstError!.contentEnd))) {
+      throw new InputError({ file: errorRange.file }, 'the file is not valid UTF-8 or UTF-16 text', 'a text export', ENCODING_FIX);
     }
     const inMemoryOnly = scans
       .map((scan) => scan.inMemoryOnly)

@@ -186,6 +186,21 @@ async function bothOutcomes(file: string, options: Parameters<typeof reviewSignI
 
 describe('parallel review of inputs the in-memory reader reads differently', () => {
   const lines = (count: number, from = 0) => Array.from({ length: count }, (_, i) => JSON.stringify(graphSignIn({ id: `l-${from + i}`, createdDateTime: `2026-05-02T10:${String(i % 60).padStart(2, '0')}:00Z` })));
+  /**
+   * Builds 3,000 lines of 1,000 bytes, with an unterminated record at line index `bad` and a byte
+   * that is not UTF-8 in line index `invalid`. The review's two ranges meet after line LAST_OF_FIRST_RANGE.
+   */
+  // The cut point, 1,501,500 bytes, starts line 1,500, and the range ends after that line's newline.
+  const LAST_OF_FIRST_RANGE = 1_500;
+  const badPair = (bad: number, invalid: number): Buffer => {
+    const all = Array.from({ length: 3_000 }, (_, i) => {
+      const line = JSON.stringify(graphSignIn({ id: `p-${i}`, createdDateTime: '2026-05-02T10:00:00.000Z', userDisplayName: 'x' }));
+      const padded = line.replace('"userDisplayName":"x"', `"userDisplayName":"${'x'.repeat(1_000 - line.length)}"`);
+      // The bad record keeps its length, so that the ranges do not move.
+      return Buffer.from(i === bad ? `${padded.slice(0, -1)} ` : padded).map((byte, k) => (i === invalid && k === 20 ? 0xff : byte));
+    });
+    return Buffer.concat(all.flatMap((line) => [line, Buffer.from('\n')]));
+  };
   const cases: { name: string; content: () => string | Buffer; error?: RegExp; handsOver?: boolean }[] = [
     { name: 'a UTF-8 byte-order mark', content: () => `\ufeff${lines(20).join('\n')}\n` },
     { name: 'UTF-16 with a byte-order mark', content: () => utf16le(`${lines(20).join('\r\n')}\r\n`) },
@@ -201,6 +216,13 @@ describe('parallel review of inputs the in-memory reader reads differently', () 
       error: /not valid UTF-8/,
     },
     { name: 'a syntax error', content: () => [...lines(12), '{"id": "x", "createdDateTime": ', ...lines(5, 12)].join('\n'), error: /record 12 is not valid JSON/ },
+    // The in-memory reader decodes 1 MiB blocks before it parses the lines that end in them, so a byte
+    // that is not UTF-8 wins over a bad record before it only when both are in one block.
+    { name: 'a bad record, then a byte that is not UTF-8 in the next block', content: () => badPair(100, 1_400), error: /record 100 is not valid JSON/ },
+    { name: 'a bad record, then a byte that is not UTF-8 in its block', content: () => badPair(1_100, 1_101), error: /not valid UTF-8/ },
+    { name: 'a bad record at the end of the first range, then a byte that is not UTF-8', content: () => badPair(LAST_OF_FIRST_RANGE, LAST_OF_FIRST_RANGE + 1), error: /not valid UTF-8/ },
+    { name: 'a byte that is not UTF-8, then a bad last line without a newline', content: () => badPair(2_999, 2_500).subarray(0, -1), error: /not valid UTF-8/ },
+    { name: 'a bad last line without a newline, then a cut character', content: () => Buffer.concat([badPair(2_999, -1).subarray(0, -1), Buffer.from([0xe2, 0x82])]), error: /not valid UTF-8/ },
     {
       // Past the first MiB, which format detection decodes whole.
       name: 'a Windows-1252 line, then a line cut short',
@@ -378,7 +400,8 @@ describe('parallel review without a usable temporary folder', () => {
         await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), (error: Error) => {
           assert.ok(error instanceof UserError, String(error));
           assert.match(error.message, new RegExp(`could not write its temporary files: ${code}: `));
-          assert.equal(error.fix, `create the folder ${temporary}, or set TMPDIR to a writable folder with room for a tenth of the log's size`);
+          const fix = "set TMPDIR to a writable folder with room for a tenth of the log's size";
+          assert.equal(error.fix, code === 'ENOENT' ? `create the folder ${temporary}, or ${fix}` : `${fix}; ${temporary} is not a folder`);
           return true;
         });
       }
