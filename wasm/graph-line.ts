@@ -521,8 +521,8 @@ const predictions = memory.data(PREDICTED_CONTEXTS * PREDICTED_PLACES * PREDICTI
   let k: i32 = 0;
   for (; k + 16 <= length; k += 16) if (!i8x16.all_true(i8x16.eq(v128.load(entry + <usize>k), v128.load(p + <usize>k)))) return false;
   if (k == length) return true;
-  const wanted = (1 << (length - k)) - 1;
-  return (i8x16.bitmask(i8x16.eq(v128.load(entry + <usize>k), v128.load(p + <usize>k))) & wanted) == wanted;
+  const mask = (1 << (length - k)) - 1;
+  return (i8x16.bitmask(i8x16.eq(v128.load(entry + <usize>k), v128.load(p + <usize>k))) & mask) == mask;
 }
 
 /** Returns the id of the key in [keyStart, keyEnd), the place-th key of an object in this context. */

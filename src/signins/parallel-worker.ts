@@ -573,7 +573,7 @@ function writeSignIn(state: ScanState, facts: UserFacts, sig: number, time: numb
   if (sig < 0) state.outputs[partition]!.writeFact(facts, facts.id, facts.flags, 1, time, time);
 }
 
-/** Why the WebAssembly scan stopped (`counters[7]`): a partition's buffer is full, or the signature table. */
+/** Reasons the WebAssembly scan stops (`counters[7]`): a partition's buffer is full, or the signature table is. */
 const STOP_FLUSH = 1;
 const STOP_TABLE_FULL = 2;
 
