@@ -858,7 +858,8 @@ export function scanFlags(event: SignInEvent, reviewUsers: ReadonlySet<string>):
 parentPort?.on('message', (task: ScanTask | ScanEndTask | DetectTask) => {
   let run: Promise<unknown>;
   if (task.phase === 'scan') run = scan(task);
-  else if (task.phase === 'scan-end') run = Promise.resolve(endScan());
+  // In a promise, so that a failed write (a full disk) is reported like the other phases' errors.
+  else if (task.phase === 'scan-end') run = Promise.resolve().then(endScan);
   else run = detect(task);
   run.then(
     (result) => {

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync, rmSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { InputError, UserError } from '../errors.js';
@@ -101,6 +101,14 @@ interface WorkerReply<T> {
   path?: string;
 }
 
+/** Returns the path, or the first folder above it, that exists but is not a folder. */
+function fileAbove(path: string): string {
+  for (let at = path; at !== dirname(at); at = dirname(at)) {
+    if (existsSync(at)) return statSync(at).isDirectory() ? path : at;
+  }
+  return path;
+}
+
 /**
  * Turns a file system error on the review's temporary files or its input into a user error: a
  * full disk or a folder that cannot be written is not a bug.
@@ -113,7 +121,7 @@ export function fileSystemError(code: string, path: string, message: string, spi
   const elsewhere = "set TMPDIR to a writable folder with room for a tenth of the log's size";
   let fix = `free space in ${tmpdir()}, or ${elsewhere}`;
   if (code === 'ENOENT') fix = `create the folder ${tmpdir()}, or ${elsewhere}`;
-  else if (code === 'ENOTDIR') fix = `${elsewhere}; ${tmpdir()} is not a folder`;
+  else if (code === 'ENOTDIR') fix = `${elsewhere}; ${fileAbove(tmpdir())} is not a folder`;
   else if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') fix = elsewhere;
   return new UserError(`the sign-in review could not write its temporary files: ${message}`, fix);
 }

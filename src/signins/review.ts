@@ -126,7 +126,14 @@ async function distinctFiles(givenFiles: string[]): Promise<string[]> {
 /** Reads, enriches and reviews sign-in and audit logs. Alerts do not depend on the order of events in the input. */
 export async function reviewSignIns(givenFiles: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
   const files = await distinctFiles(givenFiles);
-  if (await suitsParallelReview(files, options)) return reviewNdjsonInParallel(files, options);
+  const suits = await suitsParallelReview(files, options);
+  if (suits === true) return reviewNdjsonInParallel(files, options);
+  if (suits !== false) {
+    // A file that cannot be read as a log: the files before it are read first, as the in-memory
+    // reader reads them, so that a bad record in one of them is the error reported.
+    if (suits.failedAt > 0) await reviewSignIns(files.slice(0, suits.failedAt), options);
+    throw suits.error;
+  }
   const stats = options.stats ?? newReadStats();
   const enricher = options.enricher === false ? await createEnricher({ useDatabase: false }) : (options.enricher ?? (await createEnricher()));
   const collector = new ActivityCollector(options);
@@ -142,8 +149,11 @@ export async function reviewSignIns(givenFiles: string[], options: ReviewOptions
 
 const DEFAULT_PARALLEL_FROM_BYTES = 64 << 20;
 
-/** True for large plain NDJSON input that the in-memory review would hold whole. */
-async function suitsParallelReview(files: string[], options: ReviewOptions): Promise<boolean> {
+/**
+ * Returns true for large plain NDJSON input that the in-memory review would hold whole. When a file
+ * cannot be read as a log at all (empty, not text, not JSON), returns its index and the error.
+ */
+async function suitsParallelReview(files: string[], options: ReviewOptions): Promise<boolean | { failedAt: number; error: unknown }> {
   const threshold = options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
   if (files.length === 0 || !Number.isFinite(threshold)) return false;
   if (options.enricher !== undefined && options.enricher !== false) return false;
@@ -155,9 +165,13 @@ async function suitsParallelReview(files: string[], options: ReviewOptions): Pro
     total += info.size;
   }
   if (total < threshold) return false;
-  for (const file of files) {
-    // The workers read UTF-8 bytes; gzip and UTF-16 go through the in-memory reader's decoder.
-    if ((await isGzip(file)) || (await isUtf16(file)) || (options.format !== 'ndjson' && (await detectFormat(file)) !== 'ndjson')) return false;
+  for (const [index, file] of files.entries()) {
+    try {
+      // The workers read UTF-8 bytes; gzip and UTF-16 go through the in-memory reader's decoder.
+      if ((await isGzip(file)) || (await isUtf16(file)) || (options.format !== 'ndjson' && (await detectFormat(file)) !== 'ndjson')) return false;
+    } catch (error) {
+      return { failedAt: index, error };
+    }
   }
   return true;
 }

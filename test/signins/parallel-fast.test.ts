@@ -300,6 +300,33 @@ describe('parallel review: records the WebAssembly scan writes itself', () => {
   }
 });
 
+describe('parallel review of several files, one unreadable as a log', () => {
+  // Files are read in order, so a bad record in the first comes before a second file that is empty or
+  // not JSON. The parallel review checks every file's format before it starts.
+  const good = (prefix: string) => Array.from({ length: 40 }, (_, i) => JSON.stringify(graphSignIn({ id: `${prefix}-${i}`, createdDateTime: '2026-05-02T10:00:00.000Z' }))).join('\n');
+  const withBad = () => good('a').replace('"id":"a-5","createdDateTime":"2026', '"id":"a-5","createdDateTime":"X026');
+  const cases: { name: string; first: () => string; second: string | Buffer; error: RegExp }[] = [
+    { name: 'a bad record, then an empty file', first: withBad, second: '', error: /first\.ndjson:6 \(record 5\)/ },
+    { name: 'a bad record, then a file that is not JSON', first: withBad, second: '<html><body>Sign in</body></html>', error: /first\.ndjson:6 \(record 5\)/ },
+    { name: 'a bad record, then a file that is not UTF-8', first: withBad, second: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), error: /first\.ndjson:6 \(record 5\)/ },
+    { name: 'a good file, then an empty one', first: () => good('a'), second: '', error: /second\.ndjson: the file is empty/ },
+  ];
+  for (const entry of cases) {
+    it(`equal outcomes: ${entry.name}`, async () => {
+      const dir = tempDir();
+      const files = [writeInput(dir, 'first.ndjson', entry.first()), writeInput(dir, 'second.ndjson', entry.second)];
+      const run = (parallelFromBytes: number) =>
+        reviewSignIns(files, { enricher: false, parallelFromBytes, workers: 2 } as Parameters<typeof reviewSignIns>[1]).then(
+          () => 'no error',
+          (error: Error) => `${error.message} | ${(error as Error & { fix?: string }).fix ?? ''}`,
+        );
+      const inMemory = await run(Number.POSITIVE_INFINITY);
+      assert.match(inMemory, entry.error);
+      assert.equal(await run(0), inMemory);
+    });
+  }
+});
+
 describe('sign-in review of a file named twice', () => {
   it('reads it once, both ways', async () => {
     const dir = tempDir();
@@ -395,13 +422,14 @@ describe('parallel review without a usable temporary folder', () => {
     const notAFolder = writeInput(dir, 'not-a-folder', 'x');
     const saved = process.env.TMPDIR;
     try {
-      for (const [temporary, code] of [[join(dir, 'missing'), 'ENOENT'], [notAFolder, 'ENOTDIR']] as const) {
+      for (const [temporary, code] of [[join(dir, 'missing'), 'ENOENT'], [notAFolder, 'ENOTDIR'], [join(notAFolder, 'sub'), 'ENOTDIR']] as const) {
         process.env.TMPDIR = temporary;
         await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0 }), (error: Error) => {
           assert.ok(error instanceof UserError, String(error));
           assert.match(error.message, new RegExp(`could not write its temporary files: ${code}: `));
           const fix = "set TMPDIR to a writable folder with room for a tenth of the log's size";
-          assert.equal(error.fix, code === 'ENOENT' ? `create the folder ${temporary}, or ${fix}` : `${fix}; ${temporary} is not a folder`);
+          // Below a file, the file is what is not a folder.
+          assert.equal(error.fix, code === 'ENOENT' ? `create the folder ${temporary}, or ${fix}` : `${fix}; ${notAFolder} is not a folder`);
           return true;
         });
       }
@@ -413,32 +441,38 @@ describe('parallel review without a usable temporary folder', () => {
 });
 
 describe('parallel review when the temporary folder fills', () => {
-  // A 256 KiB tmpfs as TMPDIR. Mounting needs root and a system that allows it, so the case is
-  // skipped elsewhere.
-  const mountPoint = join(tmpdir(), `tokengap-full-${process.pid}`);
-  const mounted = (() => {
-    if (process.getuid?.() !== 0) return false;
+  it('stops with a user error and leaves no files', async (t) => {
+    // A small tmpfs as TMPDIR. Mounting needs root and a system that allows it, so the case is
+    // skipped elsewhere.
+    const mountPoint = join(tmpdir(), `tokengap-full-${process.pid}`);
     mkdirSync(mountPoint, { recursive: true });
-    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint], { encoding: 'utf8' });
-    if (result.status !== 0) rmSync(mountPoint, { recursive: true, force: true });
-    return result.status === 0;
-  })();
-  it('stops with a user error and leaves no files', { skip: mounted ? false : 'mounting a small tmpfs needs root and a system that allows it' }, async () => {
+    if (process.getuid?.() !== 0 || spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]).status !== 0) {
+      rmSync(mountPoint, { recursive: true, force: true });
+      t.skip('mounting a small tmpfs needs root and a system that allows it');
+      return;
+    }
+
     const { UserError } = await import('../../src/errors.js');
-    // 6,000 sign-ins of distinct signatures: their event and fact records need over 400 KiB.
-    const lines = Array.from({ length: 6_000 }, (_, index) => JSON.stringify(graphSignIn({ id: `f-${index}`, createdDateTime: new Date(Date.UTC(2026, 4, 1) + index * 1_000).toISOString(), ipAddress: `10.0.${index >> 8}.${index & 255}` })));
+    // 12,000 sign-ins of distinct signatures: their event and fact records need about 1.2 MiB. With
+    // partitions of 64 KiB of input, event buffers fill and are written during the scan; fact records
+    // are written when it ends. So the folder fills in either phase, by its size.
+    const lines = Array.from({ length: 12_000 }, (_, index) => JSON.stringify(graphSignIn({ id: `f-${index}`, createdDateTime: new Date(Date.UTC(2026, 4, 1) + index * 1_000).toISOString(), ipAddress: `10.0.${index >> 8}.${index & 255}` })));
     const file = writeInput(tempDir(), 'log.ndjson', `${lines.join('\n')}\n`);
+
     const saved = process.env.TMPDIR;
     try {
       process.env.TMPDIR = mountPoint;
-      await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2 } as Parameters<typeof reviewSignIns>[1]), (error: Error) => {
-        assert.ok(error instanceof UserError, String(error));
-        assert.match(error.message, /could not write its temporary files: ENOSPC/);
-        assert.match(error.fix ?? '', new RegExp(`^free space in ${mountPoint}`));
-        return true;
-      });
-      // tsx, which runs the workers' TypeScript in tests, keeps its cache there too.
-      assert.deepEqual(readdirSync(mountPoint).filter((name) => !name.startsWith('tsx-')), []);
+      for (const size of ['256k', '640k', '1m']) {
+        spawnSync('mount', ['-o', `remount,size=${size}`, mountPoint]);
+        await assert.rejects(reviewSignIns([file], { enricher: false, parallelFromBytes: 0, workers: 2, partitionBytes: 64 << 10 } as Parameters<typeof reviewSignIns>[1]), (error: Error) => {
+          assert.ok(error instanceof UserError, `${size}: ${String(error)}`);
+          assert.match(error.message, /could not write its temporary files: ENOSPC/, size);
+          assert.match(error.fix ?? '', new RegExp(`^free space in ${mountPoint}`), size);
+          return true;
+        });
+        // tsx, which runs the workers' TypeScript in tests, keeps its cache there too.
+        assert.deepEqual(readdirSync(mountPoint).filter((name) => !name.startsWith('tsx-')), [], size);
+      }
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
