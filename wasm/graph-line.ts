@@ -188,7 +188,7 @@ export function setPartitions(count: i32, capacity: i32): void {
 }
 
 let writing: i32 = 0;
-/** Set when the signature table is full in writing mode: the caller saves the sums first, then calls `resetSignatures`. */
+/** Flag of a full signature table in writing mode. The caller saves the sums, then calls `resetSignatures`. */
 let tableFull: i32 = 0;
 
 /** Empties the signature table and the facts of its numbers. */
@@ -259,7 +259,7 @@ export function setValues(count: i32, time: i32, session: i32): void {
 
 /**
  * Hashes length bytes at p, sixteen at a time in two independent lanes, so that the multiplications
- * of one lane overlap those of the other. Reads up to fifteen bytes past them, which the caller keeps
+ * of one lane overlap those of the other. Reads up to seven bytes past them, which the caller keeps
  * readable.
  */
 function hashBytes(p: usize, length: i32): i32 {

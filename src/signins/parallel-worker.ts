@@ -414,7 +414,6 @@ async function scan(task: ScanTask): Promise<ScanResult> {
   return result;
 }
 
-
 /**
  * Reads one line without a signature number: a blank line, or any record through `handleLine`.
  * Returns the records it adds (0 or 1), or -1 when the scan must stop.
@@ -576,7 +575,6 @@ function writeSignIn(state: ScanState, facts: UserFacts, sig: number, time: numb
 /** Reasons the WebAssembly scan stops (`counters[7]`): a partition's buffer is full, or the signature table is. */
 const STOP_FLUSH = 1;
 const STOP_TABLE_FULL = 2;
-
 
 /**
  * Returns one bit per beta-only field the event carries, in BETA_ONLY_FIELDS order, shifted into

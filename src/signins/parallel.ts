@@ -25,9 +25,10 @@ import { mergeReviewResults, reviewSignIns, type ReviewOptions, type ReviewResul
  * the user, in an owner-only temporary folder (fast/compact.ts).
  * Phase 2 (detect): each worker loads the facts of whole partitions, which cover every event of
  * their users. Users that no detection can alert on (detections/gate.ts) only add to the summary
- * counts. The event records of the others give their lines, which are read again and go through the same detections as in the in-memory
- * review, sorted by time. So alerts do not depend on input order, and memory contains one
- * partition per worker. The temporary folder is removed at the end, also on errors.
+ * counts. The event records of the others give their lines, which are read again and go through
+ * the same detections as in the in-memory review, sorted by time. So alerts do not depend on input
+ * order, and memory contains one partition per worker. The temporary folder is removed at the end,
+ * also on errors.
  */
 
 /**

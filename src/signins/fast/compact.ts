@@ -198,7 +198,10 @@ export class CompactWriter {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
-  /** Writes a fact record, taking the user's and the country's dictionary numbers from `shared.refs` while they hold, and storing them there otherwise. */
+  /**
+   * Writes a fact record. The user's and the country's dictionary numbers come from `shared.refs`
+   * while they are valid, and are stored there otherwise.
+   */
   writeFact(shared: SharedParts, id: number, flags: number, events: number, from: number, to: number): void {
     const refs = shared.refs;
     if (refs.epoch !== this.epoch) {
